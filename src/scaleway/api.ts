@@ -1,0 +1,77 @@
+// The narrow slice of the Secret Manager API this integration uses. Everything above
+// this interface (importer, exporter, ping) is written against it, so the core logic
+// can be driven by a fake in unit tests and by the real SDK everywhere else.
+import type { Secretv1beta1 } from '@scaleway/sdk-secret'
+
+export type Secret = Secretv1beta1.Secret
+export type SecretVersion = Secretv1beta1.SecretVersion
+export type SecretType = Secretv1beta1.SecretType
+export type SecretVersionStatus = Secretv1beta1.SecretVersionStatus
+export type EphemeralPolicy = Secretv1beta1.EphemeralPolicy
+
+export const REGIONS = ['fr-par', 'nl-ams', 'pl-waw'] as const
+export type Region = (typeof REGIONS)[number]
+
+/** A revision number, or one of the API's aliases. */
+export type RevisionRef = number | 'latest' | 'latest_enabled'
+
+export interface ListSecretsQuery {
+  /** Exact path match (the API has no recursive filter). */
+  path?: string
+  name?: string
+  tags?: string[]
+  type?: SecretType
+  scheduledForDeletion?: boolean
+}
+
+export interface Page<T> {
+  items: T[]
+  totalCount: number
+}
+
+export interface AccessedPayload {
+  revision: number
+  data: Uint8Array
+  /** Present only when the version was created with a checksum. Already verified. */
+  dataCrc32?: number
+  type: SecretType
+}
+
+export interface CreateSecretInput {
+  name: string
+  path: string
+  type: SecretType
+  tags: string[]
+  description?: string
+  protected: boolean
+  ephemeralPolicy?: EphemeralPolicy
+  keyId?: string
+}
+
+export interface UpdateSecretInput {
+  tags?: string[]
+  description?: string
+}
+
+/** One API client bound to a (region, project). */
+export interface SecretApi {
+  readonly region: Region
+  readonly projectId: string
+
+  listSecrets(query: ListSecretsQuery, page: number, pageSize: number): Promise<Page<Secret>>
+  getSecret(secretId: string): Promise<Secret>
+  listVersions(secretId: string, page: number, pageSize: number): Promise<Page<SecretVersion>>
+  getVersion(secretId: string, revision: RevisionRef): Promise<SecretVersion>
+  accessVersion(secretId: string, revision: RevisionRef): Promise<AccessedPayload>
+
+  createSecret(input: CreateSecretInput): Promise<Secret>
+  updateSecret(secretId: string, input: UpdateSecretInput): Promise<Secret>
+  protectSecret(secretId: string): Promise<Secret>
+  restoreSecret(secretId: string): Promise<Secret>
+  /** Always sends data_crc32 (IEEE CRC-32 of data). */
+  createVersion(secretId: string, data: Uint8Array, description?: string): Promise<SecretVersion>
+  enableVersion(secretId: string, revision: number): Promise<SecretVersion>
+  disableVersion(secretId: string, revision: number): Promise<SecretVersion>
+  deleteVersion(secretId: string, revision: number): Promise<void>
+  restoreVersion(secretId: string, revision: number): Promise<SecretVersion>
+}
