@@ -1,11 +1,20 @@
-import { defineConfig } from 'vitest/config'
+import { defineConfig, type Plugin } from 'vitest/config'
+
+// The plugin embeds its .proto files as text (tsup's text loader); do the same here.
+const protoAsText: Plugin = {
+  name: 'proto-as-text',
+  transform(code, id) {
+    if (id.endsWith('.proto')) return { code: `export default ${JSON.stringify(code)}`, map: null }
+    return undefined
+  },
+}
 
 export default defineConfig({
+  plugins: [protoAsText],
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Child processes and the emulator share 2 cores; keep files in separate forks.
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
   },

@@ -1,0 +1,57 @@
+// Serves one gRPC service on this process's stdin/stdout, the way plakar v1.1
+// talks to a plugin: HTTP/2 cleartext with prior knowledge over the pipe pair.
+import { Duplex } from 'node:stream'
+import {
+  Server,
+  ServerCredentials,
+  type ServiceClientConstructor,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js'
+import { log } from '../log.js'
+
+export interface StdioServerOptions {
+  /** Called once stdin has closed, before the process exits 0. */
+  onShutdown?: () => Promise<void> | void
+  input?: NodeJS.ReadableStream
+  output?: NodeJS.WritableStream
+}
+
+const MAX_MESSAGE = 16 * 1024 * 1024
+
+export function serveOnStdio(
+  service: ServiceClientConstructor,
+  implementation: UntypedServiceImplementation,
+  options: StdioServerOptions = {},
+): void {
+  const input = options.input ?? process.stdin
+  const output = options.output ?? process.stdout
+  const server = new Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE,
+    'grpc.max_send_message_length': MAX_MESSAGE,
+  })
+  server.addService(service.service, implementation)
+  const injector = server.createConnectionInjector(ServerCredentials.createInsecure())
+  const pipe = Duplex.from({ readable: input, writable: output })
+  injector.injectConnection(pipe)
+
+  let exiting = false
+  const exit = (code: number) => {
+    if (exiting) return
+    exiting = true
+    Promise.resolve(options.onShutdown?.())
+      .catch((err: unknown) => log.error(`shutdown: ${String(err)}`))
+      .finally(() => {
+        injector.destroy()
+        process.exitCode = code
+        // stdout may still hold buffered frames for a host that has gone; do not wait on it.
+        setImmediate(() => process.exit(code))
+      })
+  }
+  // plakar never sends a shutdown call: closing our stdin is the signal.
+  input.on('end', () => exit(0))
+  input.on('close', () => exit(0))
+  pipe.on('error', (err: Error) => {
+    log.error(`plugin pipe error: ${err.message}`)
+    exit(1)
+  })
+}

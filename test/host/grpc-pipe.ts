@@ -1,0 +1,171 @@
+// A minimal gRPC client over a child process's stdio, playing plakar's side of the
+// pipe: HTTP/2 with prior knowledge, length-prefixed protobuf frames, status in
+// trailers. Written independently of grpc-js so the plugin is checked against the
+// wire format, not against the library it is built with.
+import http2 from 'node:http2'
+import { Duplex, type Readable, type Writable } from 'node:stream'
+import type protobuf from 'protobufjs'
+import { protoRoot } from '../../src/plugin/protocol.js'
+
+export class GrpcStatusError extends Error {
+  constructor(
+    readonly code: number,
+    readonly details: string,
+  ) {
+    super(`gRPC status ${code}: ${details}`)
+  }
+}
+
+const DECODE_OPTIONS: protobuf.IConversionOptions = {
+  longs: Number,
+  enums: String,
+  bytes: Buffer,
+  defaults: true,
+  oneofs: true,
+}
+
+function frame(type: protobuf.Type, message: object): Buffer {
+  const body = type.encode(type.fromObject(message)).finish()
+  const header = Buffer.alloc(5)
+  header.writeUInt32BE(body.length, 1)
+  return Buffer.concat([header, body])
+}
+
+/** Splits a byte stream into gRPC messages. */
+class FrameReader {
+  private buffer = Buffer.alloc(0)
+  push(chunk: Buffer): Buffer[] {
+    this.buffer = Buffer.concat([this.buffer, chunk])
+    const out: Buffer[] = []
+    while (this.buffer.length >= 5) {
+      const length = this.buffer.readUInt32BE(1)
+      if (this.buffer.length < 5 + length) break
+      out.push(this.buffer.subarray(5, 5 + length))
+      this.buffer = this.buffer.subarray(5 + length)
+    }
+    return out
+  }
+}
+
+export interface Call<Res> {
+  send(message: object): void
+  end(): void
+  /** Resolves with the next message, or undefined once the server ended the call OK. */
+  next(): Promise<Res | undefined>
+  /** Resolves once the call ended; rejects with GrpcStatusError on a non-OK status. */
+  done: Promise<void>
+  cancel(): void
+}
+
+export class GrpcPipeClient {
+  private session: http2.ClientHttp2Session
+
+  constructor(stdout: Readable, stdin: Writable) {
+    const pipe = Duplex.from({ readable: stdout, writable: stdin })
+    this.session = http2.connect('http://plugin', { createConnection: () => pipe })
+    this.session.on('error', () => {})
+  }
+
+  close(): void {
+    this.session.close()
+  }
+
+  call<Res>(path: string, requestType: string, responseType: string): Call<Res> {
+    const root = protoRoot()
+    const reqType = root.lookupType(requestType)
+    const resType = root.lookupType(responseType)
+    const stream = this.session.request({
+      ':method': 'POST',
+      ':path': path,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    })
+    const queue: Res[] = []
+    const waiters: Array<(value: Res | undefined) => void> = []
+    let ended = false
+    let failure: Error | undefined
+    const reader = new FrameReader()
+    let status: number | undefined
+    let details = ''
+
+    const flush = () => {
+      while (waiters.length > 0 && (queue.length > 0 || ended)) {
+        const waiter = waiters.shift()
+        if (!waiter) break
+        waiter(queue.shift())
+      }
+    }
+    stream.on('response', (headers) => {
+      if (headers['grpc-status'] !== undefined) {
+        status = Number(headers['grpc-status'])
+        details = decodeURIComponent(String(headers['grpc-message'] ?? ''))
+      }
+    })
+    stream.on('trailers', (trailers) => {
+      status = Number(trailers['grpc-status'])
+      details = decodeURIComponent(String(trailers['grpc-message'] ?? ''))
+    })
+    stream.on('data', (chunk: Buffer) => {
+      for (const body of reader.push(chunk)) {
+        queue.push(resType.toObject(resType.decode(body), DECODE_OPTIONS) as Res)
+      }
+      flush()
+    })
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('close', () => {
+        ended = true
+        if (status !== 0) {
+          failure = new GrpcStatusError(status ?? -1, details || 'stream closed without status')
+          reject(failure)
+        } else resolve()
+        flush()
+      })
+    })
+    done.catch(() => {})
+
+    return {
+      send: (message) => stream.write(frame(reqType, message)),
+      end: () => stream.end(),
+      next: () =>
+        new Promise<Res | undefined>((resolve, reject) => {
+          if (queue.length > 0) return resolve(queue.shift())
+          if (ended) return failure ? reject(failure) : resolve(undefined)
+          waiters.push((value) => {
+            if (value === undefined && failure) reject(failure)
+            else resolve(value)
+          })
+        }),
+      done,
+      cancel: () => stream.close(http2.constants.NGHTTP2_CANCEL),
+    }
+  }
+
+  async unary<Res>(path: string, reqType: string, resType: string, message: object): Promise<Res> {
+    const call = this.call<Res>(path, reqType, resType)
+    call.send(message)
+    call.end()
+    const response = await call.next()
+    await call.done
+    if (response === undefined) throw new Error(`${path}: no response`)
+    return response
+  }
+
+  async serverStream<Res>(
+    path: string,
+    reqType: string,
+    resType: string,
+    message: object,
+  ): Promise<Res[]> {
+    const call = this.call<Res>(path, reqType, resType)
+    call.send(message)
+    call.end()
+    const out: Res[] = []
+    for (;;) {
+      const next = await call.next()
+      if (next === undefined) break
+      out.push(next)
+    }
+    await call.done
+    return out
+  }
+}
