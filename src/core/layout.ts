@@ -19,6 +19,7 @@ export const SECRET_META = 'secret.json'
 export const VERSIONS_DIR = 'versions'
 
 /** Characters always escaped: the escape char, the separator, controls. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped
 const ALWAYS_ESCAPED = /[%/\u0000-\u001f\u007f]/g
 
 function hex(ch: string): string {

@@ -1,0 +1,160 @@
+// What the importer emits for one secret: pure planning from listed metadata to
+// snapshot records. Payload bytes are not here; they are fetched only on Open.
+import { createHash } from 'node:crypto'
+import {
+  payloadPath,
+  secretDir,
+  secretMetaPath,
+  versionMetaPath,
+  versionsDir,
+} from '../core/layout.js'
+import { secretMetadata, toJsonBytes, versionMetadata } from '../core/metadata.js'
+import {
+  type FileInfo,
+  GoFileMode,
+  timestampFromDate,
+  type WireRecord,
+} from '../plugin/messages.js'
+import type { Secret, SecretVersion } from '../scaleway/api.js'
+
+export const DIR_MODE = GoFileMode.DIR | 0o750
+export const META_MODE = 0o640
+export const PAYLOAD_MODE = 0o600
+const EPOCH = new Date(0)
+
+export type PlannedRecord =
+  | { kind: 'dir'; pathname: string; mtime: Date }
+  | { kind: 'content'; pathname: string; mtime: Date; bytes: Buffer }
+  | {
+      kind: 'payload'
+      pathname: string
+      mtime: Date
+      secretId: string
+      revision: number
+      /** Reading it means enabling it for the time of one access. */
+      disabled: boolean
+    }
+
+export interface RecordOptions {
+  includeDeletedMetadata: boolean
+  /** Disabled versions are unreadable without enabling them first (a write). */
+  readDisabled: boolean
+}
+
+export function isReadable(version: SecretVersion, options: RecordOptions): boolean {
+  return version.status === 'enabled' || (version.status === 'disabled' && options.readDisabled)
+}
+
+function isDeleted(version: SecretVersion): boolean {
+  return version.status === 'deleted' || version.status === 'scheduled_for_deletion'
+}
+
+/** Metadata changes whenever any version's metadata changes, so take the newest. */
+function newest(dates: Array<Date | undefined>): Date {
+  let best = EPOCH
+  for (const d of dates) if (d && d.getTime() > best.getTime()) best = d
+  return best
+}
+
+export function secretRecords(
+  secret: Secret,
+  versions: SecretVersion[],
+  options: RecordOptions,
+): PlannedRecord[] {
+  const kept = versions
+    .filter((v) => options.includeDeletedMetadata || !isDeleted(v))
+    .sort((a, b) => a.revision - b.revision)
+  const created = secret.createdAt ?? EPOCH
+  const out: PlannedRecord[] = [
+    { kind: 'dir', pathname: secretDir(secret), mtime: created },
+    {
+      kind: 'content',
+      pathname: secretMetaPath(secret),
+      mtime: newest([secret.updatedAt]),
+      bytes: toJsonBytes(secretMetadata(secret)),
+    },
+    { kind: 'dir', pathname: versionsDir(secret), mtime: created },
+  ]
+  for (const version of kept) {
+    const readable = isReadable(version, options)
+    out.push({
+      kind: 'content',
+      pathname: versionMetaPath(secret, version.revision),
+      mtime: newest([version.updatedAt, version.createdAt]),
+      bytes: toJsonBytes(versionMetadata(version, readable)),
+    })
+    if (readable) {
+      out.push({
+        kind: 'payload',
+        pathname: payloadPath(secret, version.revision),
+        // A version's payload never changes after creation.
+        mtime: version.createdAt ?? EPOCH,
+        secretId: secret.id,
+        revision: version.revision,
+        disabled: version.status === 'disabled',
+      })
+    }
+  }
+  return out
+}
+
+/**
+ * A 48-bit number derived from `parts`, used as the inode. plakar's change detection
+ * compares inodes, so content-derived inodes make it re-read a metadata file whenever
+ * its bytes change, even within the same second and size.
+ */
+export function stableIno(...parts: Array<string | Buffer>): number {
+  const hash = createHash('sha256')
+  for (const part of parts) hash.update(part).update('\u0000')
+  return hash.digest().readUIntBE(0, 6)
+}
+
+function basename(pathname: string): string {
+  if (pathname === '/') return '/'
+  return pathname.slice(pathname.lastIndexOf('/') + 1)
+}
+
+export function fileInfoOf(record: PlannedRecord): FileInfo {
+  const common = {
+    name: basename(record.pathname),
+    mod_time: timestampFromDate(record.mtime),
+    dev: 0,
+    uid: 0,
+    gid: 0,
+    nlink: 1,
+    username: '',
+    groupname: '',
+    flags: 0,
+  }
+  switch (record.kind) {
+    case 'dir':
+      return { ...common, size: 0, mode: DIR_MODE, ino: stableIno('dir', record.pathname) }
+    case 'content':
+      return {
+        ...common,
+        size: record.bytes.length,
+        mode: META_MODE,
+        ino: stableIno('content', record.bytes),
+      }
+    case 'payload':
+      // Size is unknown until read; -1 tells plakar not to compare it.
+      return {
+        ...common,
+        size: -1,
+        mode: PAYLOAD_MODE,
+        ino: stableIno('payload', record.secretId, String(record.revision)),
+      }
+  }
+}
+
+export function toWireRecord(record: PlannedRecord): Partial<WireRecord> {
+  return {
+    pathname: record.pathname,
+    hasReader: record.kind !== 'dir',
+    fileInfo: fileInfoOf(record),
+  }
+}
+
+export function errorRecord(pathname: string, message: string): Partial<WireRecord> {
+  return { pathname, error: message }
+}
