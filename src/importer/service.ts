@@ -8,17 +8,10 @@ import type {
   sendUnaryData,
   UntypedServiceImplementation,
 } from '@grpc/grpc-js'
-import { status } from '@grpc/grpc-js'
 import { ancestors, BACKUP_INFO, folderDir, secretDir } from '../core/layout.js'
 import { toJsonBytes } from '../core/metadata.js'
 import { log } from '../log.js'
-import {
-  failedPrecondition,
-  grpcError,
-  internal,
-  messageOf,
-  notFound,
-} from '../plugin/grpc-errors.js'
+import { asGrpcError, failedPrecondition, messageOf, notFound } from '../plugin/grpc-errors.js'
 import type {
   ImportRequest,
   ImportResponse,
@@ -93,7 +86,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
             flags: LocationFlags.STREAM,
           })
         })
-        .catch((error: unknown) => callback(asGrpc(error)))
+        .catch((error: unknown) => callback(asGrpcError(error)))
     },
 
     Ping(_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) {
@@ -101,9 +94,9 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
         const { api } = requireSession()
         ping(api)
           .then(() => callback(null, {}))
-          .catch((error: unknown) => callback(asGrpc(error)))
+          .catch((error: unknown) => callback(asGrpcError(error)))
       } catch (error) {
-        callback(asGrpc(error))
+        callback(asGrpcError(error))
       }
     },
 
@@ -113,7 +106,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
         current = requireSession()
         if (imported) throw failedPrecondition('Import may run only once per process (STREAM)')
       } catch (error) {
-        call.emit('error', asGrpc(error))
+        call.emit('error', asGrpcError(error))
         return
       }
       imported = true
@@ -125,7 +118,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
       call.on('error', () => {})
       runImport(current, call, pending, counters).catch((error: unknown) => {
         log.error(`backup failed: ${messageOf(error)}`)
-        call.emit('error', asGrpc(error))
+        call.emit('error', asGrpcError(error))
       })
     },
 
@@ -135,7 +128,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
       try {
         current = requireSession()
       } catch (error) {
-        call.emit('error', asGrpc(error))
+        call.emit('error', asGrpcError(error))
         return
       }
       const source = pending.get(pathname)
@@ -152,7 +145,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
         .catch((error: unknown) => {
           counters.errors += 1
           log.warn(`cannot read ${pathname}: ${messageOf(error)}`)
-          call.emit('error', asGrpc(error))
+          call.emit('error', asGrpcError(error))
         })
     },
 
@@ -291,29 +284,4 @@ function summary(
     `${counters.errors} errors, ${session.apiSummary()}, ${elapsed}s` +
     (pending.size > 0 ? `, ${pending.size} records never acknowledged` : '')
   )
-}
-
-function asGrpc(error: unknown) {
-  if (
-    error &&
-    typeof error === 'object' &&
-    'code' in error &&
-    typeof (error as { code: unknown }).code === 'number'
-  ) {
-    return error as ReturnType<typeof grpcError>
-  }
-  const kind = (error as { kind?: string } | null)?.kind
-  const message = messageOf(error)
-  switch (kind) {
-    case 'auth':
-      return grpcError(status.UNAUTHENTICATED, message)
-    case 'permission':
-      return grpcError(status.PERMISSION_DENIED, message)
-    case 'not_found':
-      return grpcError(status.NOT_FOUND, message)
-    case 'invalid':
-      return grpcError(status.INVALID_ARGUMENT, message)
-    default:
-      return internal(message)
-  }
 }

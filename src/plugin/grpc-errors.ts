@@ -19,3 +19,28 @@ export const internal = (message: string) => grpcError(status.INTERNAL, message)
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
+
+const STATUS_BY_KIND: Record<string, status> = {
+  auth: status.UNAUTHENTICATED,
+  permission: status.PERMISSION_DENIED,
+  not_found: status.NOT_FOUND,
+  invalid: status.INVALID_ARGUMENT,
+  config: status.INVALID_ARGUMENT,
+  precondition: status.FAILED_PRECONDITION,
+  rate_limited: status.RESOURCE_EXHAUSTED,
+  quota: status.RESOURCE_EXHAUSTED,
+  network: status.UNAVAILABLE,
+  timeout: status.DEADLINE_EXCEEDED,
+}
+
+function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'number'
+}
+
+/** A gRPC error for anything thrown: API errors keep their meaning, the message its text. */
+export function asGrpcError(error: unknown): ServiceError {
+  if (isServiceError(error)) return error
+  const kind = (error as { kind?: unknown } | null)?.kind
+  const code = typeof kind === 'string' ? STATUS_BY_KIND[kind] : undefined
+  return grpcError(code ?? status.INTERNAL, messageOf(error))
+}

@@ -1,0 +1,161 @@
+// Turns the Export stream (records in walk order, payload bytes after each file) into
+// whole secrets: the records of one secret directory are contiguous, so a secret is
+// complete when a record of another one arrives. Then validates each secret's snapshot
+// content before anything is written: hostile or broken content fails that secret only.
+import { SECRET_META, SECRET_SUFFIX, VERSIONS_DIR } from '../core/layout.js'
+import {
+  type SecretMetadata,
+  SecretMetadataSchema,
+  type VersionMetadata,
+  VersionMetadataSchema,
+} from '../core/metadata.js'
+import { payloadProblem } from '../core/payload-rules.js'
+import type { WireRecord } from '../plugin/messages.js'
+
+/** A record as received, with its bytes when it carried any. */
+export interface Received {
+  record: WireRecord
+  data?: Buffer
+}
+
+export type Role =
+  | { kind: 'ack' }
+  | { kind: 'stray'; reason: string }
+  | { kind: 'secret-meta'; dir: string }
+  | { kind: 'version-meta'; dir: string; revision: number }
+  | { kind: 'payload'; dir: string; revision: number }
+
+const REVISION = /^[1-9][0-9]{0,8}$/
+
+function split(pathname: string): { parent: string; base: string } {
+  const cut = pathname.lastIndexOf('/')
+  return { parent: cut <= 0 ? '/' : pathname.slice(0, cut), base: pathname.slice(cut + 1) }
+}
+
+/**
+ * What a record is, from its pathname alone (relative to the restored subtree, so a
+ * restore of one secret sees its directory as `/`). Directories carry nothing: Secret
+ * Manager folders exist through the paths of their secrets.
+ */
+export function roleOf(record: WireRecord): Role {
+  const mode = record.fileInfo?.mode ?? 0
+  if (mode & 0x80000000) return { kind: 'ack' }
+  const { parent, base } = split(record.pathname)
+  if (base === '.backup.json' && parent === '/') return { kind: 'ack' }
+  if (base === SECRET_META) return { kind: 'secret-meta', dir: parent }
+  const up = split(parent)
+  if (up.base === VERSIONS_DIR) {
+    const meta = base.endsWith('.json')
+    const revision = meta ? base.slice(0, -'.json'.length) : base
+    if (REVISION.test(revision)) {
+      const kind = meta ? 'version-meta' : 'payload'
+      return { kind, dir: up.parent, revision: Number(revision) }
+    }
+  }
+  return { kind: 'stray', reason: `${record.pathname} is not part of a scw-secret snapshot layout` }
+}
+
+export interface BackedUpVersion {
+  revision: number
+  meta: VersionMetadata
+  payload?: Buffer
+}
+
+export interface BackedUpSecret {
+  /** The secret's directory in the stream, for messages. */
+  dir: string
+  meta: SecretMetadata
+  /** Ascending by revision. */
+  versions: BackedUpVersion[]
+}
+
+/** All records of one secret directory, as they arrived. */
+export interface SecretGroup {
+  dir: string
+  members: Array<{ received: Received; role: Exclude<Role, { kind: 'ack' | 'stray' }> }>
+}
+
+export type Validated = { ok: true; secret: BackedUpSecret } | { ok: false; error: string }
+
+function parseJson(data: Buffer | undefined): unknown {
+  if (data === undefined) return undefined
+  try {
+    return JSON.parse(data.toString('utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+function safeLocation(meta: SecretMetadata): string | undefined {
+  if (meta.name.includes('/')) return 'secret name contains "/"'
+  const segments = meta.path.split('/').filter((s) => s !== '')
+  if (segments.some((s) => s === '.' || s === '..')) return 'secret path contains "." or ".."'
+  return undefined
+}
+
+/** Checks a secret's snapshot content as a whole; nothing is written for a bad one. */
+export function validateGroup(group: SecretGroup): Validated {
+  const fail = (error: string): Validated => ({ ok: false, error: `${group.dir}: ${error}` })
+  const metaMember = group.members.find((m) => m.role.kind === 'secret-meta')
+  if (!metaMember) return fail(`${SECRET_META} is missing: cannot restore this secret`)
+  const parsed = SecretMetadataSchema.safeParse(parseJson(metaMember.received.data))
+  if (!parsed.success) return fail(`${SECRET_META} is corrupt or not from this tool`)
+  const meta = parsed.data
+  const unsafe = safeLocation(meta)
+  if (unsafe) return fail(unsafe)
+
+  const metas = new Map<number, VersionMetadata>()
+  const payloads = new Map<number, Buffer>()
+  for (const { role, received } of group.members) {
+    if (role.kind === 'version-meta') {
+      const v = VersionMetadataSchema.safeParse(parseJson(received.data))
+      if (!v.success) return fail(`metadata of revision ${role.revision} is corrupt`)
+      if (v.data.revision !== role.revision) {
+        return fail(`revision ${role.revision} metadata says revision ${v.data.revision}`)
+      }
+      metas.set(role.revision, v.data)
+    }
+    if (role.kind === 'payload') payloads.set(role.revision, received.data ?? Buffer.alloc(0))
+  }
+  const versions: BackedUpVersion[] = []
+  for (const [revision, payload] of payloads) {
+    if (!metas.has(revision)) return fail(`payload of revision ${revision} has no metadata`)
+    const problem = payloadProblem(meta.type, payload)
+    if (problem) return fail(`revision ${revision}: ${problem}`)
+  }
+  for (const [revision, vmeta] of [...metas].sort((a, b) => a[0] - b[0])) {
+    const payload = payloads.get(revision)
+    if (vmeta.has_payload && payload === undefined) {
+      return fail(`payload of revision ${revision} is missing from the restored records`)
+    }
+    versions.push({ revision, meta: vmeta, payload })
+  }
+  return { ok: true, secret: { dir: group.dir, meta, versions } }
+}
+
+/** Accumulates records into secret groups, in stream order. */
+export class Grouper {
+  private current: SecretGroup | undefined
+
+  /** Adds a member; returns the previous group if this record starts a new one. */
+  add(received: Received, role: SecretGroup['members'][number]['role']): SecretGroup | undefined {
+    let finished: SecretGroup | undefined
+    if (this.current && this.current.dir !== role.dir) {
+      finished = this.current
+      this.current = undefined
+    }
+    this.current ??= { dir: role.dir, members: [] }
+    this.current.members.push({ received, role })
+    return finished
+  }
+
+  flush(): SecretGroup | undefined {
+    const last = this.current
+    this.current = undefined
+    return last
+  }
+}
+
+export function isSecretDirName(pathname: string): boolean {
+  return pathname.endsWith(SECRET_SUFFIX)
+}

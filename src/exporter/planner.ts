@@ -1,0 +1,339 @@
+// Restore planning, pure: from one backed-up secret and what the destination already
+// holds, the ordered list of API writes that makes the destination match the snapshot.
+// The restorer executes the steps; a dry run prints them.
+import { placeholderPayload } from '../core/payload-rules.js'
+import type { CreateSecretInput, SecretType, SecretVersionStatus } from '../scaleway/api.js'
+import type { BackedUpSecret, BackedUpVersion } from './collect.js'
+
+export type OnConflict = 'sync' | 'skip' | 'fail'
+
+export interface PlanOptions {
+  onConflict: OnConflict
+  updateMetadata: boolean
+  preserveRevisions: boolean
+  /** Folder the restore is re-rooted under ('/' keeps the original paths). */
+  reroot: string
+  /** Whether source and destination share project and region (key_id stays valid). */
+  sameProjectAndRegion: boolean
+  /** Key Manager key to use for new secrets instead of the snapshot's. */
+  keyId?: string
+}
+
+/** What the destination holds for one (path, name). */
+export interface DestinationSecret {
+  id: string
+  type: SecretType
+  tags: string[]
+  description: string
+  protected: boolean
+  scheduledForDeletion: boolean
+  versions: DestinationVersion[]
+}
+
+export interface DestinationVersion {
+  revision: number
+  status: SecretVersionStatus
+  description: string
+  /** Undefined when it could not be read (disabled, deleted, or not compared). */
+  payload?: Buffer
+}
+
+export type Step =
+  | { op: 'create-secret'; input: CreateSecretInput }
+  | { op: 'restore-secret' }
+  | { op: 'update-secret'; tags?: string[]; description?: string }
+  | {
+      op: 'create-version'
+      revision: number
+      data: Buffer
+      description: string
+      placeholder: boolean
+    }
+  | { op: 'delete-version'; revision: number }
+  | { op: 'enable-version'; revision: number }
+  | { op: 'disable-version'; revision: number }
+  | { op: 'restore-version'; revision: number }
+  | { op: 'protect' }
+
+export type Outcome = 'create' | 'update' | 'unchanged' | 'skip' | 'conflict'
+
+export interface Plan {
+  target: { path: string; name: string }
+  outcome: Outcome
+  steps: Step[]
+  /** Things the user should know; the restore still goes on. */
+  warnings: string[]
+  /** Differences the restore cannot or may not resolve. */
+  conflicts: string[]
+}
+
+/** Marks versions a restore wrote only to keep revision numbers aligned. */
+export const PLACEHOLDER_DESCRIPTION = 'scw-secret-manager: placeholder keeping revision numbers'
+
+const GONE: SecretVersionStatus[] = ['deleted', 'scheduled_for_deletion']
+
+export function targetPath(original: string, reroot: string): string {
+  if (reroot === '/' || reroot === '') return original
+  return original === '/' ? reroot : `${reroot}${original}`
+}
+
+function createInput(secret: BackedUpSecret, options: PlanOptions, warnings: string[]) {
+  const meta = secret.meta
+  let keyId: string | undefined
+  if (options.keyId) keyId = options.keyId
+  else if (meta.key_id && options.sameProjectAndRegion) keyId = meta.key_id
+  else if (meta.key_id) {
+    warnings.push(
+      `key_id ${meta.key_id} belongs to the source project/region; the secret is created with the default key (set key_id to choose one)`,
+    )
+  }
+  if (meta.managed) warnings.push('managed secret restored as an ordinary secret')
+  const policy = meta.ephemeral_policy
+  const input: CreateSecretInput = {
+    name: meta.name,
+    path: targetPath(meta.path, options.reroot),
+    type: meta.type,
+    tags: [...meta.tags],
+    description: meta.description || undefined,
+    // Protection is applied last, once every version is written.
+    protected: false,
+    ephemeralPolicy: policy
+      ? {
+          timeToLive: policy.time_to_live ?? undefined,
+          expiresOnceAccessed: policy.expires_once_accessed ?? undefined,
+          action: policy.action,
+        }
+      : undefined,
+    keyId,
+  }
+  return input
+}
+
+function writeVersion(v: BackedUpVersion, type: SecretType, warnings: string[]): Step[] {
+  if (v.payload !== undefined) {
+    return [
+      {
+        op: 'create-version',
+        revision: v.revision,
+        data: v.payload,
+        description: v.meta.description,
+        placeholder: false,
+      },
+    ]
+  }
+  if (!GONE.includes(v.meta.status)) {
+    warnings.push(
+      `revision ${v.revision} was ${v.meta.status} but its payload is not in the snapshot (back up with read_disabled=true); restored as deleted`,
+    )
+  }
+  return placeholder(v.revision, type)
+}
+
+function placeholder(revision: number, type: SecretType): Step[] {
+  return [
+    {
+      op: 'create-version',
+      revision,
+      data: placeholderPayload(type),
+      description: PLACEHOLDER_DESCRIPTION,
+      placeholder: true,
+    },
+    { op: 'delete-version', revision },
+  ]
+}
+
+function finalStatus(v: BackedUpVersion): Step[] {
+  return v.payload !== undefined && v.meta.status === 'disabled'
+    ? [{ op: 'disable-version', revision: v.revision }]
+    : []
+}
+
+function planNew(secret: BackedUpSecret, options: PlanOptions): Plan {
+  const warnings: string[] = []
+  const input = createInput(secret, options, warnings)
+  const steps: Step[] = [{ op: 'create-secret', input }]
+  const byRevision = new Map(secret.versions.map((v) => [v.revision, v]))
+  const last = secret.versions.at(-1)?.revision ?? 0
+  let next = 1
+  for (let revision = 1; revision <= last; revision++) {
+    const v = byRevision.get(revision)
+    if (!options.preserveRevisions) {
+      if (v?.payload === undefined) continue
+      steps.push(...writeVersion({ ...v, revision: next }, input.type, warnings))
+    } else if (v) steps.push(...writeVersion(v, input.type, warnings))
+    else steps.push(...placeholder(revision, input.type))
+    next += 1
+  }
+  if (options.preserveRevisions) for (const v of secret.versions) steps.push(...finalStatus(v))
+  else {
+    let rev = 0
+    for (const v of secret.versions.filter((x) => x.payload !== undefined)) {
+      rev += 1
+      steps.push(...finalStatus({ ...v, revision: rev }))
+    }
+  }
+  if (secret.meta.protected) steps.push({ op: 'protect' })
+  return {
+    target: { path: input.path, name: input.name },
+    outcome: 'create',
+    steps,
+    warnings,
+    conflicts: [],
+  }
+}
+
+function sameTags(a: string[], b: string[]): boolean {
+  return a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000')
+}
+
+function metadataSteps(
+  secret: BackedUpSecret,
+  dest: DestinationSecret,
+  options: PlanOptions,
+  plan: Plan,
+) {
+  const meta = secret.meta
+  if (meta.type !== dest.type) {
+    plan.conflicts.push(`type is ${dest.type} in the destination, ${meta.type} in the snapshot`)
+  }
+  const tagsDiffer = !sameTags(meta.tags, dest.tags)
+  const descriptionDiffers = meta.description !== dest.description
+  const differences = [
+    tagsDiffer ? `tags [${dest.tags.join(', ')}] -> [${meta.tags.join(', ')}]` : '',
+    descriptionDiffers ? 'description' : '',
+    meta.protected && !dest.protected ? 'protection' : '',
+  ].filter((d) => d !== '')
+  if (differences.length === 0) return
+  if (!options.updateMetadata) {
+    plan.warnings.push(
+      `metadata differs (${differences.join('; ')}); set update_metadata=true to apply`,
+    )
+    return
+  }
+  if (tagsDiffer || descriptionDiffers) {
+    plan.steps.push({
+      op: 'update-secret',
+      tags: tagsDiffer ? [...meta.tags] : undefined,
+      description: descriptionDiffers ? meta.description : undefined,
+    })
+  }
+}
+
+function syncVersion(v: BackedUpVersion, d: DestinationVersion, plan: Plan) {
+  if (v.payload === undefined) {
+    // Gone in the snapshot: only a placeholder of ours may be removed.
+    if (!GONE.includes(d.status) && d.description === PLACEHOLDER_DESCRIPTION) {
+      plan.steps.push({ op: 'delete-version', revision: v.revision })
+    }
+    return
+  }
+  if (d.status === 'deleted') {
+    plan.conflicts.push(`revision ${v.revision} is permanently deleted in the destination`)
+    return
+  }
+  if (d.payload !== undefined && !d.payload.equals(v.payload)) {
+    plan.conflicts.push(`revision ${v.revision} holds a different payload in the destination`)
+    return
+  }
+  if (d.status === 'scheduled_for_deletion') {
+    plan.steps.push({ op: 'restore-version', revision: v.revision })
+  }
+  const wanted = v.meta.status === 'disabled' ? 'disabled' : 'enabled'
+  // A restored version comes back disabled or enabled; state the wanted one explicitly.
+  if (d.status === 'scheduled_for_deletion' || d.status !== wanted) {
+    plan.steps.push({
+      op: wanted === 'disabled' ? 'disable-version' : 'enable-version',
+      revision: v.revision,
+    })
+  }
+}
+
+/** Destination revisions mirror the snapshot's: compare revision by revision. */
+function syncAligned(secret: BackedUpSecret, dest: DestinationSecret, plan: Plan): Step[] {
+  const destByRevision = new Map(dest.versions.map((d) => [d.revision, d]))
+  let destLast = Math.max(0, ...dest.versions.map((d) => d.revision))
+  const type = secret.meta.type
+  const trailing: Step[] = []
+  for (const v of secret.versions) {
+    const d = destByRevision.get(v.revision)
+    if (d) {
+      syncVersion(v, d, plan)
+    } else if (destLast < v.revision) {
+      // Fill any gap, then write this revision at its own number.
+      for (let gap = destLast + 1; gap < v.revision; gap++)
+        plan.steps.push(...placeholder(gap, type))
+      plan.steps.push(...writeVersion(v, type, plan.warnings))
+      trailing.push(...finalStatus(v))
+      destLast = v.revision
+    } else {
+      plan.conflicts.push(`revision ${v.revision} no longer exists in the destination`)
+    }
+  }
+  return trailing
+}
+
+/** Revisions are not kept: a snapshot version is present if some version has its bytes. */
+function syncByPayload(secret: BackedUpSecret, dest: DestinationSecret, plan: Plan): Step[] {
+  let destLast = Math.max(0, ...dest.versions.map((d) => d.revision))
+  const trailing: Step[] = []
+  for (const v of secret.versions) {
+    if (v.payload === undefined) continue
+    const payload = v.payload
+    if (dest.versions.some((d) => d.payload?.equals(payload))) continue
+    destLast += 1
+    plan.steps.push(...writeVersion({ ...v, revision: destLast }, secret.meta.type, plan.warnings))
+    trailing.push(...finalStatus({ ...v, revision: destLast }))
+  }
+  return trailing
+}
+
+function planExisting(secret: BackedUpSecret, dest: DestinationSecret, options: PlanOptions): Plan {
+  const target = { path: targetPath(secret.meta.path, options.reroot), name: secret.meta.name }
+  const plan: Plan = { target, outcome: 'update', steps: [], warnings: [], conflicts: [] }
+  if (options.onConflict === 'skip') {
+    return {
+      ...plan,
+      outcome: 'skip',
+      warnings: ['exists in the destination; skipped (on_conflict=skip)'],
+    }
+  }
+  if (dest.scheduledForDeletion) plan.steps.push({ op: 'restore-secret' })
+  metadataSteps(secret, dest, options, plan)
+  const trailing = options.preserveRevisions
+    ? syncAligned(secret, dest, plan)
+    : syncByPayload(secret, dest, plan)
+  plan.steps.push(...trailing)
+  if (secret.meta.protected && !dest.protected && options.updateMetadata)
+    plan.steps.push({ op: 'protect' })
+  if (plan.conflicts.length > 0) plan.outcome = 'conflict'
+  else if (plan.steps.length === 0) plan.outcome = 'unchanged'
+  return plan
+}
+
+export function planSecret(
+  secret: BackedUpSecret,
+  dest: DestinationSecret | undefined,
+  options: PlanOptions,
+): Plan {
+  return dest ? planExisting(secret, dest, options) : planNew(secret, options)
+}
+
+/** Counts writes in a plan (each step is one API write). */
+export function writeCount(plan: Plan): number {
+  return plan.steps.length
+}
+
+export function describeStep(step: Step): string {
+  switch (step.op) {
+    case 'create-secret':
+      return `create secret (type ${step.input.type})`
+    case 'create-version':
+      return step.placeholder
+        ? `write placeholder revision ${step.revision}`
+        : `write revision ${step.revision} (${step.data.length} bytes)`
+    case 'update-secret':
+      return 'update tags/description'
+    default:
+      return 'revision' in step ? `${step.op} ${step.revision}` : step.op
+  }
+}

@@ -1,0 +1,199 @@
+// Executes restore plans against the destination: looks up what exists, plans each
+// secret (planner.ts), then writes in order. A write whose answer was lost is checked
+// against the destination before anything is written again, so no retry duplicates.
+import { log } from '../log.js'
+import type { Secret, SecretApi, SecretVersion } from '../scaleway/api.js'
+import { ApiError } from '../scaleway/errors.js'
+import { listAllVersions, secretPages } from '../scaleway/pages.js'
+import type { BackedUpSecret } from './collect.js'
+import {
+  type DestinationSecret,
+  describeStep,
+  type Plan,
+  type PlanOptions,
+  planSecret,
+  type Step,
+  targetPath,
+} from './planner.js'
+
+export interface RestoreOptions extends Omit<PlanOptions, 'sameProjectAndRegion'> {
+  dryRun: boolean
+}
+
+export interface RestoreResult {
+  plan: Plan
+  /** Set when the secret could not be restored (fully or at all). */
+  error?: string
+  writes: number
+}
+
+const key = (path: string, name: string) => `${path}\u0000${name}`
+
+export class Restorer {
+  private index: Promise<Map<string, Secret>> | undefined
+
+  constructor(
+    private readonly api: SecretApi,
+    private readonly options: RestoreOptions,
+  ) {}
+
+  /** Every secret of the destination, live and soft-deleted, by (path, name). Listed once. */
+  existing(): Promise<Map<string, Secret>> {
+    this.index ??= this.listDestination()
+    return this.index
+  }
+
+  private async listDestination(): Promise<Map<string, Secret>> {
+    const out = new Map<string, Secret>()
+    for (const scheduledForDeletion of [false, true]) {
+      for await (const page of secretPages(this.api, { scheduledForDeletion })) {
+        for (const s of page) out.set(key(s.path, s.name), s)
+      }
+    }
+    return out
+  }
+
+  async find(secret: BackedUpSecret): Promise<Secret | undefined> {
+    const path = targetPath(secret.meta.path, this.options.reroot)
+    return (await this.existing()).get(key(path, secret.meta.name))
+  }
+
+  async restore(secret: BackedUpSecret): Promise<RestoreResult> {
+    const planOptions: PlanOptions = {
+      ...this.options,
+      sameProjectAndRegion:
+        secret.meta.project_id === this.api.projectId && secret.meta.region === this.api.region,
+    }
+    const found = await this.find(secret)
+    const dest = found ? await this.destinationState(found, secret) : undefined
+    const plan = planSecret(secret, dest, planOptions)
+    const label = `${plan.target.path === '/' ? '' : plan.target.path}/${plan.target.name}`
+    for (const warning of plan.warnings) log.warn(`${label}: ${warning}`)
+    if (this.options.dryRun) {
+      log.info(
+        `dry run: ${label}: ${plan.outcome}${plan.steps.map((s) => `\n  - ${describeStep(s)}`).join('')}`,
+      )
+      return { plan, writes: 0, error: conflictError(plan) }
+    }
+    if (plan.outcome === 'conflict') return { plan, writes: 0, error: conflictError(plan) }
+    return this.execute(plan, found?.id)
+  }
+
+  private async destinationState(
+    found: Secret,
+    secret: BackedUpSecret,
+  ): Promise<DestinationSecret> {
+    const versions = await listAllVersions(this.api, found.id)
+    const compare = new Set(secret.versions.filter((v) => v.payload).map((v) => v.revision))
+    // Reading a burn-after-reading version would destroy it.
+    const consumable = found.ephemeralPolicy?.expiresOnceAccessed === true
+    const withPayloads = await Promise.all(
+      versions.map(async (v) => ({
+        revision: v.revision,
+        status: v.status,
+        description: v.description ?? '',
+        payload:
+          v.status === 'enabled' && compare.has(v.revision) && !consumable
+            ? Buffer.from((await this.api.accessVersion(found.id, v.revision)).data)
+            : undefined,
+      })),
+    )
+    return {
+      id: found.id,
+      type: found.type,
+      tags: found.tags,
+      description: found.description ?? '',
+      protected: found.protected,
+      scheduledForDeletion: found.deletionRequestedAt !== undefined,
+      versions: withPayloads,
+    }
+  }
+
+  private async execute(plan: Plan, existingId: string | undefined): Promise<RestoreResult> {
+    let secretId = existingId
+    let writes = 0
+    try {
+      for (const step of plan.steps) {
+        if (step.op === 'create-secret') secretId = await this.createSecret(step)
+        else if (secretId) await this.apply(secretId, step)
+        writes += 1
+      }
+      return { plan, writes }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      return { plan, writes, error: `restore stopped after ${writes} writes: ${message}` }
+    }
+  }
+
+  private async createSecret(step: Extract<Step, { op: 'create-secret' }>): Promise<string> {
+    try {
+      return (await this.api.createSecret(step.input)).id
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.kind !== 'ambiguous_write') throw error
+      const { items } = await this.api.listSecrets(
+        { path: step.input.path, name: step.input.name },
+        1,
+        1,
+      )
+      if (items[0]) return items[0].id
+      return (await this.api.createSecret(step.input)).id
+    }
+  }
+
+  private async apply(secretId: string, step: Exclude<Step, { op: 'create-secret' }>) {
+    const api = this.api
+    switch (step.op) {
+      case 'create-version':
+        return this.createVersion(secretId, step)
+      case 'delete-version':
+        return api.deleteVersion(secretId, step.revision)
+      case 'enable-version':
+        return api.enableVersion(secretId, step.revision)
+      case 'disable-version':
+        return api.disableVersion(secretId, step.revision)
+      case 'restore-version':
+        return api.restoreVersion(secretId, step.revision)
+      case 'restore-secret':
+        return api.restoreSecret(secretId)
+      case 'update-secret':
+        return api.updateSecret(secretId, { tags: step.tags, description: step.description })
+      case 'protect':
+        return api.protectSecret(secretId)
+    }
+  }
+
+  private async createVersion(secretId: string, step: Extract<Step, { op: 'create-version' }>) {
+    let created: SecretVersion
+    try {
+      created = await this.api.createVersion(secretId, step.data, step.description)
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.kind !== 'ambiguous_write') throw error
+      created = await this.afterLostAnswer(secretId, step)
+    }
+    if (this.options.preserveRevisions && created.revision !== step.revision) {
+      log.warn(`revision ${step.revision} was written as revision ${created.revision}`)
+    }
+  }
+
+  /** The create may have happened: look before writing again. */
+  private async afterLostAnswer(
+    secretId: string,
+    step: Extract<Step, { op: 'create-version' }>,
+  ): Promise<SecretVersion> {
+    const versions = await listAllVersions(this.api, secretId)
+    const landed = versions.find((v) => v.revision === step.revision)
+    if (landed && landed.status === 'enabled') {
+      const { data } = await this.api.accessVersion(secretId, landed.revision)
+      if (Buffer.from(data).equals(step.data)) return landed
+    }
+    if (landed) {
+      throw new Error(`revision ${step.revision} appeared in the destination with other content`)
+    }
+    return this.api.createVersion(secretId, step.data, step.description)
+  }
+}
+
+function conflictError(plan: Plan): string | undefined {
+  if (plan.conflicts.length === 0) return undefined
+  return `not restored, the destination differs: ${plan.conflicts.join('; ')}`
+}
