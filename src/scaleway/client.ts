@@ -1,0 +1,161 @@
+// The real SecretApi: Scaleway's SDK on top of our retrying fetch, behind one
+// concurrency limiter shared by every call made through this client.
+import {
+  AUTH_HEADER_KEY,
+  createAdvancedClient,
+  withAdditionalInterceptors,
+  withHTTPClient,
+  withProfile,
+} from '@scaleway/sdk-client'
+import { Secretv1beta1 } from '@scaleway/sdk-secret'
+import pLimit from 'p-limit'
+import { bindSecretApi, type Runner } from './adapter.js'
+import { REGIONS, type Region, type SecretApi } from './api.js'
+import {
+  ApiError,
+  describeOperation,
+  type OperationContext,
+  rewritten,
+  toApiError,
+} from './errors.js'
+import { createRetryingFetch, type RetryEvent } from './http.js'
+import { type RetryPolicy, retryPolicy } from './retry.js'
+import { type ApiStats, StatsRecorder } from './stats.js'
+
+export const DEFAULT_API_URL = 'https://api.scaleway.com'
+
+export interface SecretApiOptions {
+  region: Region
+  projectId: string
+  /** Sent as X-Auth-Token; never logged nor put in an error message. */
+  secretKey: string
+  /** Not needed on the wire (the API authenticates with the secret key alone). */
+  accessKey?: string
+  apiUrl?: string
+  /** API calls in flight at once, across every user of this client. */
+  concurrency: number
+  /** Per HTTP attempt. */
+  timeoutMs: number
+  maxRetries: number
+  onRetry?: (event: RetryEvent) => void
+  fetch?: typeof fetch
+  /** Backoff tuning; the number of attempts comes from maxRetries. */
+  retry?: Partial<Omit<RetryPolicy, 'maxAttempts'>>
+  /** See RetryingFetchOptions.retryCreatesOnServerError. */
+  retryCreatesOnServerError?: boolean
+  /** For tests: replace the backoff's waiting and randomness. */
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
+export interface SecretApiClient {
+  api: SecretApi
+  stats: ApiStats
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+function configError(message: string): ApiError {
+  return new ApiError('invalid', `Invalid Secret Manager client configuration: ${message}`)
+}
+
+/** Checked here rather than by the SDK, whose own messages would echo the secret key. */
+function validateOptions(options: SecretApiOptions): void {
+  if (!(REGIONS as readonly string[]).includes(options.region)) {
+    throw configError(
+      `region must be one of ${REGIONS.join(', ')}, got '${String(options.region)}'`,
+    )
+  }
+  if (typeof options.projectId !== 'string' || !UUID.test(options.projectId)) {
+    throw configError(`project id must be a UUID, got '${String(options.projectId)}'`)
+  }
+  if (typeof options.secretKey !== 'string' || options.secretKey.trim() === '') {
+    throw configError('the secret key is empty (set SCW_SECRET_KEY)')
+  }
+  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+    throw configError(`concurrency must be a positive integer, got ${options.concurrency}`)
+  }
+  if (!(options.timeoutMs > 0)) {
+    throw configError(`timeoutMs must be positive, got ${options.timeoutMs}`)
+  }
+}
+
+function apiUrlOf(apiUrl: string | undefined): string {
+  const url = (apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')
+  if (!/^https?:\/\/[^/]/.test(url)) throw configError(`API URL must be http(s), got '${url}'`)
+  return url
+}
+
+function buildSdk(options: SecretApiOptions, apiURL: string, stats: StatsRecorder) {
+  const httpClient = createRetryingFetch({
+    policy: retryPolicy(options.maxRetries, options.retry),
+    timeoutMs: options.timeoutMs,
+    stats,
+    onRetry: options.onRetry,
+    fetch: options.fetch,
+    retryCreatesOnServerError: options.retryCreatesOnServerError,
+    sleep: options.sleep,
+    random: options.random,
+  })
+  // The key goes in through our own interceptor rather than withProfile's secrets, whose
+  // format check throws an error quoting the key.
+  const authenticate = {
+    request: ({ request }: { request: Request }) => {
+      const authenticated = request.clone()
+      authenticated.headers.set(AUTH_HEADER_KEY, options.secretKey)
+      return authenticated
+    },
+  }
+  const client = createAdvancedClient(
+    withProfile({ apiURL, defaultRegion: options.region, defaultProjectId: options.projectId }),
+    withHTTPClient(httpClient),
+    withAdditionalInterceptors([authenticate]),
+  )
+  return new Secretv1beta1.API(client)
+}
+
+function mentions(value: unknown, secret: string): boolean {
+  return value instanceof Error && (value.message.includes(secret) || mentions(value.cause, secret))
+}
+
+/**
+ * Last line of defence should a server ever echo the token: the message is rewritten
+ * and a cause that quotes it is dropped. A fresh error, because V8 freezes the message
+ * into `stack` when that is first read.
+ */
+function scrubbed(error: ApiError, secretKey: string): ApiError {
+  if (!mentions(error, secretKey)) return error
+  const message = error.message.replaceAll(secretKey, '[secret key]')
+  return rewritten(error, message, mentions(error.cause, secretKey))
+}
+
+function emptySecretId(ctx: OperationContext): ApiError {
+  const message = `Could not ${describeOperation(ctx)}: the secret id is empty`
+  return new ApiError('invalid', message, { operation: ctx.operation })
+}
+
+/** Builds the SDK-backed SecretApi and the request statistics it feeds. */
+export function createSecretApi(options: SecretApiOptions): SecretApiClient {
+  validateOptions(options)
+  const apiURL = apiUrlOf(options.apiUrl)
+  const stats = new StatsRecorder()
+  const sdk = buildSdk(options, apiURL, stats)
+  const limit = pLimit(options.concurrency)
+  const { region, projectId, secretKey } = options
+
+  // Every call goes through the limiter, retries and backoff included: a call waiting out
+  // a 429 keeps its slot, so pressure on the API drops instead of being refilled at once.
+  // The async wrapper also turns the SDK's synchronous throws into rejections.
+  const run: Runner = (ctx, call) =>
+    limit(async () => {
+      try {
+        if ('secretId' in ctx && !ctx.secretId) throw emptySecretId(ctx)
+        return await call()
+      } catch (error) {
+        throw scrubbed(toApiError(error, ctx), secretKey)
+      }
+    })
+
+  const api = bindSecretApi(sdk, run, region, projectId)
+  return { api, stats }
+}

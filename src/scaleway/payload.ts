@@ -1,0 +1,45 @@
+// Payload encoding on the wire: standard padded base64, checked with an IEEE CRC-32.
+// Decoding is strict because Buffer's base64 decoder silently skips junk, which would
+// turn a mangled answer into wrong bytes instead of an error.
+import { crc32 } from './crc32.js'
+
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+const UINT32_MAX = 0xffff_ffff
+
+export interface EncodedPayload {
+  data: string
+  dataCrc32: number
+}
+
+export function encodePayload(bytes: Uint8Array): EncodedPayload {
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+  return { data, dataCrc32: crc32(bytes) }
+}
+
+/** Why a payload from the API cannot be trusted. */
+export type PayloadProblem = 'not_base64' | 'bad_checksum_field' | 'checksum_mismatch'
+
+export type DecodedPayload =
+  | { ok: true; data: Uint8Array; dataCrc32?: number }
+  | { ok: false; problem: PayloadProblem }
+
+/** The API sends data_crc32 as a number; a digit string is accepted too. null means "none". */
+function parseCrc32(value: unknown): number | null | undefined {
+  if (value === null || value === undefined) return undefined
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > UINT32_MAX) return null
+  return n
+}
+
+/** Decodes `data` and checks it against `dataCrc32` when the API sent one. */
+export function decodePayload(data: unknown, dataCrc32: unknown): DecodedPayload {
+  if (typeof data !== 'string' || !STRICT_BASE64.test(data))
+    return { ok: false, problem: 'not_base64' }
+  const expected = parseCrc32(dataCrc32)
+  if (expected === null) return { ok: false, problem: 'bad_checksum_field' }
+  // A copy, so callers never hold a view into Buffer's shared allocation pool.
+  const bytes = new Uint8Array(Buffer.from(data, 'base64'))
+  if (expected === undefined) return { ok: true, data: bytes }
+  if (crc32(bytes) !== expected) return { ok: false, problem: 'checksum_mismatch' }
+  return { ok: true, data: bytes, dataCrc32: expected }
+}

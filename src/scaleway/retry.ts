@@ -1,0 +1,204 @@
+// Retry policy, kept free of I/O so its bounds can be checked exhaustively: which failures
+// deserve another attempt, and how long to wait before it.
+
+export interface RetryPolicy {
+  /** Attempts in total, the first one included. */
+  maxAttempts: number
+  /** Ceiling of the first backoff; each later one doubles, up to maxDelayMs. */
+  baseDelayMs: number
+  maxDelayMs: number
+  /** No retry is started if it would begin later than this after the first attempt. */
+  maxTotalMs: number
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 6,
+  baseDelayMs: 250,
+  maxDelayMs: 10_000,
+  maxTotalMs: 60_000,
+}
+
+/** A policy allowing `maxRetries` retries, the rest from the defaults or `overrides`. */
+export function retryPolicy(maxRetries: number, overrides: Partial<RetryPolicy> = {}): RetryPolicy {
+  const policy = { ...DEFAULT_RETRY_POLICY, ...overrides, maxAttempts: maxRetries + 1 }
+  assertPolicy(policy)
+  return policy
+}
+
+function assertPolicy(policy: RetryPolicy): void {
+  const { maxAttempts, baseDelayMs, maxDelayMs, maxTotalMs } = policy
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new RangeError(`maxRetries must be a non-negative integer, got ${maxAttempts - 1}`)
+  }
+  for (const [name, value] of Object.entries({ baseDelayMs, maxDelayMs, maxTotalMs })) {
+    if (!Number.isFinite(value) || value < 0) {
+      throw new RangeError(`${name} must be a non-negative number`)
+    }
+  }
+}
+
+/** Upper bound of the wait before retry number `retryIndex` (0 for the first retry). */
+export function backoffCeiling(policy: RetryPolicy, retryIndex: number): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryIndex)
+}
+
+/**
+ * Full jitter: uniform in [0, ceiling). Spreading clients over the whole window is what
+ * breaks up bursts against a gateway that answers a bare 429 with no hint of when to
+ * come back.
+ */
+export function backoffDelay(
+  policy: RetryPolicy,
+  retryIndex: number,
+  random: () => number,
+): number {
+  const drawn = random()
+  // A broken random source must not break the bounds (NaN would slip through min/max).
+  const r = Number.isNaN(drawn) ? 0 : Math.min(Math.max(drawn, 0), 1)
+  return Math.floor(r * backoffCeiling(policy, retryIndex))
+}
+
+/** Milliseconds to wait from a Retry-After header (delta-seconds or HTTP date). */
+export function parseRetryAfter(
+  value: string | null | undefined,
+  nowMs: number,
+): number | undefined {
+  if (value == null) return undefined
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
+  // Date.parse takes "-5" for a year; an HTTP date always spells out day and month names.
+  if (!/[a-z]/i.test(trimmed)) return undefined
+  const at = Date.parse(trimmed)
+  if (Number.isNaN(at)) return undefined
+  return Math.max(0, at - nowMs)
+}
+
+export type RetryPlan =
+  | { retry: true; delayMs: number }
+  | { retry: false; reason: 'attempts' | 'time' }
+
+export interface RetryState {
+  /** Attempts already made, the failed one included. */
+  attemptsMade: number
+  /** Time since the first attempt started. */
+  elapsedMs: number
+  /** From the server's Retry-After, when it sent one. */
+  retryAfterMs?: number
+}
+
+/**
+ * Whether and when to try again. A Retry-After is obeyed as given, even above the
+ * backoff cap (the server knows better), but never past the total budget.
+ */
+export function planRetry(policy: RetryPolicy, state: RetryState, random: () => number): RetryPlan {
+  if (state.attemptsMade >= policy.maxAttempts) return { retry: false, reason: 'attempts' }
+  const delayMs = state.retryAfterMs ?? backoffDelay(policy, state.attemptsMade - 1, random)
+  if (state.elapsedMs + delayMs > policy.maxTotalMs) return { retry: false, reason: 'time' }
+  return { retry: true, delayMs }
+}
+
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504])
+
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUSES.has(status)
+}
+
+/** Codes of transport failures worth another attempt (Node's net layer and undici). */
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+])
+
+/** Failures that happen before a single byte of the request can have left. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+
+/** undici wraps every transport failure in `TypeError: fetch failed` (or `terminated` mid-body). */
+const TRANSIENT_MESSAGES = ['fetch failed', 'terminated', 'socket hang up', 'other side closed']
+
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = []
+  let current = error
+  while (current instanceof Error && chain.length < 8) {
+    chain.push(current)
+    current = current.cause
+  }
+  return chain
+}
+
+function codeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined
+  return typeof error.code === 'string' ? error.code : undefined
+}
+
+/** The most specific system or undici error code in the cause chain. */
+export function networkErrorCode(error: unknown): string | undefined {
+  return causeChain(error)
+    .map(codeOf)
+    .findLast((code) => code !== undefined)
+}
+
+export function isNetworkError(error: unknown): boolean {
+  return causeChain(error).some((e) => {
+    const code = codeOf(e)
+    if (code !== undefined && TRANSIENT_CODES.has(code)) return true
+    return e instanceof Error && TRANSIENT_MESSAGES.includes(e.message)
+  })
+}
+
+export function failedBeforeSending(error: unknown): boolean {
+  const code = networkErrorCode(error)
+  return code !== undefined && NOT_SENT_CODES.has(code)
+}
+
+export type Failure =
+  | { type: 'status'; status: number }
+  | { type: 'network'; error: unknown }
+  | { type: 'timeout' }
+
+/** retry: try again; final: hand the outcome back as is; ambiguous: a write may have landed. */
+export type Verdict = 'retry' | 'final' | 'ambiguous'
+
+/**
+ * Judges one failed attempt. `create` marks requests that add something each time they
+ * are applied: those are only repeated when the server provably did not act on them
+ * (429 from the gateway's rate limiter, or a connection that never opened), unless
+ * `retryCreatesOnServerError` accepts the bet that a 5xx means nothing was written.
+ */
+export function judgeFailure(
+  failure: Failure,
+  create: boolean,
+  retryCreatesOnServerError = false,
+): Verdict {
+  switch (failure.type) {
+    case 'status':
+      if (!isRetryableStatus(failure.status)) return 'final'
+      if (failure.status === 429 || !create || retryCreatesOnServerError) return 'retry'
+      return 'ambiguous'
+    case 'network':
+      if (!isNetworkError(failure.error)) return 'final'
+      return !create || failedBeforeSending(failure.error) ? 'retry' : 'ambiguous'
+    case 'timeout':
+      return create ? 'ambiguous' : 'retry'
+  }
+}

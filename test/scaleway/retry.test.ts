@@ -1,0 +1,216 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  backoffCeiling,
+  backoffDelay,
+  failedBeforeSending,
+  isNetworkError,
+  judgeFailure,
+  networkErrorCode,
+  parseRetryAfter,
+  planRetry,
+  type RetryPolicy,
+  retryPolicy,
+} from '../../src/scaleway/retry.js'
+
+const policyArb = fc.record({
+  maxAttempts: fc.integer({ min: 1, max: 12 }),
+  baseDelayMs: fc.integer({ min: 0, max: 5_000 }),
+  maxDelayMs: fc.integer({ min: 0, max: 30_000 }),
+  maxTotalMs: fc.integer({ min: 0, max: 120_000 }),
+})
+
+/** Undici's shape: TypeError('fetch failed') whose cause carries the system code. */
+function fetchFailed(code: string, message = 'boom'): TypeError {
+  return new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) })
+}
+
+describe('backoff', () => {
+  it('never exceeds the cap nor the exponential ceiling, and is never negative', () => {
+    fc.assert(
+      fc.property(policyArb, fc.nat(64), fc.double({ min: 0, max: 1 }), (policy, n, r) => {
+        const delay = backoffDelay(policy, n, () => r)
+        expect(delay).toBeGreaterThanOrEqual(0)
+        expect(delay).toBeLessThanOrEqual(policy.maxDelayMs)
+        expect(delay).toBeLessThanOrEqual(policy.baseDelayMs * 2 ** n)
+      }),
+    )
+  })
+
+  it('uses full jitter over [0, min(cap, base * 2^n))', () => {
+    const policy: RetryPolicy = {
+      maxAttempts: 9,
+      baseDelayMs: 100,
+      maxDelayMs: 1_000,
+      maxTotalMs: 1e6,
+    }
+    expect(backoffCeiling(policy, 0)).toBe(100)
+    expect(backoffCeiling(policy, 3)).toBe(800)
+    expect(backoffCeiling(policy, 4)).toBe(1_000)
+    expect(backoffDelay(policy, 3, () => 0)).toBe(0)
+    expect(backoffDelay(policy, 3, () => 0.5)).toBe(400)
+    expect(backoffDelay(policy, 3, () => 0.999_999)).toBe(799)
+  })
+
+  it('keeps a misbehaving random source inside the window', () => {
+    expect(backoffDelay(retryPolicy(1), 0, () => Number.NaN)).toBe(0)
+    const policy: RetryPolicy = {
+      maxAttempts: 3,
+      baseDelayMs: 100,
+      maxDelayMs: 1_000,
+      maxTotalMs: 1e6,
+    }
+    expect(backoffDelay(policy, 0, () => 7)).toBe(100)
+    expect(backoffDelay(policy, 0, () => -3)).toBe(0)
+  })
+})
+
+describe('planRetry', () => {
+  it('bounds attempts and total waiting, whatever the randomness and Retry-After', () => {
+    fc.assert(
+      fc.property(
+        policyArb,
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.option(fc.integer({ min: 0, max: 90_000 }), { nil: undefined })),
+        fc.integer({ min: 0, max: 5_000 }),
+        (policy, randoms, retryAfters, attemptDuration) => {
+          let clock = 0
+          let attempts = 0
+          let draws = 0
+          const random = () => randoms[draws++ % randoms.length] ?? 0
+          for (;;) {
+            attempts += 1
+            clock += attemptDuration
+            const retryAfterMs = retryAfters[attempts - 1]
+            const plan = planRetry(
+              policy,
+              { attemptsMade: attempts, elapsedMs: clock, retryAfterMs },
+              random,
+            )
+            if (!plan.retry) break
+            if (retryAfterMs === undefined)
+              expect(plan.delayMs).toBeLessThanOrEqual(policy.maxDelayMs)
+            else expect(plan.delayMs).toBe(retryAfterMs)
+            clock += plan.delayMs
+            // No retry may start past the budget.
+            expect(clock).toBeLessThanOrEqual(policy.maxTotalMs)
+          }
+          expect(attempts).toBeLessThanOrEqual(policy.maxAttempts)
+          expect(clock).toBeLessThanOrEqual(policy.maxTotalMs + attemptDuration)
+        },
+      ),
+    )
+  })
+
+  it('stops on attempts first, then on time', () => {
+    const policy = retryPolicy(2, { baseDelayMs: 100, maxDelayMs: 100, maxTotalMs: 1_000 })
+    expect(policy.maxAttempts).toBe(3)
+    const random = () => 0.5
+    expect(planRetry(policy, { attemptsMade: 1, elapsedMs: 0 }, random)).toEqual({
+      retry: true,
+      delayMs: 50,
+    })
+    expect(planRetry(policy, { attemptsMade: 3, elapsedMs: 0 }, random)).toEqual({
+      retry: false,
+      reason: 'attempts',
+    })
+    expect(planRetry(policy, { attemptsMade: 1, elapsedMs: 980 }, random)).toEqual({
+      retry: false,
+      reason: 'time',
+    })
+  })
+
+  it('obeys Retry-After even above the backoff cap, but not past the budget', () => {
+    const policy = retryPolicy(5, { baseDelayMs: 10, maxDelayMs: 100, maxTotalMs: 10_000 })
+    expect(
+      planRetry(policy, { attemptsMade: 1, elapsedMs: 0, retryAfterMs: 3_000 }, Math.random),
+    ).toEqual({
+      retry: true,
+      delayMs: 3_000,
+    })
+    expect(
+      planRetry(policy, { attemptsMade: 1, elapsedMs: 0, retryAfterMs: 20_000 }, Math.random),
+    ).toEqual({ retry: false, reason: 'time' })
+  })
+
+  it('rejects nonsense policies', () => {
+    expect(() => retryPolicy(-1)).toThrow(/maxRetries/)
+    expect(() => retryPolicy(1.5)).toThrow(/maxRetries/)
+    expect(() => retryPolicy(2, { maxTotalMs: -1 })).toThrow(/maxTotalMs/)
+  })
+})
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-07-03T15:28:00Z')
+
+  it('reads delta-seconds', () => {
+    expect(parseRetryAfter('3', now)).toBe(3_000)
+    expect(parseRetryAfter(' 0 ', now)).toBe(0)
+  })
+
+  it('reads an HTTP date, and a past date means now', () => {
+    expect(parseRetryAfter('Fri, 03 Jul 2026 15:28:05 GMT', now)).toBe(5_000)
+    expect(parseRetryAfter('Fri, 03 Jul 2026 15:27:00 GMT', now)).toBe(0)
+  })
+
+  it('ignores absent or garbage values', () => {
+    expect(parseRetryAfter(null, now)).toBeUndefined()
+    expect(parseRetryAfter(undefined, now)).toBeUndefined()
+    expect(parseRetryAfter('soon', now)).toBeUndefined()
+    expect(parseRetryAfter('-5', now)).toBeUndefined()
+  })
+})
+
+describe('network error classification', () => {
+  it('recognises undici and node transport failures', () => {
+    expect(isNetworkError(fetchFailed('ECONNRESET'))).toBe(true)
+    expect(isNetworkError(fetchFailed('UND_ERR_SOCKET', 'other side closed'))).toBe(true)
+    expect(isNetworkError(new TypeError('fetch failed'))).toBe(true)
+    expect(isNetworkError(new TypeError('terminated'))).toBe(true)
+    expect(isNetworkError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(
+      true,
+    )
+  })
+
+  it('does not mistake programming errors for the network', () => {
+    expect(isNetworkError(new TypeError('Failed to parse URL from nope'))).toBe(false)
+    expect(isNetworkError(new RangeError('bad'))).toBe(false)
+    expect(isNetworkError('ECONNRESET')).toBe(false)
+  })
+
+  it('finds the deepest code and knows which failures happened before sending', () => {
+    expect(networkErrorCode(fetchFailed('ECONNREFUSED'))).toBe('ECONNREFUSED')
+    expect(failedBeforeSending(fetchFailed('ECONNREFUSED'))).toBe(true)
+    expect(failedBeforeSending(fetchFailed('ENOTFOUND'))).toBe(true)
+    expect(failedBeforeSending(fetchFailed('ECONNRESET'))).toBe(false)
+    expect(failedBeforeSending(fetchFailed('UND_ERR_SOCKET'))).toBe(false)
+  })
+})
+
+describe('judgeFailure', () => {
+  const status = (s: number) => ({ type: 'status' as const, status: s })
+
+  it('retries 429 and 5xx for idempotent requests, hands back anything else', () => {
+    for (const s of [429, 500, 502, 503, 504]) expect(judgeFailure(status(s), false)).toBe('retry')
+    for (const s of [200, 204, 400, 401, 403, 404, 409, 412, 501]) {
+      expect(judgeFailure(status(s), false)).toBe('final')
+    }
+    expect(judgeFailure({ type: 'timeout' }, false)).toBe('retry')
+    expect(judgeFailure({ type: 'network', error: fetchFailed('ECONNRESET') }, false)).toBe('retry')
+    expect(judgeFailure({ type: 'network', error: new RangeError('bug') }, false)).toBe('final')
+  })
+
+  it('repeats a create only when the server provably did not act on it', () => {
+    expect(judgeFailure(status(429), true)).toBe('retry')
+    expect(judgeFailure({ type: 'network', error: fetchFailed('ECONNREFUSED') }, true)).toBe(
+      'retry',
+    )
+    expect(judgeFailure({ type: 'network', error: fetchFailed('ECONNRESET') }, true)).toBe(
+      'ambiguous',
+    )
+    expect(judgeFailure({ type: 'timeout' }, true)).toBe('ambiguous')
+    for (const s of [500, 502, 503, 504]) expect(judgeFailure(status(s), true)).toBe('ambiguous')
+    expect(judgeFailure(status(503), true, true)).toBe('retry')
+    expect(judgeFailure(status(400), true)).toBe('final')
+  })
+})
