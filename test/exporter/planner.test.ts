@@ -27,7 +27,11 @@ const META: SecretMetadata = {
   region: 'fr-par',
 }
 
-function version(revision: number, status: VersionMetadata['status'], payload?: string): BackedUpVersion {
+function version(
+  revision: number,
+  status: VersionMetadata['status'],
+  payload?: string,
+): BackedUpVersion {
   return {
     revision,
     payload: payload === undefined ? undefined : Buffer.from(payload),
@@ -54,13 +58,19 @@ const OPTIONS: PlanOptions = {
   sameProjectAndRegion: false,
 }
 
-const secret = (versions: BackedUpVersion[], meta: Partial<SecretMetadata> = {}): BackedUpSecret => ({
+const secret = (
+  versions: BackedUpVersion[],
+  meta: Partial<SecretMetadata> = {},
+): BackedUpSecret => ({
   dir: '/prod/db.secret',
   meta: { ...META, ...meta },
   versions,
 })
 
-function destination(versions: DestinationSecret['versions'], extra: Partial<DestinationSecret> = {}) {
+function destination(
+  versions: DestinationSecret['versions'],
+  extra: Partial<DestinationSecret> = {},
+) {
   return {
     id: 'dest-id',
     type: 'opaque' as const,
@@ -76,9 +86,16 @@ function destination(versions: DestinationSecret['versions'], extra: Partial<Des
 describe('planSecret into an empty destination', () => {
   it('fills revision gaps with deleted placeholders and disables afterwards, protects last', () => {
     const plan = planSecret(
-      secret([version(1, 'enabled', 'one'), version(3, 'disabled', 'three'), version(4, 'scheduled_for_deletion')], {
-        protected: true,
-      }),
+      secret(
+        [
+          version(1, 'enabled', 'one'),
+          version(3, 'disabled', 'three'),
+          version(4, 'scheduled_for_deletion'),
+        ],
+        {
+          protected: true,
+        },
+      ),
       undefined,
       OPTIONS,
     )
@@ -208,7 +225,9 @@ describe('planSecret into an existing secret (sync)', () => {
   it('reports a different payload as a conflict and writes nothing', () => {
     const plan = planSecret(
       backed,
-      destination([{ revision: 1, status: 'enabled', description: 'v1', payload: Buffer.from('ONE') }]),
+      destination([
+        { revision: 1, status: 'enabled', description: 'v1', payload: Buffer.from('ONE') },
+      ]),
       OPTIONS,
     )
     expect(plan.outcome).toBe('conflict')
@@ -227,7 +246,9 @@ describe('planSecret into an existing secret (sync)', () => {
     expect(reported.steps).toEqual([])
     expect(reported.warnings.join()).toMatch(/update_metadata/)
     const applied = planSecret(backed, dest, { ...OPTIONS, updateMetadata: true })
-    expect(applied.steps).toEqual([{ op: 'update-secret', tags: ['a', 'b'], description: 'database' }])
+    expect(applied.steps).toEqual([
+      { op: 'update-secret', tags: ['a', 'b'], description: 'database' },
+    ])
   })
 
   it('skips existing secrets with on_conflict=skip', () => {

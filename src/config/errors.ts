@@ -1,0 +1,110 @@
+// Every way a configuration can be wrong ends up as one ConfigError listing all problems,
+// because Plakar shows the Init error text verbatim and a user fixing one problem per
+// attempt is a slow loop. Received values are shown (quoted, truncated) so users can
+// spot stray spaces or typos, except where the value may be a credential.
+
+export type Connector = 'importer' | 'exporter'
+
+export interface ConfigProblem {
+  /** The config key (or other source, e.g. the scw config file) the problem is about. */
+  readonly key: string
+  /** One complete sentence or two, starting with the key. */
+  readonly text: string
+}
+
+const MAX_SHOWN = 64
+const SIMPLE_KEY = /^[A-Za-z0-9_.-]{1,64}$/
+
+/** Unknown keys can be anything (even a pasted secret); quote and cut them. */
+export function showKey(key: string): string {
+  return SIMPLE_KEY.test(key) ? `\`${key}\`` : quote(key)
+}
+
+function quote(text: string): string {
+  const chars = Array.from(text)
+  if (chars.length <= MAX_SHOWN) return JSON.stringify(text)
+  return `${JSON.stringify(chars.slice(0, MAX_SHOWN).join(''))}… (${chars.length} characters)`
+}
+
+// A secret key pasted into the wrong key (access_key, region...) must not be echoed
+// either; only these keys legitimately carry UUIDs, everywhere else one is suspicious.
+const UUID_ANYWHERE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
+const UUID_KEYS: ReadonlySet<string> = new Set(['location', 'project_id', 'key_id'])
+
+/** Stands in for an unknown key name that may itself be a pasted secret key. */
+export const HIDDEN_KEY = '(hidden key)'
+
+export function mayBeCredential(text: string): boolean {
+  return UUID_ANYWHERE.test(text)
+}
+
+function looksLikeCredential(key: string, value: unknown): boolean {
+  return typeof value === 'string' && !UUID_KEYS.has(key) && UUID_ANYWHERE.test(value)
+}
+
+export function showValue(value: unknown, secret: boolean): string {
+  if (secret) return 'a value that is never shown (it is a credential)'
+  if (typeof value === 'string') return quote(value)
+  return `a ${value === null ? 'null' : typeof value} instead of a string`
+}
+
+function showReceived(key: string, value: unknown, secret: boolean): string {
+  if (!secret && looksLikeCredential(key, value)) {
+    return 'a value that is not shown because it looks like a secret key'
+  }
+  return showValue(value, secret)
+}
+
+export interface InvalidValue {
+  key: string
+  reason: string
+  /** Omitted when there is nothing to show, e.g. a missing value. */
+  received?: { value: unknown }
+  secret?: boolean
+  allowed?: string
+  /** Where a value not given as a config key came from, e.g. "environment variable X". */
+  origin?: string
+}
+
+export function invalidValue(problem: InvalidValue): ConfigProblem {
+  const from = problem.origin === undefined ? '' : ` (from ${problem.origin})`
+  const got =
+    problem.received === undefined
+      ? ''
+      : `; got ${showReceived(problem.key, problem.received.value, problem.secret ?? false)}`
+  const allowed = problem.allowed === undefined ? '' : ` Allowed: ${problem.allowed}.`
+  return { key: problem.key, text: `${problem.key}${from}: ${problem.reason}${got}.${allowed}` }
+}
+
+/** What Plakar calls the configuration entry of each connector. */
+export const PLAKAR_OBJECT: Readonly<Record<Connector, string>> = {
+  importer: 'source',
+  exporter: 'destination',
+}
+
+function render(connector: Connector, problems: readonly ConfigProblem[]): string {
+  const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`
+  return [
+    `The scw-secret ${connector} configuration has ${count}:`,
+    ...problems.map((problem) => `  - ${problem.text}`),
+    `Fix the plakar ${PLAKAR_OBJECT[connector]} configuration (or override a key with -o key=value) and try again.`,
+  ].join('\n')
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  readonly connector: Connector
+  readonly problems: readonly ConfigProblem[]
+
+  constructor(connector: Connector, problems: readonly ConfigProblem[]) {
+    super(render(connector, problems))
+    this.connector = connector
+    this.problems = problems
+  }
+}
+
+/** Zod's own wording for a wrong type is generic; every other reason is ours. */
+export function issueReason(issue: { code: string; message: string }, present: boolean): string {
+  if (issue.code !== 'invalid_type') return issue.message
+  return present ? 'not a string' : 'missing (required)'
+}

@@ -1,0 +1,191 @@
+// One zod schema per value format, from the raw string Plakar (or the environment, or the
+// scw config file) supplies to the typed value. Error texts are reasons only ("not a
+// UUID"); the error formatter adds the key, the received value and what is allowed, so
+// a schema can never be the thing that echoes a secret.
+import { z } from 'zod'
+import { REGIONS, type SecretType } from '../scaleway/api.js'
+import { ACCESS_KEY_PATTERN, SLUG_PATTERN, UUID_PATTERN } from './formats.js'
+import { NameGlob } from './glob.js'
+import { type ParsedLocation, PROTOCOL, parseLocation, protocolProblem } from './location.js'
+import { normaliseSecretPath } from './paths.js'
+import { Redacted } from './redacted.js'
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string }
+
+const ok = <T>(value: T): Outcome<T> => ({ ok: true, value })
+const fail = <T>(reason: string): Outcome<T> => ({ ok: false, reason })
+
+/** Adapts an Outcome-returning parser to a zod transform. */
+function via<T>(parse: (text: string) => Outcome<T>) {
+  return (text: string, ctx: z.core.$RefinementCtx<string>): T => {
+    const outcome = parse(text)
+    if (outcome.ok) return outcome.value
+    ctx.addIssue({ code: 'custom', message: outcome.reason })
+    return z.NEVER
+  }
+}
+
+export const regionField = z.enum(REGIONS, { error: 'not a Secret Manager region' })
+
+export const uuidField = z
+  .string()
+  .regex(UUID_PATTERN, { error: 'not a UUID' })
+  .transform((text) => text.toLowerCase())
+
+// Kept verbatim (no case folding): it is a credential, sent as-is.
+export const secretKeyField = z
+  .string()
+  .regex(UUID_PATTERN, { error: 'not a UUID' })
+  .transform((text) => new Redacted(text))
+
+export const accessKeyField = z.string().regex(ACCESS_KEY_PATTERN, {
+  error: 'not an access key (SCW followed by 17 capital letters or digits)',
+})
+
+function apiUrl(text: string): Outcome<string> {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return fail('not a valid URL')
+  }
+  if (url.username !== '' || url.password !== '') return fail('it must not embed credentials')
+  if (url.search !== '' || url.hash !== '') return fail('it must not have a query or fragment')
+  // The SDK appends '/secret-manager/...' itself; a trailing slash would double it.
+  return ok(text.replace(/\/+$/, ''))
+}
+
+export const apiUrlField = z
+  .string()
+  .regex(/^https?:\/\/\S+$/, { error: 'not an http:// or https:// URL' })
+  .transform(via(apiUrl))
+
+const TRUE_WORDS = ['true', '1', 'yes', 'on']
+const FALSE_WORDS = ['false', '0', 'no', 'off']
+export const BOOLEAN_WORDS = `${[...TRUE_WORDS, ...FALSE_WORDS].join(', ')} (any case)`
+
+// JSON Schema regexes have no case-insensitive flag, so spell each letter both ways;
+// the published schema then accepts exactly what the parser accepts.
+const anyCase = (word: string): string =>
+  Array.from(word, (char) =>
+    char.toLowerCase() === char.toUpperCase()
+      ? char
+      : `[${char.toLowerCase()}${char.toUpperCase()}]`,
+  ).join('')
+
+const BOOLEAN_PATTERN = new RegExp(
+  `^(?:${[...TRUE_WORDS, ...FALSE_WORDS].map(anyCase).join('|')})$`,
+)
+
+export const booleanField = z
+  .string()
+  .regex(BOOLEAN_PATTERN, { error: 'not a boolean' })
+  .transform((text) => TRUE_WORDS.includes(text.toLowerCase()))
+
+export function integerField(min: number, max: number) {
+  const inRange = (text: string): Outcome<number> => {
+    const value = Number(text)
+    return value >= min && value <= max ? ok(value) : fail(`must be between ${min} and ${max}`)
+  }
+  return z
+    .string()
+    .regex(/^[0-9]+$/, { error: 'not a whole number' })
+    .transform(via(inRange))
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }
+const DURATION_PATTERN = /^(?:[0-9]+(?:\.[0-9]+)?|(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h))+)$/
+
+/** Plain numbers are seconds; otherwise Go-style sums such as '1m30s' or '1500ms'. */
+function durationMs(text: string): number {
+  if (/^[0-9.]+$/.test(text)) return Number(text) * 1_000
+  let total = 0
+  for (const [, amount, unit] of text.matchAll(/([0-9.]+)(ms|s|m|h)/g)) {
+    total += Number(amount) * (UNIT_MS[unit ?? ''] ?? Number.NaN)
+  }
+  return total
+}
+
+export function durationField(minMs: number, maxMs: number, rangeText: string) {
+  const inRange = (text: string): Outcome<number> => {
+    const value = Math.round(durationMs(text))
+    return value >= minMs && value <= maxMs ? ok(value) : fail(`must be between ${rangeText}`)
+  }
+  return z.string().regex(DURATION_PATTERN, { error: 'not a duration' }).transform(via(inRange))
+}
+
+const splitList = (text: string): string[] =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+
+const uniqueSorted = (items: readonly string[]): string[] => [...new Set(items)].sort()
+
+// Tags are matched against Scaleway's tags verbatim, so no case folding here.
+export const tagsField = z.string().transform((text) => uniqueSorted(splitList(text)))
+
+function dataClasses(text: string): Outcome<string[]> {
+  const items = splitList(text).map((item) => item.toLowerCase())
+  const bad = items.filter((item) => !SLUG_PATTERN.test(item))
+  if (bad.length === 0) return ok(uniqueSorted(items))
+  const list = bad.map((item) => JSON.stringify(item)).join(', ')
+  return fail(`${list} ${bad.length === 1 ? 'is not a slug' : 'are not slugs'}`)
+}
+
+export const dataClassField = z.string().transform(via(dataClasses))
+
+export const ENVIRONMENT_ALIASES: Readonly<Record<string, string>> = {
+  prod: 'production',
+  stg: 'staging',
+  dev: 'development',
+}
+
+function environment(text: string): Outcome<string> {
+  const lowered = text.trim().toLowerCase()
+  const value = ENVIRONMENT_ALIASES[lowered] ?? lowered
+  return SLUG_PATTERN.test(value) ? ok(value) : fail('not a slug')
+}
+
+export const environmentField = z.string().transform(via(environment))
+
+export const SECRET_TYPES = [
+  'opaque',
+  'certificate',
+  'key_value',
+  'basic_credentials',
+  'database_credentials',
+  'ssh_key',
+] as const satisfies readonly SecretType[]
+
+export const secretTypeField = z.enum(SECRET_TYPES, { error: 'not a secret type' })
+
+export const CONFLICT_POLICIES = ['sync', 'skip', 'fail'] as const
+
+export const onConflictField = z.enum(CONFLICT_POLICIES, { error: 'not a conflict policy' })
+
+export const secretPathField = z.string().transform(
+  via<string>((text) => {
+    const result = normaliseSecretPath(text)
+    return result.ok ? ok(result.path) : fail(result.reason)
+  }),
+)
+
+export const nameGlobField = z.string().transform(
+  via<NameGlob>((text) => {
+    const result = NameGlob.parse(text)
+    return result.ok ? ok(result.glob) : fail(`not a valid glob: ${result.reason}`)
+  }),
+)
+
+export const profileField = z.string().min(1, { error: 'empty' })
+
+export const locationField = z
+  .string()
+  .regex(new RegExp(`^${PROTOCOL}://`), { error: (issue) => protocolProblem(String(issue.input)) })
+  .transform(
+    via<ParsedLocation>((text) => {
+      const result = parseLocation(text)
+      return result.ok ? ok(result.location) : fail(result.reason)
+    }),
+  )

@@ -1,0 +1,92 @@
+// Secret-name filter. Names never contain '/', so `*` simply matches any run of
+// characters. Compiled once to an anchored RegExp; every character of the pattern is
+// emitted as a \u{...} escape so no user text is ever interpreted as RegExp syntax.
+
+export type GlobResult = { ok: true; glob: NameGlob } | { ok: false; reason: string }
+
+const codePoint = (char: string): number => char.codePointAt(0) ?? 0
+const literal = (char: string): string => `\\u{${codePoint(char).toString(16)}}`
+
+interface ClassScan {
+  source: string
+  next: number
+}
+
+/** Scans `[...]` starting just after the `[`; a `]` right after `[` or `[!` is literal. */
+function scanClass(chars: readonly string[], start: number): ClassScan | string {
+  let i = start
+  let negated = false
+  if (chars[i] === '!' || chars[i] === '^') {
+    negated = true
+    i++
+  }
+  const first = i
+  let body = ''
+  for (; i < chars.length; i++) {
+    const char = chars[i] as string
+    if (char === ']' && i > first) {
+      if (body === '') return 'a bracket expression must list at least one character'
+      return { source: `[${negated ? '^' : ''}${body}]`, next: i + 1 }
+    }
+    const high = chars[i + 2]
+    if (chars[i + 1] === '-' && high !== undefined && high !== ']') {
+      if (codePoint(char) > codePoint(high)) return `the range ${char}-${high} is reversed`
+      body += `${literal(char)}-${literal(high)}`
+      i += 2
+    } else {
+      body += literal(char)
+    }
+  }
+  return 'a `[` is never closed by `]`'
+}
+
+function compile(pattern: string): RegExp | string {
+  const chars = Array.from(pattern)
+  let source = ''
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i] as string
+    if (char === '*') source += '.*'
+    else if (char === '?') source += '.'
+    else if (char === '\\') {
+      const escaped = chars[++i]
+      if (escaped === undefined) return 'it ends with a lone backslash'
+      source += literal(escaped)
+    } else if (char === '[') {
+      const scanned = scanClass(chars, i + 1)
+      if (typeof scanned === 'string') return scanned
+      source += scanned.source
+      i = scanned.next - 1
+    } else source += literal(char)
+  }
+  return new RegExp(`^${source}$`, 'su')
+}
+
+/** A compiled secret-name glob that serialises back to its pattern. */
+export class NameGlob {
+  readonly pattern: string
+  readonly #regex: RegExp
+
+  private constructor(pattern: string, regex: RegExp) {
+    this.pattern = pattern
+    this.#regex = regex
+  }
+
+  static parse(pattern: string): GlobResult {
+    if (pattern === '') return { ok: false, reason: 'an empty pattern matches no secret' }
+    const compiled = compile(pattern)
+    if (typeof compiled === 'string') return { ok: false, reason: compiled }
+    return { ok: true, glob: new NameGlob(pattern, compiled) }
+  }
+
+  matches(name: string): boolean {
+    return this.#regex.test(name)
+  }
+
+  toString(): string {
+    return this.pattern
+  }
+
+  toJSON(): string {
+    return this.pattern
+  }
+}

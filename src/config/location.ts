@@ -1,0 +1,71 @@
+// Location grammar (what `plakar source add NAME <location>` receives):
+//
+//   scw-secret://<region>/<project_id>[/<folder>...]   everything in the location
+//   scw-secret://<region>[/]                           region only
+//   scw-secret:///[<folder>...]                        folder only (note the third slash)
+//   scw-secret://                                      nothing; all from keys/env/file
+//
+// The first segment after '//' is the URL authority: it is either empty or a region.
+// After a region, the next segment must be the project UUID. Guessing ("is 'prod' a
+// region or a folder?") would turn a typo in a UUID into a silently different folder.
+import type { Region } from '../scaleway/api.js'
+import { isRegion, isUuid, REGION_LIST } from './formats.js'
+import { normaliseSecretPath } from './paths.js'
+
+export const PROTOCOL = 'scw-secret'
+const PREFIX = `${PROTOCOL}://`
+
+export interface ParsedLocation {
+  /** The location as given. */
+  text: string
+  region?: Region
+  projectId?: string
+  /** Canonical Secret Manager path; '/' when the location names no folder. */
+  folder: string
+}
+
+export type LocationResult = { ok: true; location: ParsedLocation } | { ok: false; reason: string }
+
+const fail = (reason: string): LocationResult => ({ ok: false, reason })
+
+export function protocolProblem(raw: string): string {
+  const separator = raw.indexOf('://')
+  if (separator > 0) return `the protocol is "${raw.slice(0, separator)}", not "${PROTOCOL}"`
+  return `it does not start with ${PREFIX}`
+}
+
+function withFolder(base: Omit<ParsedLocation, 'folder'>, rest: string): LocationResult {
+  const folder = normaliseSecretPath(rest)
+  if (!folder.ok) return fail(`the folder part is invalid: ${folder.reason}`)
+  return { ok: true, location: { ...base, folder: folder.path } }
+}
+
+function afterRegion(text: string, region: Region, rest: string): LocationResult {
+  const [project = '', ...folder] = rest.split('/')
+  if (project === '' && folder.every((segment) => segment === '')) {
+    return withFolder({ text, region }, '')
+  }
+  if (!isUuid(project)) {
+    return fail(
+      `after the region comes the project id (a UUID), but "${project}" is not one; ` +
+        `write ${PREFIX}${region}/<project_id>/<folder>`,
+    )
+  }
+  return withFolder({ text, region, projectId: project.toLowerCase() }, folder.join('/'))
+}
+
+export function parseLocation(raw: string): LocationResult {
+  if (!raw.startsWith(PREFIX)) return fail(protocolProblem(raw))
+  const rest = raw.slice(PREFIX.length)
+  const slash = rest.indexOf('/')
+  const authority = slash === -1 ? rest : rest.slice(0, slash)
+  const path = slash === -1 ? '' : rest.slice(slash + 1)
+  if (authority === '') return withFolder({ text: raw }, path)
+  if (!isRegion(authority)) {
+    return fail(
+      `"${authority}" is not a Secret Manager region (${REGION_LIST}); ` +
+        `to give only a folder, leave the region out: ${PREFIX}/${rest}`,
+    )
+  }
+  return afterRegion(raw, authority, path)
+}

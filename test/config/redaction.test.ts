@@ -1,0 +1,157 @@
+import { inspect } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+import { type ConfigError, Redacted } from '../../src/config/index.js'
+import {
+  configPath,
+  exporter,
+  exporterError,
+  importer,
+  importerError,
+  LOCATION,
+  PROJECT,
+  removeHomes,
+  tempHome,
+} from './helpers.js'
+
+afterAll(removeHomes)
+
+// A valid secret key whose value is easy to grep for; and a malformed one.
+const CANARY = 'ca4a2ca4-0000-4000-8000-00000000ca4a'
+const BAD_CANARY = 'not-a-uuid-CANARY'
+
+/** Every way a config or an error commonly ends up in a log line. */
+function renderings(value: object): string[] {
+  return [
+    String(value),
+    `${value}`,
+    JSON.stringify(value),
+    inspect(value, { depth: 10 }),
+    inspect(value, { depth: 10, showHidden: true }),
+    inspect(value, { depth: 10, customInspect: false }),
+  ]
+}
+
+function errorRenderings(error: ConfigError): string[] {
+  return [error.message, String(error.stack), JSON.stringify(error.problems), ...renderings(error)]
+}
+
+describe('Redacted', () => {
+  const secret = new Redacted(CANARY)
+
+  it('reveals the value only on request', () => {
+    expect(secret.reveal()).toBe(CANARY)
+  })
+
+  it('prints the mask everywhere else', () => {
+    for (const text of renderings(secret)) expect(text).not.toContain(CANARY)
+    expect(String(secret)).toBe('[redacted]')
+    expect(JSON.stringify({ secret })).toBe('{"secret":"[redacted]"}')
+    expect(inspect(secret)).toBe('[redacted]')
+    expect(`${secret}`).toBe('[redacted]')
+    expect(Object.keys(secret)).toEqual([])
+    expect(JSON.stringify({ ...secret })).toBe('{}')
+  })
+})
+
+describe('a parsed config never shows its secret key', () => {
+  const check = (config: object & { describe(): string }) => {
+    for (const text of [...renderings(config), config.describe()]) {
+      expect(text).not.toContain(CANARY)
+    }
+    expect(config.describe()).toMatch(/^secret_key +\[redacted\] {2}\(/m)
+  }
+
+  it('from the config', () => {
+    const config = importer({ location: LOCATION, secret_key: CANARY })
+    expect(config.secretKey.reveal()).toBe(CANARY)
+    check(config)
+  })
+
+  it('from the environment', () => {
+    const config = exporter({ location: LOCATION }, { env: { SCW_SECRET_KEY: CANARY } })
+    expect(config.secretKey.reveal()).toBe(CANARY)
+    check(config)
+  })
+
+  it('from the scw config file', () => {
+    const config = importer(
+      { location: LOCATION },
+      { homeDir: tempHome(`secret_key: ${CANARY}\n`) },
+    )
+    expect(config.secretKey.reveal()).toBe(CANARY)
+    check(config)
+  })
+})
+
+describe('errors never show a secret key', () => {
+  const expectClean = (error: ConfigError, canary: string) => {
+    for (const text of errorRenderings(error)) expect(text).not.toContain(canary)
+    expect(error.message).toContain('never shown')
+  }
+
+  it('when the secret_key key is malformed', () => {
+    const error = importerError({ location: LOCATION, secret_key: BAD_CANARY })
+    expect(error.problems.map((problem) => problem.key)).toEqual(['secret_key'])
+    expectClean(error, 'CANARY')
+  })
+
+  it('when SCW_SECRET_KEY is malformed', () => {
+    const error = exporterError({ location: LOCATION }, { env: { SCW_SECRET_KEY: BAD_CANARY } })
+    expect(error.message).toContain('secret_key (from environment variable SCW_SECRET_KEY)')
+    expectClean(error, 'CANARY')
+  })
+
+  it('when the file secret_key is malformed', () => {
+    const home = tempHome(`profiles:\n  p:\n    secret_key: ${BAD_CANARY}\n`)
+    const error = importerError({ location: LOCATION, profile: 'p' }, { homeDir: home })
+    expect(error.message).toContain(
+      `secret_key (from secret_key in ${configPath(home)}, profile "p")`,
+    )
+    expectClean(error, 'CANARY')
+  })
+
+  it('when the secret key is malformed and other keys are broken too', () => {
+    const error = importerError({
+      location: 'scw-secret://nowhere',
+      secret_key: BAD_CANARY,
+      concurrency: '0',
+      secretkey: BAD_CANARY,
+    })
+    expect(error.problems).toHaveLength(4)
+    expectClean(error, 'CANARY')
+  })
+
+  it('when the file cannot be parsed', () => {
+    const home = tempHome(`secret_key: ${CANARY}\n  - : [broken\n`)
+    const error = importerError({ location: LOCATION }, { homeDir: home })
+    expect(error.message).toContain(`scw config file ${configPath(home)}: it is not valid YAML`)
+    for (const text of errorRenderings(error)) expect(text).not.toContain(CANARY)
+  })
+
+  it.each([
+    ['access_key', CANARY],
+    ['region', CANARY],
+    ['api_url', `https://${CANARY}@x`],
+    ['environment', `prod ${CANARY}`],
+  ])('when a secret key is pasted into %s', (key, value) => {
+    const error = importerError({ location: LOCATION, secret_key: PROJECT, [key]: value })
+    expect(error.problems.map((problem) => problem.key)).toEqual([key])
+    expect(error.message).toContain('not shown because it looks like a secret key')
+    for (const text of errorRenderings(error)) expect(text).not.toContain(CANARY)
+  })
+
+  it('when a secret key is pasted as a key name', () => {
+    const error = importerError({ location: LOCATION, secret_key: PROJECT, [CANARY]: 'x' })
+    expect(error.problems.map((problem) => problem.key)).toEqual(['(hidden key)'])
+    expect(error.message).toContain('unknown key whose name looks like a secret key')
+    for (const text of errorRenderings(error)) expect(text).not.toContain(CANARY)
+  })
+
+  it('when a secret key is pasted into SCW_ACCESS_KEY', () => {
+    const error = importerError(
+      { location: LOCATION, secret_key: PROJECT },
+      { env: { SCW_ACCESS_KEY: CANARY } },
+    )
+    for (const text of errorRenderings(error)) expect(text).not.toContain(CANARY)
+  })
+})
