@@ -17,7 +17,7 @@ import {
 } from '../plugin/messages.js'
 import type { Secret, SecretVersion } from '../scaleway/api.js'
 
-export const DIR_MODE = GoFileMode.DIR | 0o750
+export const DIR_MODE = (GoFileMode.DIR | 0o750) >>> 0
 export const META_MODE = 0o640
 export const PAYLOAD_MODE = 0o600
 const EPOCH = new Date(0)

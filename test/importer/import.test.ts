@@ -67,7 +67,7 @@ describe('importer over the plugin protocol', () => {
       const base = record.pathname === '/' ? '/' : record.pathname.split('/').at(-1)
       expect(record.fileInfo?.name).toBe(base)
     }
-    expect(tree.get('/')?.record.fileInfo?.mode).toBe(GoFileMode.DIR | 0o750)
+    expect(tree.get('/')?.record.fileInfo?.mode).toBe((GoFileMode.DIR | 0o750) >>> 0)
 
     // The folder /prod/db and the secret db in /prod live side by side.
     expect(tree.has('/prod/db.secret/secret.json')).toBe(true)
@@ -127,7 +127,7 @@ describe('importer over the plugin protocol', () => {
     await init(
       plugin,
       'importer',
-      connectorConfig(emu, `${LOCATION}/prod`, { tags: 'prod', name: '*e*' }),
+      connectorConfig(emu, `${LOCATION}/prod`, { tags: 'prod', name: '*plic*' }),
     )
     const paths = (await runImport(plugin, { shouldOpen: () => false }))
       .map((e) => e.record.pathname)
