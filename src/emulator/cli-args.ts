@@ -6,6 +6,7 @@ import { parseFaults } from './faults.js'
 import type { EmulatorOptions } from './index.js'
 import { keysDocSchema } from './keys.js'
 import { parseLatency } from './latency.js'
+import { SAMPLE_PROJECT_ID, SAMPLE_REGION, sampleSeed } from './sample.js'
 import { seedDocSchema } from './seed.js'
 
 export const USAGE = `usage: scw-sm-emulator [options]
@@ -16,6 +17,7 @@ export const USAGE = `usage: scw-sm-emulator [options]
   --rate-limit <rps>    token bucket; over it, bare 429 like the real gateway
   --faults <spec>       e.g. 5xx=0.05,429=0.05,reset=0.01,stall=0.01,drop-after-write=0.01,stall-ms=30000
   --seed <file.json>    initial state (seed document)
+  --sample              seed the built-in sample project (${SAMPLE_REGION}/${SAMPLE_PROJECT_ID})
   --state <file.json>   load at start if present; saved after each write and at exit
   --keys <file.json>    API keys and permission sets (default: any UUID token, full access)
 Prints its base URL as the first line on stdout; logs go to stderr. Stops on SIGTERM/SIGINT.`
@@ -46,6 +48,7 @@ export const parseCli = (argv: string[]): CliRequest => {
       'rate-limit': { type: 'string' },
       faults: { type: 'string' },
       seed: { type: 'string' },
+      sample: { type: 'boolean' },
       state: { type: 'string' },
       keys: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -58,7 +61,12 @@ export const parseCli = (argv: string[]): CliRequest => {
     randomSeed: toNumber('random-seed', values['random-seed']),
     rateLimit: toNumber('rate-limit', values['rate-limit']),
     faults: values.faults === undefined ? undefined : parseFaults(values.faults),
-    seed: values.seed === undefined ? undefined : seedDocSchema.parse(readJson(values.seed)),
+    seed:
+      values.seed !== undefined
+        ? seedDocSchema.parse(readJson(values.seed))
+        : values.sample
+          ? sampleSeed()
+          : undefined,
     keys: values.keys === undefined ? undefined : keysDocSchema.parse(readJson(values.keys)),
     statePath: values.state,
   }

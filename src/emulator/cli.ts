@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // scw-sm-emulator: runs the Secret Manager emulator until SIGTERM/SIGINT. Stdout carries one
 // line, the base URL, so a parent process can read it; everything else goes to stderr.
 

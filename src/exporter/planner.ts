@@ -126,16 +126,24 @@ function writeVersion(v: BackedUpVersion, type: SecretType, warnings: string[]):
       `revision ${v.revision} was ${v.meta.status} but its payload is not in the snapshot (back up with read_disabled=true); restored as deleted`,
     )
   }
-  return placeholder(v.revision, type)
+  return placeholder(v.revision, type, v.meta.description)
 }
 
-function placeholder(revision: number, type: SecretType): Step[] {
+/**
+ * A throwaway version that keeps revision numbers aligned: written, then deleted. It
+ * carries the original description when there is one; its payload is what marks it.
+ */
+function placeholder(
+  revision: number,
+  type: SecretType,
+  description = PLACEHOLDER_DESCRIPTION,
+): Step[] {
   return [
     {
       op: 'create-version',
       revision,
       data: placeholderPayload(type),
-      description: PLACEHOLDER_DESCRIPTION,
+      description,
       placeholder: true,
     },
     { op: 'delete-version', revision },
@@ -219,12 +227,14 @@ function metadataSteps(
   }
 }
 
-function syncVersion(v: BackedUpVersion, d: DestinationVersion, plan: Plan) {
+/** A live placeholder left by an interrupted restore; nothing else is ever deleted. */
+function isLivePlaceholder(d: DestinationVersion, type: SecretType): boolean {
+  return !GONE.includes(d.status) && d.payload?.equals(placeholderPayload(type)) === true
+}
+
+function syncVersion(v: BackedUpVersion, d: DestinationVersion, type: SecretType, plan: Plan) {
   if (v.payload === undefined) {
-    // Gone in the snapshot: only a placeholder of ours may be removed.
-    if (!GONE.includes(d.status) && d.description === PLACEHOLDER_DESCRIPTION) {
-      plan.steps.push({ op: 'delete-version', revision: v.revision })
-    }
+    if (isLivePlaceholder(d, type)) plan.steps.push({ op: 'delete-version', revision: v.revision })
     return
   }
   if (d.status === 'deleted') {
@@ -254,10 +264,16 @@ function syncAligned(secret: BackedUpSecret, dest: DestinationSecret, plan: Plan
   let destLast = Math.max(0, ...dest.versions.map((d) => d.revision))
   const type = secret.meta.type
   const trailing: Step[] = []
+  const inSnapshot = new Set(secret.versions.map((v) => v.revision))
+  for (const d of dest.versions) {
+    if (!inSnapshot.has(d.revision) && isLivePlaceholder(d, type)) {
+      plan.steps.push({ op: 'delete-version', revision: d.revision })
+    }
+  }
   for (const v of secret.versions) {
     const d = destByRevision.get(v.revision)
     if (d) {
-      syncVersion(v, d, plan)
+      syncVersion(v, d, type, plan)
     } else if (destLast < v.revision) {
       // Fill any gap, then write this revision at its own number.
       for (let gap = destLast + 1; gap < v.revision; gap++)

@@ -65,7 +65,7 @@ export class Restorer {
         secret.meta.project_id === this.api.projectId && secret.meta.region === this.api.region,
     }
     const found = await this.find(secret)
-    const dest = found ? await this.destinationState(found, secret) : undefined
+    const dest = found ? await this.destinationState(found) : undefined
     const plan = planSecret(secret, dest, planOptions)
     const label = `${plan.target.path === '/' ? '' : plan.target.path}/${plan.target.name}`
     for (const warning of plan.warnings) log.warn(`${label}: ${warning}`)
@@ -79,13 +79,11 @@ export class Restorer {
     return this.execute(plan, found?.id)
   }
 
-  private async destinationState(
-    found: Secret,
-    secret: BackedUpSecret,
-  ): Promise<DestinationSecret> {
+  private async destinationState(found: Secret): Promise<DestinationSecret> {
     const versions = await listAllVersions(this.api, found.id)
-    const compare = new Set(secret.versions.filter((v) => v.payload).map((v) => v.revision))
-    // Reading a burn-after-reading version would destroy it.
+    // Every enabled version is read: to compare it with the snapshot, or to recognise a
+    // placeholder an interrupted restore left behind. Reading a burn-after-reading
+    // version would destroy it, so those are trusted by revision alone.
     const consumable = found.ephemeralPolicy?.expiresOnceAccessed === true
     const withPayloads = await Promise.all(
       versions.map(async (v) => ({
@@ -93,7 +91,7 @@ export class Restorer {
         status: v.status,
         description: v.description ?? '',
         payload:
-          v.status === 'enabled' && compare.has(v.revision) && !consumable
+          v.status === 'enabled' && !consumable
             ? Buffer.from((await this.api.accessVersion(found.id, v.revision)).data)
             : undefined,
       })),

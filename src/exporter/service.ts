@@ -192,7 +192,9 @@ async function runExport(
     inflight.add(task)
   }
 
-  for await (const received of receive(call)) {
+  // The default iterator destroys the call when the host half-closes, before the last
+  // results are written: keep the call open until we end it.
+  for await (const received of receive(call.iterator({ destroyOnReturn: false }))) {
     const role = roleOf(received.record)
     if (role.kind === 'ack') reply(received.record)
     else if (role.kind === 'stray') reply(received.record, role.reason)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SecretMetadata, VersionMetadata } from '../../src/core/metadata.js'
+import { placeholderPayload } from '../../src/core/payload-rules.js'
 import type { BackedUpSecret, BackedUpVersion } from '../../src/exporter/collect.js'
 import {
   type DestinationSecret,
@@ -184,11 +185,17 @@ describe('planSecret into an existing secret (sync)', () => {
       gap,
       destination([
         { revision: 1, status: 'enabled', description: 'v1', payload: Buffer.from('one') },
-        { revision: 2, status: 'enabled', description: PLACEHOLDER_DESCRIPTION },
+        {
+          revision: 2,
+          status: 'enabled',
+          description: PLACEHOLDER_DESCRIPTION,
+          payload: placeholderPayload('opaque'),
+        },
       ]),
       OPTIONS,
     )
     expect(plan.steps.map((s) => ('revision' in s ? `${s.op}:${s.revision}` : s.op))).toEqual([
+      'delete-version:2',
       'create-version:3',
     ])
     const gone = secret([version(1, 'enabled', 'one'), version(2, 'scheduled_for_deletion')])
@@ -196,7 +203,12 @@ describe('planSecret into an existing secret (sync)', () => {
       gone,
       destination([
         { revision: 1, status: 'enabled', description: 'v1', payload: Buffer.from('one') },
-        { revision: 2, status: 'enabled', description: PLACEHOLDER_DESCRIPTION },
+        {
+          revision: 2,
+          status: 'enabled',
+          description: PLACEHOLDER_DESCRIPTION,
+          payload: placeholderPayload('opaque'),
+        },
       ]),
       OPTIONS,
     )
@@ -220,6 +232,20 @@ describe('planSecret into an existing secret (sync)', () => {
       'restore-version:1',
       'enable-version:1',
     ])
+  })
+
+  it('never deletes a destination version that is not a placeholder of ours', () => {
+    const gone = secret([version(1, 'enabled', 'one'), version(2, 'scheduled_for_deletion')])
+    const plan = planSecret(
+      gone,
+      destination([
+        { revision: 1, status: 'enabled', description: 'v1', payload: Buffer.from('one') },
+        { revision: 2, status: 'enabled', description: 'v2', payload: Buffer.from('user data') },
+        { revision: 3, status: 'enabled', description: 'v3', payload: Buffer.from('newer') },
+      ]),
+      OPTIONS,
+    )
+    expect(plan.steps).toEqual([])
   })
 
   it('reports a different payload as a conflict and writes nothing', () => {
