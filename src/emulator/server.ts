@@ -146,6 +146,8 @@ export class EmulatorServer {
     if (this.controls.bucket && !this.controls.bucket.take()) return writeBare429(res, requestId)
     const { controls, deps } = this
     const fault = drawFault(controls.faults, deps.random, isWrite(method))
+    // Counted as `fault <kind>` so tests can prove faults really happened.
+    if (fault !== 'none') this.count(`fault ${fault}`)
     if (fault === 'tooManyRequests') return writeBare429(res, requestId)
     if (fault === 'serverError') return writeJson(res, requestId, this.serverError())
     if (!(await this.wait(fault, key))) return void res.destroy()

@@ -32,3 +32,10 @@ export function writeCount(emu: Emulator): number {
     .filter(([route]) => /^(POST|PATCH|DELETE) /.test(route))
     .reduce((sum, [, n]) => sum + n, 0)
 }
+
+/** Faults the emulator injected since the last reset. */
+export function faultCount(emu: Emulator): number {
+  return Object.entries(emu.counts())
+    .filter(([route]) => route.startsWith('fault '))
+    .reduce((sum, [, n]) => sum + n, 0)
+}
