@@ -184,19 +184,22 @@ export const EXPORTER_SHAPE = {
   ),
   update_metadata: option(
     booleanField.prefault('false'),
-    'Also update the tags and description of secrets that already exist at the target.',
+    'Apply tag, description and protection differences to secrets that already exist at ' +
+      'the target (otherwise they are only reported).',
     { allowed: BOOLEAN },
   ),
   preserve_revisions: option(
     booleanField.prefault('true'),
-    'Restore the whole backed-up version history in revision order, not only the latest ' +
-      'version.',
+    'Keep revision numbers: gaps left by deleted versions are filled with placeholder ' +
+      'versions that are deleted again, so revision N is restored as revision N. With ' +
+      'false, only readable versions are written, renumbered from 1.',
     { allowed: BOOLEAN },
   ),
   path: option(
     secretPathField.optional(),
-    'Restore under this Secret Manager folder instead of the original one (same effect as ' +
-      'a folder in the location; if both are given they must agree).',
+    'Re-root the restore under this folder: a secret backed up at /prod/db is restored at ' +
+      '<path>/prod/db (same effect as a folder in the location; if both are given they ' +
+      'must agree).',
     { allowed: 'a Secret Manager path such as /restored/prod (no . or .. segments)' },
     ['/restored'],
   ),

@@ -133,6 +133,7 @@ const VALID: Readonly<Record<string, string>> = {
   type: 'opaque',
   include_managed: 'no',
   include_deleted_metadata: 'YES',
+  read_disabled: 'off',
   on_conflict: 'skip',
   dry_run: 'on',
   update_metadata: '1',

@@ -60,7 +60,7 @@ describe('unknown keys', () => {
   it('lists the known keys when nothing is close', () => {
     const error = importerError({ ...base, hostname: 'x' })
     expect(error.message).toContain('`hostname`: unknown key. Known keys: location, region,')
-    expect(error.message).toContain('include_deleted_metadata.')
+    expect(error.message).toContain('read_disabled.')
     expect(error.message).not.toContain('on_conflict')
   })
 
@@ -82,7 +82,7 @@ describe('unknown keys', () => {
 })
 
 describe('keys of the other connector', () => {
-  it.each(['include_managed', 'include_deleted_metadata', 'tags', 'name', 'type'])(
+  it.each(['include_managed', 'include_deleted_metadata', 'read_disabled', 'tags', 'name', 'type'])(
     'the exporter calls %s an importer option',
     (key) => {
       const error = exporterError({ ...base, [key]: 'x' })

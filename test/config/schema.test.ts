@@ -115,6 +115,7 @@ const EXACT = new Set([
   'type',
   'include_managed',
   'include_deleted_metadata',
+  'read_disabled',
   'on_conflict',
   'dry_run',
   'update_metadata',

@@ -93,6 +93,8 @@ describe('valid values', () => {
     ['include_managed', '0', (c) => c.includeManaged, false],
     ['include_deleted_metadata', 'False', (c) => c.includeDeletedMetadata, false],
     ['include_deleted_metadata', 'On', (c) => c.includeDeletedMetadata, true],
+    ['read_disabled', 'yes', (c) => c.readDisabled, true],
+    ['read_disabled', 'OFF', (c) => c.readDisabled, false],
     ['profile', 'default', (c) => c.profile, 'default'],
   ]
 
@@ -198,6 +200,7 @@ const importerInvalid: Case[] = [
   ['include_managed', 'maybe', 'not a boolean'],
   ['include_managed', '', 'not a boolean'],
   ['include_deleted_metadata', 'truee', 'not a boolean'],
+  ['read_disabled', 'maybe', 'not a boolean'],
 ]
 
 const exporterInvalid: Case[] = [
