@@ -3,7 +3,7 @@
 // UUID"); the error formatter adds the key, the received value and what is allowed, so
 // a schema can never be the thing that echoes a secret.
 import { z } from 'zod'
-import { REGIONS, type SecretType } from '../scaleway/api.js'
+import { REGIONS, SECRET_TYPES } from '../scaleway/api.js'
 import { ACCESS_KEY_PATTERN, SLUG_PATTERN, UUID_PATTERN } from './formats.js'
 import { NameGlob } from './glob.js'
 import { type ParsedLocation, PROTOCOL, parseLocation, protocolProblem } from './location.js'
@@ -149,14 +149,7 @@ function environment(text: string): Outcome<string> {
 
 export const environmentField = z.string().transform(via(environment))
 
-export const SECRET_TYPES = [
-  'opaque',
-  'certificate',
-  'key_value',
-  'basic_credentials',
-  'database_credentials',
-  'ssh_key',
-] as const satisfies readonly SecretType[]
+export { SECRET_TYPES }
 
 export const secretTypeField = z.enum(SECRET_TYPES, { error: 'not a secret type' })
 

@@ -1,16 +1,8 @@
 // The JSON documents a snapshot holds for each secret and version: written by the
 // importer, read back (and never trusted) by the exporter.
 import { z } from 'zod'
-import type { Secret, SecretVersion } from '../scaleway/api.js'
+import { SECRET_TYPES, type Secret, type SecretVersion } from '../scaleway/api.js'
 
-const SECRET_TYPES = [
-  'opaque',
-  'certificate',
-  'key_value',
-  'basic_credentials',
-  'database_credentials',
-  'ssh_key',
-] as const
 const VERSION_STATUSES = [
   'enabled',
   'disabled',

@@ -2,7 +2,7 @@
 // whole secrets: the records of one secret directory are contiguous, so a secret is
 // complete when a record of another one arrives. Then validates each secret's snapshot
 // content before anything is written: hostile or broken content fails that secret only.
-import { SECRET_META, SECRET_SUFFIX, VERSIONS_DIR } from '../core/layout.js'
+import { SECRET_META, VERSIONS_DIR } from '../core/layout.js'
 import {
   type SecretMetadata,
   SecretMetadataSchema,
@@ -154,8 +154,4 @@ export class Grouper {
     this.current = undefined
     return last
   }
-}
-
-export function isSecretDirName(pathname: string): boolean {
-  return pathname.endsWith(SECRET_SUFFIX)
 }

@@ -334,11 +334,6 @@ export function planSecret(
   return dest ? planExisting(secret, dest, options) : planNew(secret, options)
 }
 
-/** Counts writes in a plan (each step is one API write). */
-export function writeCount(plan: Plan): number {
-  return plan.steps.length
-}
-
 export function describeStep(step: Step): string {
   switch (step.op) {
     case 'create-secret':

@@ -40,7 +40,6 @@ export interface ImporterSession {
   /** Written to /.backup.json, with the counts added at the end. */
   info: Record<string, unknown>
   apiSummary(): string
-  apiCalls(): number
 }
 
 export type OpenSession = (request: InitRequest) => Promise<ImporterSession>

@@ -41,6 +41,5 @@ export async function openImporterSession(request: InitRequest): Promise<Importe
       started_at: new Date().toISOString(),
     },
     apiSummary: () => stats.summary(),
-    apiCalls: () => stats.requests,
   }
 }

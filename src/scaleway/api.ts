@@ -9,6 +9,16 @@ export type SecretType = Secretv1beta1.SecretType
 export type SecretVersionStatus = Secretv1beta1.SecretVersionStatus
 export type EphemeralPolicy = Secretv1beta1.EphemeralPolicy
 
+/** The secret types a user can create (the API's `unknown_type` is not one). */
+export const SECRET_TYPES = [
+  'opaque',
+  'certificate',
+  'key_value',
+  'basic_credentials',
+  'database_credentials',
+  'ssh_key',
+] as const satisfies readonly SecretType[]
+
 export const REGIONS = ['fr-par', 'nl-ams', 'pl-waw'] as const
 export type Region = (typeof REGIONS)[number]
 
