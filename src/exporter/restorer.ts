@@ -65,8 +65,13 @@ export class Restorer {
         secret.meta.project_id === this.api.projectId && secret.meta.region === this.api.region,
     }
     const found = await this.find(secret)
-    const dest = found ? await this.destinationState(found) : undefined
+    const current = found ? await this.revive(found) : undefined
+    const dest = current ? await this.destinationState(current.secret) : undefined
     const plan = planSecret(secret, dest, planOptions)
+    if (current?.revived) {
+      plan.steps.unshift({ op: 'restore-secret' })
+      if (plan.outcome === 'unchanged') plan.outcome = 'update'
+    }
     const label = `${plan.target.path === '/' ? '' : plan.target.path}/${plan.target.name}`
     for (const warning of plan.warnings) log.warn(`${label}: ${warning}`)
     if (this.options.dryRun) {
@@ -76,22 +81,36 @@ export class Restorer {
       return { plan, writes: 0, error: conflictError(plan) }
     }
     if (plan.outcome === 'conflict') return { plan, writes: 0, error: conflictError(plan) }
-    return this.execute(plan, found?.id)
+    return this.execute(plan, found?.id, current?.revived === true)
+  }
+
+  /**
+   * A destination secret scheduled for deletion is brought back before anything else:
+   * its versions cannot be read, so it cannot be compared, until it is restored.
+   */
+  private async revive(found: Secret): Promise<{ secret: Secret; revived: boolean }> {
+    const soft = found.deletionRequestedAt !== undefined
+    if (!soft || this.options.dryRun || this.options.onConflict !== 'sync') {
+      return { secret: found, revived: false }
+    }
+    return { secret: await this.api.restoreSecret(found.id), revived: true }
   }
 
   private async destinationState(found: Secret): Promise<DestinationSecret> {
     const versions = await listAllVersions(this.api, found.id)
     // Every enabled version is read: to compare it with the snapshot, or to recognise a
     // placeholder an interrupted restore left behind. Reading a burn-after-reading
-    // version would destroy it, so those are trusted by revision alone.
-    const consumable = found.ephemeralPolicy?.expiresOnceAccessed === true
+    // version would destroy it, and a soft-deleted secret (dry run) serves nothing, so
+    // those are trusted by revision alone.
+    const unreadable =
+      found.ephemeralPolicy?.expiresOnceAccessed === true || found.deletionRequestedAt !== undefined
     const withPayloads = await Promise.all(
       versions.map(async (v) => ({
         revision: v.revision,
         status: v.status,
         description: v.description ?? '',
         payload:
-          v.status === 'enabled' && !consumable
+          v.status === 'enabled' && !unreadable
             ? Buffer.from((await this.api.accessVersion(found.id, v.revision)).data)
             : undefined,
       })),
@@ -107,12 +126,18 @@ export class Restorer {
     }
   }
 
-  private async execute(plan: Plan, existingId: string | undefined): Promise<RestoreResult> {
+  private async execute(
+    plan: Plan,
+    existingId: string | undefined,
+    revived: boolean,
+  ): Promise<RestoreResult> {
     let secretId = existingId
     let writes = 0
     try {
       for (const step of plan.steps) {
-        if (step.op === 'create-secret') secretId = await this.createSecret(step)
+        if (step.op === 'restore-secret' && revived) {
+          // Already done by revive().
+        } else if (step.op === 'create-secret') secretId = await this.createSecret(step)
         else if (secretId) await this.apply(secretId, step)
         writes += 1
       }
@@ -166,7 +191,7 @@ export class Restorer {
       created = await this.api.createVersion(secretId, step.data, step.description)
     } catch (error) {
       if (!(error instanceof ApiError) || error.kind !== 'ambiguous_write') throw error
-      created = await this.afterLostAnswer(secretId, step)
+      created = await this.afterLostAnswer(secretId, step, error)
     }
     if (this.options.preserveRevisions && created.revision !== step.revision) {
       log.warn(`revision ${step.revision} was written as revision ${created.revision}`)
@@ -177,6 +202,7 @@ export class Restorer {
   private async afterLostAnswer(
     secretId: string,
     step: Extract<Step, { op: 'create-version' }>,
+    lost: ApiError,
   ): Promise<SecretVersion> {
     const versions = await listAllVersions(this.api, secretId)
     const landed = versions.find((v) => v.revision === step.revision)
@@ -186,6 +212,15 @@ export class Restorer {
     }
     if (landed) {
       throw new Error(`revision ${step.revision} appeared in the destination with other content`)
+    }
+    // Only a 5xx proves the server is done with the request (and did not apply it). After a
+    // timeout or a dropped connection it may still be on its way and land after a second
+    // create: a duplicate version. Stop this secret instead; a later run resumes it.
+    if (lost.status === undefined) {
+      throw new Error(
+        `the answer to writing revision ${step.revision} was lost and it has not appeared (yet); ` +
+          'nothing more is written for this secret so as not to duplicate it; run the restore again',
+      )
     }
     return this.api.createVersion(secretId, step.data, step.description)
   }
