@@ -17,6 +17,10 @@ export const normalizePath = (raw: string, argument = 'path'): string => {
   if (trimmed.includes('//')) {
     throw invalidArgument(argument, 'format', `${argument} must not contain empty folder names`)
   }
+  // Not documented; a folder named . or .. is refused, as any path-shaped API would.
+  if (trimmed.split('/').some((s) => s === '.' || s === '..')) {
+    throw invalidArgument(argument, 'format', `${argument} must not contain . or .. folders`)
+  }
   return trimmed
 }
 
