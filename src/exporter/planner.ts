@@ -209,7 +209,8 @@ function metadataSteps(
   const differences = [
     tagsDiffer ? `tags [${dest.tags.join(', ')}] -> [${meta.tags.join(', ')}]` : '',
     descriptionDiffers ? 'description' : '',
-    meta.protected && !dest.protected ? 'protection' : '',
+    // Applied anyway when it is the only difference: see finishesProtection.
+    meta.protected && !dest.protected && (tagsDiffer || descriptionDiffers) ? 'protection' : '',
   ].filter((d) => d !== '')
   if (differences.length === 0) return
   if (!options.updateMetadata) {
@@ -303,6 +304,16 @@ function syncByPayload(secret: BackedUpSecret, dest: DestinationSecret, plan: Pl
   return trailing
 }
 
+/**
+ * Protection is a restore's last write, so a restore interrupted after the versions leaves
+ * the secret complete but unprotected. When tags and description already match the
+ * snapshot, protecting it is finishing that restore, not overriding the user's metadata;
+ * and protection takes nothing away (it only blocks deletion).
+ */
+function finishesProtection(secret: BackedUpSecret, dest: DestinationSecret): boolean {
+  return sameTags(secret.meta.tags, dest.tags) && secret.meta.description === dest.description
+}
+
 function planExisting(secret: BackedUpSecret, dest: DestinationSecret, options: PlanOptions): Plan {
   const target = { path: targetPath(secret.meta.path, options.reroot), name: secret.meta.name }
   const plan: Plan = { target, outcome: 'update', steps: [], warnings: [], conflicts: [] }
@@ -319,7 +330,11 @@ function planExisting(secret: BackedUpSecret, dest: DestinationSecret, options: 
     ? syncAligned(secret, dest, plan)
     : syncByPayload(secret, dest, plan)
   plan.steps.push(...trailing)
-  if (secret.meta.protected && !dest.protected && options.updateMetadata)
+  if (
+    secret.meta.protected &&
+    !dest.protected &&
+    (options.updateMetadata || finishesProtection(secret, dest))
+  )
     plan.steps.push({ op: 'protect' })
   if (plan.conflicts.length > 0) plan.outcome = 'conflict'
   else if (plan.steps.length === 0) plan.outcome = 'unchanged'

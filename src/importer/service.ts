@@ -22,6 +22,7 @@ import type {
 } from '../plugin/messages.js'
 import { LocationFlags } from '../plugin/protocol.js'
 import type { SecretApi } from '../scaleway/api.js'
+import { ApiError, rewritten } from '../scaleway/errors.js'
 import {
   errorRecord,
   type PlannedRecord,
@@ -29,7 +30,13 @@ import {
   secretRecords,
   toWireRecord,
 } from './records.js'
-import { type WalkFilter, walkSecrets } from './walk.js'
+import {
+  changedSince,
+  type ListedSecret,
+  listedSecret,
+  type WalkFilter,
+  walkSecrets,
+} from './walk.js'
 
 /** Everything a backup needs once the config has been validated. */
 export interface ImporterSession {
@@ -52,6 +59,12 @@ type Source =
 const CHUNK = 1024 * 1024
 
 class Counters {
+  /** Every secret the walk listed, by id, to re-check once the backup is over. */
+  readonly listed = new Map<string, ListedSecret>()
+  /** Secrets whose versions read_disabled toggled: their own update times say nothing. */
+  readonly toggled = new Set<string>()
+  walked = false
+  changed = 0
   secrets = 0
   versions = 0
   payloadsListed = 0
@@ -111,8 +124,12 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
       imported = true
       call.on('data', (ack: ImportRequest) => acknowledge(ack, pending, counters))
       call.on('end', () => {
-        log.info(summary(counters, pending, current))
-        call.end()
+        recheck(current, counters)
+          .catch((error: unknown) => log.warn(`could not re-check the source: ${messageOf(error)}`))
+          .finally(() => {
+            log.info(summary(counters, pending, current))
+            call.end()
+          })
       })
       call.on('error', () => {})
       runImport(current, call, pending, counters).catch((error: unknown) => {
@@ -135,6 +152,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
         call.emit('error', notFound(`no open record for ${JSON.stringify(pathname)}`))
         return
       }
+      if (source.kind === 'payload' && source.disabled) counters.toggled.add(source.secretId)
       readSource(current.api, source)
         .then(async (bytes) => {
           if (source.kind === 'payload') counters.payloadsRead += 1
@@ -216,6 +234,7 @@ async function runImport(
     if (call.cancelled) return
     await emitDirs(folderDir(entry.secret.path))
     counters.secrets += 1
+    counters.listed.set(entry.secret.id, listedSecret(entry.secret))
     if ('error' in entry) {
       counters.errors += 1
       const message = messageOf(entry.error)
@@ -244,7 +263,22 @@ async function runImport(
     mtime: new Date(),
     bytes: toJsonBytes(info),
   })
+  counters.walked = true
   await send({ finished: true })
+}
+
+/** Once every payload has been read: did the source change while the backup ran? */
+async function recheck(session: ImporterSession, counters: Counters): Promise<void> {
+  if (!counters.walked) return
+  const changes = await changedSince(session.api, session.filter, counters.listed, counters.toggled)
+  counters.changed = changes.length
+  if (changes.length === 0) return
+  const shown = changes.slice(0, 20).join('; ')
+  const more = changes.length > 20 ? `; and ${changes.length - 20} more` : ''
+  log.warn(
+    `${changes.length} secret(s) changed while the backup ran; the snapshot holds them as ` +
+      `they were first listed, back up again to capture the change: ${shown}${more}`,
+  )
 }
 
 async function readSource(api: SecretApi, source: Source): Promise<Buffer> {
@@ -254,12 +288,47 @@ async function readSource(api: SecretApi, source: Source): Promise<Buffer> {
     return Buffer.from(payload.data)
   }
   // A disabled version can only be read by enabling it for the time of one access.
-  await api.enableVersion(source.secretId, source.revision)
   try {
-    const payload = await api.accessVersion(source.secretId, source.revision)
-    return Buffer.from(payload.data)
-  } finally {
+    await api.enableVersion(source.secretId, source.revision)
+  } catch (error) {
+    // An enable whose answer was lost may still have been applied: put the version back.
+    if (mayHaveLanded(error)) await disableAgain(api, source, 'may be')
+    throw error
+  }
+  let read: { bytes: Buffer } | { error: unknown }
+  try {
+    read = { bytes: Buffer.from((await api.accessVersion(source.secretId, source.revision)).data) }
+  } catch (error) {
+    read = { error }
+  }
+  await disableAgain(api, source, 'is')
+  if ('error' in read) throw read.error
+  return read.bytes
+}
+
+/** Refusals the API gives before applying anything; anything else may have been applied. */
+const NOT_APPLIED = new Set(['auth', 'permission', 'not_found', 'invalid', 'precondition', 'quota'])
+
+function mayHaveLanded(error: unknown): boolean {
+  return !(error instanceof ApiError && (NOT_APPLIED.has(error.kind) || error.status === 429))
+}
+
+async function disableAgain(
+  api: SecretApi,
+  source: { secretId: string; revision: number },
+  state: 'is' | 'may be',
+): Promise<void> {
+  try {
     await api.disableVersion(source.secretId, source.revision)
+  } catch (error) {
+    // The user disabled this version (maybe a compromised credential) and it is readable
+    // again: say so in words that cannot be mistaken for a failed read.
+    const message =
+      `version ${source.revision} of secret ${source.secretId} was disabled, was enabled to ` +
+      `read it and could NOT be disabled again, so it ${state} ENABLED now: disable it by ` +
+      `hand (${messageOf(error)})`
+    log.error(message)
+    throw error instanceof ApiError ? rewritten(error, message) : new Error(message)
   }
 }
 
@@ -280,7 +349,8 @@ function summary(
   return (
     `backup of ${session.origin}: ${counters.secrets} secrets, ${counters.versions} versions, ` +
     `${counters.payloadsRead} payloads read, ${skipped} unchanged payloads skipped, ` +
-    `${counters.errors} errors, ${session.apiSummary()}, ${elapsed}s` +
+    `${counters.errors} errors, ${counters.changed} secrets changed meanwhile, ` +
+    `${session.apiSummary()}, ${elapsed}s` +
     (pending.size > 0 ? `, ${pending.size} records never acknowledged` : '')
   )
 }

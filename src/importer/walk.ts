@@ -48,3 +48,53 @@ export async function* walkSecrets(api: SecretApi, filter: WalkFilter): AsyncGen
     for (const entry of pending) yield await entry
   }
 }
+
+/** What the walk saw of a secret, to tell afterwards whether it changed meanwhile. */
+export interface ListedSecret {
+  label: string
+  versionCount: number
+  updatedAt: number | undefined
+}
+
+export function listedSecret(secret: Secret): ListedSecret {
+  return {
+    label: `${secret.path === '/' ? '' : secret.path}/${secret.name}`,
+    versionCount: secret.versionCount,
+    updatedAt: secret.updatedAt?.getTime(),
+  }
+}
+
+/**
+ * Lists the secrets again and names those that were added, deleted, got versions or
+ * changed metadata since the walk listed them. Revisions are read by number, so such
+ * a change never puts wrong bytes in the snapshot, but it does leave the snapshot
+ * behind the source, which the user should hear about.
+ */
+export async function changedSince(
+  api: SecretApi,
+  filter: WalkFilter,
+  listed: ReadonlyMap<string, ListedSecret>,
+  /** Secrets this backup wrote to itself, whose update time is therefore no evidence. */
+  touched: ReadonlySet<string> = new Set(),
+): Promise<string[]> {
+  const query = { tags: filter.tags.length > 0 ? filter.tags : undefined, type: filter.type }
+  const changes: string[] = []
+  const seen = new Set<string>()
+  for await (const page of secretPages(api, query)) {
+    for (const secret of page.filter((s) => matches(s, filter))) {
+      seen.add(secret.id)
+      const before = listed.get(secret.id)
+      const now = listedSecret(secret)
+      if (!before) changes.push(`${now.label} appeared`)
+      else if (before.versionCount !== now.versionCount) {
+        changes.push(
+          `${before.label} went from ${before.versionCount} to ${now.versionCount} versions`,
+        )
+      } else if (before.updatedAt !== now.updatedAt && !touched.has(secret.id)) {
+        changes.push(`${before.label} was modified`)
+      }
+    }
+  }
+  for (const [id, before] of listed) if (!seen.has(id)) changes.push(`${before.label} was deleted`)
+  return changes
+}

@@ -1,5 +1,6 @@
 // gRPC status errors with messages plakar shows to the user as they are.
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js'
+import { ConfigError } from '../config/errors.js'
 
 export function grpcError(code: status, message: string): ServiceError {
   const error = new Error(message) as ServiceError
@@ -40,6 +41,8 @@ function isServiceError(error: unknown): error is ServiceError {
 /** A gRPC error for anything thrown: API errors keep their meaning, the message its text. */
 export function asGrpcError(error: unknown): ServiceError {
   if (isServiceError(error)) return error
+  // A configuration the user must fix, not a fault of the plugin (which INTERNAL says).
+  if (error instanceof ConfigError) return grpcError(status.INVALID_ARGUMENT, error.message)
   const kind = (error as { kind?: unknown } | null)?.kind
   const code = typeof kind === 'string' ? STATUS_BY_KIND[kind] : undefined
   return grpcError(code ?? status.INTERNAL, messageOf(error))

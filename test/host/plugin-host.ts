@@ -2,6 +2,7 @@
 // speaks gRPC over its stdin/stdout, and keeps everything it wrote to stderr.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import path from 'node:path'
+import pLimit from 'p-limit'
 import type { WireRecord } from '../../src/plugin/messages.js'
 import { GrpcPipeClient } from './grpc-pipe.js'
 
@@ -95,6 +96,8 @@ export interface ImportedEntry {
 export interface ImportOptions {
   /** Which files to Open; default all files with a reader. */
   shouldOpen?: (record: WireRecord) => boolean
+  /** Records being processed at once, as plakar bounds it (default 8). */
+  concurrency?: number
 }
 
 /** One full Import: records, Opens for the chosen files, an ack per record, half-close. */
@@ -109,6 +112,7 @@ export async function runImport(
   )
   const entries: ImportedEntry[] = []
   const work: Promise<void>[] = []
+  const limit = pLimit(options.concurrency ?? 8)
   for (;;) {
     const message = await call.next()
     if (message === undefined) throw new Error('Import ended before finished')
@@ -119,7 +123,7 @@ export async function runImport(
     entries.push(entry)
     const wanted = record.hasReader && (options.shouldOpen?.(record) ?? true)
     work.push(
-      (async () => {
+      limit(async () => {
         if (wanted) {
           try {
             entry.data = await openFile(plugin, record.pathname)
@@ -128,7 +132,7 @@ export async function runImport(
           }
         }
         call.send({ result: { header: record, error: '' } })
-      })(),
+      }),
     )
   }
   await Promise.all(work)

@@ -1,0 +1,150 @@
+// A lean gRPC client over a plugin's stdin/stdout (HTTP/2 with prior knowledge,
+// length-prefixed protobuf frames, status in trailers), like test/host/grpc-pipe.ts but
+// with flow control on what the plugin sends: a call stops reading once `highWater`
+// messages wait unconsumed, so HTTP/2's window fills and the plugin's writes block, as
+// they do under plakar. The test host reads eagerly, which lets an importer run ahead
+// of its acknowledgements and hold the whole project in memory. grpc-js could do this
+// too, but its client costs the bench more CPU than the plugin under test uses.
+import http2 from 'node:http2'
+import { Duplex, type Readable, type Writable } from 'node:stream'
+import type protobuf from 'protobufjs'
+import { protoRoot } from '../src/plugin/protocol.js'
+
+const DECODE: protobuf.IConversionOptions = {
+  longs: Number,
+  enums: String,
+  bytes: Buffer,
+  defaults: true,
+  oneofs: true,
+}
+
+function frame(type: protobuf.Type, message: object): Buffer {
+  const body = type.encode(type.fromObject(message)).finish()
+  const header = Buffer.alloc(5)
+  header.writeUInt32BE(body.length, 1)
+  return Buffer.concat([header, body])
+}
+
+/** Cuts a byte stream into gRPC message bodies. */
+class Deframer {
+  private pending: Buffer[] = []
+  private size = 0
+
+  push(chunk: Buffer): Buffer[] {
+    this.pending.push(chunk)
+    this.size += chunk.length
+    const out: Buffer[] = []
+    let buffer = this.pending.length === 1 ? chunk : Buffer.concat(this.pending, this.size)
+    while (buffer.length >= 5) {
+      const length = buffer.readUInt32BE(1)
+      if (buffer.length < 5 + length) break
+      out.push(buffer.subarray(5, 5 + length))
+      buffer = buffer.subarray(5 + length)
+    }
+    this.pending = buffer.length > 0 ? [buffer] : []
+    this.size = buffer.length
+    return out
+  }
+}
+
+export interface PipeCall<Res> {
+  /** Resolves false when the stream asks the writer to wait for 'drain' (then waits). */
+  send(message: object): Promise<void>
+  end(): void
+  /** The next message, or undefined once the call ended OK; rejects on a non-OK status. */
+  next(): Promise<Res | undefined>
+}
+
+export class PipeClient {
+  private readonly session: http2.ClientHttp2Session
+
+  constructor(
+    stdout: Readable,
+    stdin: Writable,
+    private readonly highWater = 64,
+  ) {
+    const pipe = Duplex.from({ readable: stdout, writable: stdin })
+    this.session = http2.connect('http://plugin', { createConnection: () => pipe })
+    this.session.on('error', () => {})
+  }
+
+  close(): void {
+    this.session.close()
+  }
+
+  call<Res>(path: string, requestType: string, responseType: string): PipeCall<Res> {
+    const root = protoRoot()
+    const reqType = root.lookupType(requestType)
+    const resType = root.lookupType(responseType)
+    const stream = this.session.request({
+      ':method': 'POST',
+      ':path': path,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    })
+    const queue: Res[] = []
+    let wake: (() => void) | undefined
+    let status: number | undefined
+    let details = ''
+    let closed = false
+    const deframer = new Deframer()
+    const notify = () => {
+      wake?.()
+      wake = undefined
+    }
+    const readStatus = (headers: http2.IncomingHttpHeaders) => {
+      if (headers['grpc-status'] === undefined) return
+      status = Number(headers['grpc-status'])
+      details = decodeURIComponent(String(headers['grpc-message'] ?? ''))
+    }
+    stream.on('response', readStatus)
+    stream.on('trailers', readStatus)
+    stream.on('data', (chunk: Buffer) => {
+      for (const body of deframer.push(chunk)) {
+        queue.push(resType.toObject(resType.decode(body), DECODE) as Res)
+      }
+      if (queue.length >= this.highWater) stream.pause()
+      notify()
+    })
+    stream.on('error', () => {})
+    stream.on('close', () => {
+      closed = true
+      notify()
+    })
+
+    const next = async (): Promise<Res | undefined> => {
+      for (;;) {
+        const message = queue.shift()
+        if (message !== undefined) {
+          if (queue.length < this.highWater / 2 && stream.isPaused()) stream.resume()
+          return message
+        }
+        if (closed) {
+          if (status === 0) return undefined
+          throw new Error(`gRPC status ${status ?? 'none'}: ${details || 'stream closed'}`)
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve
+        })
+      }
+    }
+    return {
+      send: async (message) => {
+        if (!stream.write(frame(reqType, message)))
+          await new Promise((resolve) => stream.once('drain', resolve))
+      },
+      end: () => stream.end(),
+      next,
+    }
+  }
+
+  async unary<Res>(path: string, reqType: string, resType: string, message: object): Promise<Res> {
+    const call = this.call<Res>(path, reqType, resType)
+    await call.send(message)
+    call.end()
+    const response = await call.next()
+    if (response === undefined) throw new Error(`${path}: no response`)
+    await call.next()
+    return response
+  }
+}

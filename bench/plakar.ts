@@ -1,0 +1,103 @@
+// Drives the real plakar binary with a throwaway HOME, our package built from the frozen
+// copy and installed in it, and samples the plugin process plakar starts.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import { ROOT } from './build.js'
+import { pluginEnv } from './host.js'
+import { DescendantSampler, type ProcUsage } from './proc.js'
+
+export function findPlakar(): string | undefined {
+  const candidates = [process.env.PLAKAR_BIN, path.join(ROOT, '.cache/bin/plakar')]
+  return candidates.find((c): c is string => c !== undefined && c !== '' && existsSync(c))
+}
+
+export interface PlakarRun {
+  code: number
+  stdout: string
+  stderr: string
+  wallS: number
+  /** The plugin process plakar started for this command, if one was seen. */
+  plugin: ProcUsage | undefined
+}
+
+export class PlakarHome {
+  readonly store: string
+
+  constructor(
+    private readonly bin: string,
+    readonly dir: string,
+  ) {
+    this.store = path.join(dir, 'store')
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH,
+      HOME: this.dir,
+      XDG_CONFIG_HOME: path.join(this.dir, '.config'),
+      XDG_CACHE_HOME: path.join(this.dir, '.cache'),
+      XDG_DATA_HOME: path.join(this.dir, '.local/share'),
+      SCW_SM_LOG_LEVEL: 'info',
+      // plakar hands its environment down to the plugins it starts.
+      ...pluginEnv,
+    }
+  }
+
+  /** Runs one plakar command; `pluginNeedle` names the plugin executable to sample. */
+  run(args: string[], pluginNeedle?: string): Promise<PlakarRun> {
+    const started = performance.now()
+    const child = spawn(this.bin, args, { cwd: this.dir, env: this.env() })
+    const sampler =
+      pluginNeedle && child.pid !== undefined
+        ? new DescendantSampler(child.pid, pluginNeedle).start()
+        : undefined
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8')
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8')
+    })
+    return new Promise((resolve, reject) => {
+      child.on('error', reject)
+      child.on('close', (code) => {
+        const seen = sampler?.stop() ?? []
+        const wallS = (performance.now() - started) / 1000
+        resolve({ code: code ?? -1, stdout, stderr, wallS, plugin: seen.at(-1) })
+      })
+    })
+  }
+
+  async ok(args: string[], pluginNeedle?: string): Promise<PlakarRun> {
+    const result = await this.run(args, pluginNeedle)
+    if (result.code !== 0) {
+      throw new Error(
+        `plakar ${args.join(' ')} exited ${result.code}:\n${result.stderr}\n${result.stdout}`,
+      )
+    }
+    return result
+  }
+
+  /** Packs the frozen package with plakar itself and installs it into this home. */
+  async install(packageDir: string): Promise<void> {
+    mkdirSync(this.dir, { recursive: true })
+    await this.run(['-disable-security-check'])
+    // `pkg create` writes the .ptar into the working directory: this home, not the repo.
+    await this.ok(['pkg', 'create', path.join(packageDir, 'manifest.yaml'), 'v0.1.0'])
+    const ptar = readdirSync(this.dir).find((f) => f.endsWith('.ptar'))
+    if (!ptar) throw new Error('plakar pkg create made no .ptar')
+    await this.ok(['pkg', 'add', path.join(this.dir, ptar)])
+    await this.ok(['at', this.store, 'create', '-plaintext'])
+  }
+
+  /** Snapshot ids as `plakar ls` prints them, newest first. */
+  async snapshots(): Promise<string[]> {
+    const { stdout } = await this.ok(['at', this.store, 'ls'])
+    return stdout
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.trim().split(/\s+/)[1] ?? '')
+  }
+}

@@ -1,0 +1,106 @@
+// One measured scenario, as it goes into latest.json and the tables.
+import type { ProcUsage } from './proc.js'
+import type { ApiSummary } from './summary.js'
+
+export type Driver = 'test-host' | 'plakar'
+
+export interface Calls {
+  read: number
+  access: number
+  write: number
+}
+
+export interface Row {
+  scenario: string
+  driver: Driver
+  /** Plugin options that differ from the defaults, or `default`. */
+  config: string
+  secrets: number
+  versions: number
+  /** Emulator latency profile and rate limit (requests per second, null = none). */
+  latency: string
+  rate_limit: number | null
+  wall_s: number
+  /** 0 when there is nothing to bound (no latency, no rate limit). */
+  bound_s: number
+  /** bound / wall; null when the bound is 0. */
+  efficiency: number | null
+  bound: { chain_s: number; rate_s: number; required_calls: number }
+  /** Requests the emulator received, 429-refused ones included. */
+  calls: Calls
+  routes: Record<string, number>
+  rate_limited: number
+  retries: number
+  peak_rss_mb: number | null
+  cpu_s: number | null
+  /** Snapshot records the importer emitted (test-host backups). */
+  records?: number
+  cpu_s_per_10k_records?: number
+  baseline_wall_s?: number
+  /** Set when the baseline ran on that many secrets and was scaled up to all. */
+  baseline_extrapolated_from?: number
+  baseline_peak_rss_mb?: number
+  baseline_cpu_s?: number
+  speedup?: number
+  /** Targets and invariants checked on this run: true = met. */
+  checks: Record<string, boolean>
+  notes: string[]
+}
+
+const ACCESS = /\/access$/
+
+export function classify(counts: Record<string, number>): Calls {
+  const calls: Calls = { read: 0, access: 0, write: 0 }
+  for (const [route, n] of Object.entries(counts)) {
+    if (route === 'total') continue
+    if (!route.startsWith('GET ')) calls.write += n
+    else if (ACCESS.test(route)) calls.access += n
+    else calls.read += n
+  }
+  return calls
+}
+
+export function routesOf(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([route]) => route !== 'total'))
+}
+
+export interface Measured {
+  wallS: number
+  usage: ProcUsage | undefined
+  api: ApiSummary | undefined
+}
+
+const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits
+
+export function rowFrom(
+  base: Pick<
+    Row,
+    'scenario' | 'driver' | 'config' | 'secrets' | 'versions' | 'latency' | 'rate_limit'
+  >,
+  measured: Measured,
+  bound: { boundS: number; chainS: number; rateS: number; totalCalls: number },
+  counts: Record<string, number>,
+): Row {
+  const wall = measured.wallS
+  return {
+    ...base,
+    wall_s: round(wall),
+    bound_s: round(bound.boundS),
+    efficiency: bound.boundS > 0 ? round(bound.boundS / wall) : null,
+    bound: {
+      chain_s: round(bound.chainS),
+      rate_s: round(bound.rateS),
+      required_calls: bound.totalCalls,
+    },
+    calls: classify(counts),
+    routes: routesOf(counts),
+    rate_limited: measured.api?.rateLimited ?? 0,
+    retries: measured.api?.retries ?? 0,
+    peak_rss_mb: measured.usage ? round(measured.usage.peakRssMb, 1) : null,
+    cpu_s: measured.usage ? round(measured.usage.cpuS, 2) : null,
+    checks: {},
+    notes: [],
+  }
+}
+
+export { round }
