@@ -69,6 +69,7 @@ class Counters {
   versions = 0
   payloadsListed = 0
   payloadsRead = 0
+  payloadsFailed = 0
   errors = 0
   readonly started = Date.now()
 }
@@ -161,6 +162,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
         })
         .catch((error: unknown) => {
           counters.errors += 1
+          if (source.kind === 'payload') counters.payloadsFailed += 1
           log.warn(`cannot read ${pathname}: ${messageOf(error)}`)
           call.emit('error', asGrpcError(error))
         })
@@ -267,9 +269,14 @@ async function runImport(
   await send({ finished: true })
 }
 
-/** Once every payload has been read: did the source change while the backup ran? */
+/**
+ * Once every payload has been read: did the source change while the backup ran?
+ * Skipped when plakar read no payload at all (nothing had changed since the previous
+ * snapshot), so an unchanged incremental backup costs exactly the listing; a change
+ * made during such a backup is picked up by the next one.
+ */
 async function recheck(session: ImporterSession, counters: Counters): Promise<void> {
-  if (!counters.walked) return
+  if (!counters.walked || counters.payloadsRead + counters.payloadsFailed === 0) return
   const changes = await changedSince(session.api, session.filter, counters.listed, counters.toggled)
   counters.changed = changes.length
   if (changes.length === 0) return
@@ -345,7 +352,7 @@ function summary(
   session: ImporterSession,
 ): string {
   const elapsed = ((Date.now() - counters.started) / 1000).toFixed(2)
-  const skipped = counters.payloadsListed - counters.payloadsRead
+  const skipped = counters.payloadsListed - counters.payloadsRead - counters.payloadsFailed
   return (
     `backup of ${session.origin}: ${counters.secrets} secrets, ${counters.versions} versions, ` +
     `${counters.payloadsRead} payloads read, ${skipped} unchanged payloads skipped, ` +

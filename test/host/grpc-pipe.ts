@@ -104,6 +104,9 @@ export class GrpcPipeClient {
     stream.on('trailers', (trailers) => {
       status = Number(trailers['grpc-status'])
       details = decodeURIComponent(String(trailers['grpc-message'] ?? ''))
+      // The server ended the call (maybe early, with an error): stop our side too, or
+      // the stream never closes while we still hold it half-open.
+      setImmediate(() => stream.closed || stream.close())
     })
     stream.on('data', (chunk: Buffer) => {
       for (const body of reader.push(chunk)) {

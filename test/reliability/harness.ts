@@ -4,7 +4,6 @@
 // the README's Reliability section quotes.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import type { ClientHttp2Session } from 'node:http2'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -184,7 +183,6 @@ export function spawnPlugin(kind: 'importer' | 'exporter'): SandboxedPlugin {
   child.stdin.on('error', () => {})
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const client = new GrpcPipeClient(fromChild, toChild)
-  endCallsAtTrailers(client)
   const plugin: SandboxedPlugin = {
     kind,
     sandbox,
@@ -209,24 +207,6 @@ export function spawnPlugin(kind: 'importer' | 'exporter'): SandboxedPlugin {
   }
   live.push(plugin)
   return plugin
-}
-
-/**
- * The shared host client settles a call on its stream's 'close', which HTTP/2 fires only
- * once both halves are closed. A plugin that fails a bidi call (Import, Export) before
- * the host half-closes sends its trailers and is done, and grpc-go, which plakar uses,
- * ends the call right there; the shared client would wait forever. So once trailers
- * arrive, close the stream: the call then settles with the status they carry.
- */
-function endCallsAtTrailers(client: GrpcPipeClient): void {
-  // The session is private to the shared client; this is the one place that reaches it.
-  const session = (client as unknown as { session: ClientHttp2Session }).session
-  const request = session.request.bind(session)
-  session.request = (...args: Parameters<ClientHttp2Session['request']>) => {
-    const stream = request(...args)
-    stream.on('trailers', () => setImmediate(() => stream.closed || stream.close()))
-    return stream
-  }
 }
 
 // ---------------------------------------------------------------------------------------
