@@ -29,7 +29,11 @@ interface Plugin {
 }
 
 function spawnPlugin(file: string): Plugin {
-  const child = spawn(process.execPath, [...pluginNodeArgs, file], {
+  // Without extra Node options, start the executable itself as plakar does (its #! line
+  // carries the Node flags the package ships with).
+  const [command, args] =
+    pluginNodeArgs.length > 0 ? [process.execPath, [...pluginNodeArgs, file]] : [file, []]
+  const child = spawn(command, args, {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, SCW_SM_LOG_LEVEL: 'info', ...pluginEnv },
     stdio: ['pipe', 'pipe', 'pipe'],
   })

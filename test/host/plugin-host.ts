@@ -22,7 +22,9 @@ export function startPlugin(
   kind: 'importer' | 'exporter',
   env: NodeJS.ProcessEnv = {},
 ): PluginProcess {
-  const child = spawn(process.execPath, [path.join(DIST, `${kind}.js`)], {
+  // Started as plakar starts it: the executable itself, so its #! line (and the Node
+  // flags there) apply.
+  const child = spawn(path.join(DIST, `${kind}.js`), [], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   })

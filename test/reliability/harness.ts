@@ -146,21 +146,17 @@ export function noteText(text: string | undefined): void {
 export function spawnPlugin(kind: 'importer' | 'exporter'): SandboxedPlugin {
   const sandbox = mkdtempSync(path.join(tmpdir(), `scw-reliability-${kind}-`))
   for (const dir of ['home', 'tmp', 'cwd']) mkdirSync(path.join(sandbox, dir))
-  const child: ChildProcessWithoutNullStreams = spawn(
-    process.execPath,
-    [path.join(DIST, `${kind}.js`)],
-    {
-      cwd: path.join(sandbox, 'cwd'),
-      // Debug logging: more text written, more places a secret could slip into.
-      env: {
-        PATH: process.env.PATH,
-        HOME: path.join(sandbox, 'home'),
-        TMPDIR: path.join(sandbox, 'tmp'),
-        SCW_SM_LOG_LEVEL: 'debug',
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
+  const child: ChildProcessWithoutNullStreams = spawn(path.join(DIST, `${kind}.js`), [], {
+    cwd: path.join(sandbox, 'cwd'),
+    // Debug logging: more text written, more places a secret could slip into.
+    env: {
+      PATH: process.env.PATH,
+      HOME: path.join(sandbox, 'home'),
+      TMPDIR: path.join(sandbox, 'tmp'),
+      SCW_SM_LOG_LEVEL: 'debug',
     },
-  )
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
   let stderr = ''
   const stdoutChunks: Buffer[] = []
   child.stderr.on('data', (chunk: Buffer) => {
