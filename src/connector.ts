@@ -16,6 +16,7 @@ export function clientFor(config: CommonConfig): SecretApiClient {
     accessKey: config.accessKey,
     apiUrl: config.apiUrl,
     concurrency: config.concurrency,
+    rateLimit: config.rateLimit,
     timeoutMs: config.timeoutMs,
     maxRetries: config.maxRetries,
     onRetry: (event) =>

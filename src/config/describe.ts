@@ -27,6 +27,11 @@ function commonRows(config: CommonConfig, given: ReadonlySet<string>, folderSour
     optionRow(given, 'environment', config.environment ?? NOT_SET),
     optionRow(given, 'data_class', list(config.dataClass)),
     optionRow(given, 'concurrency', String(config.concurrency)),
+    optionRow(
+      given,
+      'rate_limit',
+      config.rateLimit === 0 ? '0 (no pacing)' : `${config.rateLimit}/s`,
+    ),
     optionRow(given, 'request_timeout', `${config.timeoutMs}ms`),
     optionRow(given, 'max_retries', String(config.maxRetries)),
   ]

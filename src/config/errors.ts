@@ -42,6 +42,29 @@ function looksLikeCredential(key: string, value: unknown): boolean {
   return typeof value === 'string' && !UUID_KEYS.has(key) && UUID_ANYWHERE.test(value)
 }
 
+/** Stands in, inside a sentence, for a value that may be a pasted secret key. */
+export const HIDDEN_VALUE = '(a value not shown: it looks like a secret key)'
+
+/**
+ * Quotes a value inside a reason or hint, under the same rule as the "got ..." part:
+ * hidden for credentials and, outside the keys that legitimately hold UUIDs, for
+ * anything UUID-shaped. Messages that name a value must go through here (or
+ * invalidValue), or a secret key pasted into the wrong key gets printed.
+ */
+export function quoteValue(key: string, value: string, secret = false): string {
+  return secret || looksLikeCredential(key, value) ? HIDDEN_VALUE : quote(value)
+}
+
+const UUID_EVERYWHERE = new RegExp(UUID_ANYWHERE.source, 'gi')
+
+/**
+ * Backstop for reasons written by field parsers: should one ever quote its input
+ * directly, a UUID in it is still not printed for a key that should not hold one.
+ */
+function scrubReason(key: string, reason: string): string {
+  return UUID_KEYS.has(key) ? reason : reason.replace(UUID_EVERYWHERE, HIDDEN_VALUE)
+}
+
 export function showValue(value: unknown, secret: boolean): string {
   if (secret) return 'a value that is never shown (it is a credential)'
   if (typeof value === 'string') return quote(value)
@@ -73,7 +96,8 @@ export function invalidValue(problem: InvalidValue): ConfigProblem {
       ? ''
       : `; got ${showReceived(problem.key, problem.received.value, problem.secret ?? false)}`
   const allowed = problem.allowed === undefined ? '' : ` Allowed: ${problem.allowed}.`
-  return { key: problem.key, text: `${problem.key}${from}: ${problem.reason}${got}.${allowed}` }
+  const reason = scrubReason(problem.key, problem.reason)
+  return { key: problem.key, text: `${problem.key}${from}: ${reason}${got}.${allowed}` }
 }
 
 /** What Plakar calls the configuration entry of each connector. */

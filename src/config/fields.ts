@@ -4,6 +4,7 @@
 // a schema can never be the thing that echoes a secret.
 import { z } from 'zod'
 import { REGIONS, SECRET_TYPES } from '../scaleway/api.js'
+import { quoteValue } from './errors.js'
 import { ACCESS_KEY_PATTERN, SLUG_PATTERN, UUID_PATTERN } from './formats.js'
 import { NameGlob } from './glob.js'
 import { type ParsedLocation, PROTOCOL, parseLocation, protocolProblem } from './location.js'
@@ -129,7 +130,7 @@ function dataClasses(text: string): Outcome<string[]> {
   const items = splitList(text).map((item) => item.toLowerCase())
   const bad = items.filter((item) => !SLUG_PATTERN.test(item))
   if (bad.length === 0) return ok(uniqueSorted(items))
-  const list = bad.map((item) => JSON.stringify(item)).join(', ')
+  const list = bad.map((item) => quoteValue('data_class', item)).join(', ')
   return fail(`${list} ${bad.length === 1 ? 'is not a slug' : 'are not slugs'}`)
 }
 

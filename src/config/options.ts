@@ -2,6 +2,7 @@
 // defaults. Parsing runs these schemas; the JSON Schema files and the README table are
 // generated from them; resolution (env, scw config file, cross-key checks) comes after.
 import { z } from 'zod'
+import { DEFAULT_RETRY_POLICY } from '../scaleway/retry.js'
 import {
   accessKeyField,
   apiUrlField,
@@ -117,9 +118,18 @@ export const COMMON_SHAPE = {
     ['critical,pii'],
   ),
   concurrency: option(
-    integerField(1, 64).prefault('8'),
-    'Maximum number of Secret Manager requests in flight.',
+    integerField(1, 64).prefault('32'),
+    'Maximum number of Secret Manager requests in flight; rate_limit paces them. A ' +
+      'version create takes ~0.3 s, so keeping up with 100 requests per second takes ' +
+      'about 30 in flight.',
     { allowed: 'an integer from 1 to 64' },
+  ),
+  rate_limit: option(
+    integerField(0, 10_000).prefault('100'),
+    'Requests per second sent to Secret Manager by the whole plugin process, retries ' +
+      "included, so that it stays under the API gateway's limit (100 per second) instead " +
+      'of being refused with 429s; 0 turns pacing off.',
+    { allowed: 'an integer from 0 (no pacing) to 10000' },
   ),
   request_timeout: option(
     durationField(1_000, 600_000, '1s and 10m').prefault('30s'),
@@ -129,7 +139,9 @@ export const COMMON_SHAPE = {
   ),
   max_retries: option(
     integerField(0, 20).prefault('6'),
-    'Retries of a failed, retryable API request (rate limits, 5xx, network errors).',
+    'Retries of a failed, retryable API request (5xx, network errors, timeouts). A bare ' +
+      '429 (rate limited, nothing done) does not use one up: those are retried until the ' +
+      `retry time budget (${DEFAULT_RETRY_POLICY.maxTotalMs / 1_000} s) runs out.`,
     { allowed: 'an integer from 0 to 20' },
   ),
 }

@@ -1,6 +1,6 @@
 // Entry points: raw map -> raw schema -> source resolution -> frozen, typed config.
 import { describeExporter, describeImporter } from './describe.js'
-import { ConfigError, type ConfigProblem, type Connector } from './errors.js'
+import { ConfigError, type ConfigProblem, type Connector, quoteValue } from './errors.js'
 import {
   type ExporterRaw,
   exporterRawSchema,
@@ -20,6 +20,7 @@ function commonPart(data: ImporterRaw | ExporterRaw, connection: Connection): Co
     environment: data.environment,
     dataClass: data.data_class,
     concurrency: data.concurrency,
+    rateLimit: data.rate_limit,
     timeoutMs: data.request_timeout,
     maxRetries: data.max_retries,
   }
@@ -71,7 +72,8 @@ function exporterFolder(values: Partial<ExporterRaw>, problems: ConfigProblem[])
     problems.push({
       key: 'path',
       text:
-        `path: ${JSON.stringify(path)} differs from the folder ${JSON.stringify(fromLocation)} ` +
+        `path: ${quoteValue('path', path)} differs from the folder ` +
+        `${quoteValue('location', fromLocation)} ` +
         'given by the location. Give the target folder in only one place, or make them agree.',
     })
   }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseDocument } from 'yaml'
+import { quoteValue } from './errors.js'
 
 export const FILE_KEYS = [
   'access_key',
@@ -81,7 +82,7 @@ function readProfiles(node: unknown): Result<Map<string, FileValues>> {
   for (const [name, body] of Object.entries(node)) {
     if (body === null) profiles.set(name, {})
     else if (isMapping(body)) profiles.set(name, pickValues(body))
-    else return fail(`its profile ${JSON.stringify(name)} is not a mapping`)
+    else return fail(`its profile ${quoteValue('profile', name)} is not a mapping`)
   }
   return { ok: true, value: profiles }
 }
@@ -148,12 +149,14 @@ function activeProfile(file: ScwFile): Result<ProfileRequest | undefined> {
   return { ok: true, value: { name, by: `active_profile in ${file.path}` } }
 }
 
+// Profile names are quoted like values: a secret key pasted into `profile` (or
+// SCW_PROFILE) must not come back in the "no such profile" message.
 function unknownProfile(file: ScwFile, request: ProfileRequest): string {
-  const profile = JSON.stringify(request.name)
+  const profile = quoteValue('profile', request.name)
   if (!file.exists) {
     return `profile ${profile} was requested by ${request.by}, but ${file.path} does not exist`
   }
-  const names = [...file.profiles.keys()].map((name) => JSON.stringify(name))
+  const names = [...file.profiles.keys()].map((name) => quoteValue('profile', name))
   const available = names.length === 0 ? 'it defines no profiles' : `it defines ${names.join(', ')}`
   return (
     `profile ${profile} (requested by ${request.by}) is not defined in ${file.path}; ` +

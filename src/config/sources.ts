@@ -5,7 +5,7 @@
 import { homedir } from 'node:os'
 import type { z } from 'zod'
 import type { Region } from '../scaleway/api.js'
-import { type ConfigProblem, invalidValue, issueReason } from './errors.js'
+import { type ConfigProblem, invalidValue, issueReason, quoteValue } from './errors.js'
 import { accessKeyField, apiUrlField, regionField, secretKeyField, uuidField } from './fields.js'
 import { PROTOCOL } from './location.js'
 import { COMMON_SHAPE, type ImporterRaw, optionInfo } from './options.js'
@@ -144,12 +144,13 @@ function fromConfig<T>(
   fromLocation: T | undefined,
   sources: Sources,
 ): Lookup<T> {
+  const shown = (value: T) => quoteValue(spec.key, String(value), spec.secret)
   if (fromKey !== undefined && fromLocation !== undefined && fromKey !== fromLocation) {
     sources.problems.push({
       key: spec.key,
       text:
-        `${spec.key}: the location says ${JSON.stringify(fromLocation)} but the config key ` +
-        `${spec.key} says ${JSON.stringify(fromKey)}. Remove one of them or make them agree.`,
+        `${spec.key}: the config key says ${shown(fromKey)}, which differs from ` +
+        `${shown(fromLocation)} given by the location. Remove one of them or make them agree.`,
     })
     return 'blocked'
   }

@@ -47,6 +47,8 @@ export interface CommonConfig {
   /** Lower-case slugs, deduplicated and sorted. */
   readonly dataClass: string[]
   readonly concurrency: number
+  /** Requests per second for the whole process; 0 means no pacing. */
+  readonly rateLimit: number
   readonly timeoutMs: number
   readonly maxRetries: number
   readonly provenance: Provenance

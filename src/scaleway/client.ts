@@ -1,5 +1,6 @@
 // The real SecretApi: Scaleway's SDK on top of our retrying fetch, behind one
-// concurrency limiter shared by every call made through this client.
+// concurrency limiter shared by every call made through this client, and paced by a
+// token bucket shared by the whole process.
 import {
   AUTH_HEADER_KEY,
   createAdvancedClient,
@@ -19,6 +20,7 @@ import {
   toApiError,
 } from './errors.js'
 import { createRetryingFetch, type RetryEvent } from './http.js'
+import { defaultBurst, sharedTokenBucket, TokenBucket } from './pacing.js'
 import { type RetryPolicy, retryPolicy } from './retry.js'
 import { type ApiStats, StatsRecorder } from './stats.js'
 
@@ -34,6 +36,11 @@ export interface SecretApiOptions {
   apiUrl?: string
   /** API calls in flight at once, across every user of this client. */
   concurrency: number
+  /**
+   * HTTP attempts per second, retries included, shared by every client of the process
+   * built with the same rate; 0 means no pacing.
+   */
+  rateLimit: number
   /** Per HTTP attempt. */
   timeoutMs: number
   maxRetries: number
@@ -43,8 +50,12 @@ export interface SecretApiOptions {
   retry?: Partial<Omit<RetryPolicy, 'maxAttempts'>>
   /** See RetryingFetchOptions.retryCreatesOnServerError. */
   retryCreatesOnServerError?: boolean
-  /** For tests: replace the backoff's waiting and randomness. */
+  /**
+   * For tests: replace the waiting (backoff and pacing), the clock and the randomness. A
+   * client given its own clock or sleep gets a token bucket of its own, not the shared one.
+   */
   sleep?: (ms: number) => Promise<void>
+  now?: () => number
   random?: () => number
 }
 
@@ -75,6 +86,9 @@ function validateOptions(options: SecretApiOptions): void {
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
     throw configError(`concurrency must be a positive integer, got ${options.concurrency}`)
   }
+  if (!(Number.isFinite(options.rateLimit) && options.rateLimit >= 0)) {
+    throw configError(`rateLimit must be a number of requests per second, got ${options.rateLimit}`)
+  }
   if (!(options.timeoutMs > 0)) {
     throw configError(`timeoutMs must be positive, got ${options.timeoutMs}`)
   }
@@ -86,7 +100,15 @@ function apiUrlOf(apiUrl: string | undefined): string {
   return url
 }
 
+function pacerOf(options: SecretApiOptions): TokenBucket | undefined {
+  const { rateLimit: ratePerSecond, now, sleep } = options
+  if (ratePerSecond === 0) return undefined
+  if (now === undefined && sleep === undefined) return sharedTokenBucket(ratePerSecond)
+  return new TokenBucket({ ratePerSecond, burst: defaultBurst(ratePerSecond), now, sleep })
+}
+
 function buildSdk(options: SecretApiOptions, apiURL: string, stats: StatsRecorder) {
+  const pacer = pacerOf(options)
   const httpClient = createRetryingFetch({
     policy: retryPolicy(options.maxRetries, options.retry),
     timeoutMs: options.timeoutMs,
@@ -95,7 +117,9 @@ function buildSdk(options: SecretApiOptions, apiURL: string, stats: StatsRecorde
     fetch: options.fetch,
     retryCreatesOnServerError: options.retryCreatesOnServerError,
     sleep: options.sleep,
+    now: options.now,
     random: options.random,
+    pace: pacer && (() => pacer.take()),
   })
   // The key goes in through our own interceptor rather than withProfile's secrets, whose
   // format check throws an error quoting the key.

@@ -188,7 +188,7 @@ function ambiguousCause(facts: TransportFacts): string {
 export function explainTransport(kind: TransportKind, facts: TransportFacts): string {
   switch (kind) {
     case 'rate_limited':
-      return `rate limited by Scaleway (HTTP 429) ${attemptsPhrase(facts)}; lower the concurrency or try again later`
+      return `rate limited by Scaleway (HTTP 429) ${attemptsPhrase(facts)}; lower rate_limit or concurrency, or try again later`
     case 'server':
       return `Scaleway answered HTTP ${facts.status ?? '5xx'} ${attemptsPhrase(facts)}; a problem on Scaleway's side, try again later`
     case 'network':

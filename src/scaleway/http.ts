@@ -40,10 +40,15 @@ export interface RetryingFetchOptions {
   sleep?: (ms: number) => Promise<void>
   random?: () => number
   now?: () => number
+  /**
+   * Awaited before every attempt, retries included (a retry costs the gateway as much as
+   * a first try): the client's token bucket. No pacing when absent.
+   */
+  pace?: () => Promise<void>
 }
 
-type Deps = Required<Omit<RetryingFetchOptions, 'stats' | 'onRetry'>> &
-  Pick<RetryingFetchOptions, 'stats' | 'onRetry'>
+type Deps = Required<Omit<RetryingFetchOptions, 'stats' | 'onRetry' | 'pace'>> &
+  Pick<RetryingFetchOptions, 'stats' | 'onRetry' | 'pace'>
 
 type Outcome =
   | { type: 'response'; response: Response }
@@ -112,12 +117,19 @@ function notify(deps: Deps, event: RetryEvent): void {
 async function runWithRetries(template: Request, deps: Deps): Promise<Response> {
   const route = routeOf(template.method, template.url)
   const create = isCreate(route)
-  const started = deps.now()
+  let started: number | undefined
+  let rateLimited = 0
   for (let attempt = 1; ; attempt += 1) {
+    await deps.pace?.()
+    // The budget runs from the first attempt's start, not from the wait for its turn.
+    started ??= deps.now()
     deps.stats?.recordAttempt(route)
     const outcome = await attemptOnce(template, deps)
     const failure = failureOf(outcome)
-    if (failure.type === 'status' && failure.status === 429) deps.stats?.recordRateLimited()
+    if (failure.type === 'status' && failure.status === 429) {
+      rateLimited += 1
+      deps.stats?.recordRateLimited()
+    }
     const verdict = judgeFailure(failure, create, deps.retryCreatesOnServerError)
     if (verdict === 'final') {
       if (outcome.type === 'response') return outcome.response
@@ -130,7 +142,7 @@ async function runWithRetries(template: Request, deps: Deps): Promise<Response> 
     const retryAfter =
       outcome.type === 'response' ? outcome.response.headers.get('retry-after') : null
     const retryAfterMs = parseRetryAfter(retryAfter, Date.now())
-    const state = { attemptsMade: attempt, elapsedMs: facts.elapsedMs, retryAfterMs }
+    const state = { attemptsMade: attempt, rateLimited, elapsedMs: facts.elapsedMs, retryAfterMs }
     const plan = planRetry(deps.policy, state, deps.random)
     if (!plan.retry) {
       const exhausted = { ...facts, gaveUp: plan.reason }
@@ -163,6 +175,7 @@ export function createRetryingFetch(options: RetryingFetchOptions): typeof fetch
     sleep: options.sleep ?? ((ms) => sleepFor(ms)),
     random: options.random ?? Math.random,
     now: options.now ?? (() => performance.now()),
+    pace: options.pace,
   }
   return async (input, init) => runWithRetries(new Request(input, init), deps)
 }

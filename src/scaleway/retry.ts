@@ -2,13 +2,19 @@
 // deserve another attempt, and how long to wait before it.
 
 export interface RetryPolicy {
-  /** Attempts in total, the first one included. */
+  /** Attempts in total, the first one included, not counting those answered with a 429. */
   maxAttempts: number
   /** Ceiling of the first backoff; each later one doubles, up to maxDelayMs. */
   baseDelayMs: number
   maxDelayMs: number
   /** No retry is started if it would begin later than this after the first attempt. */
   maxTotalMs: number
+  /**
+   * Retries after a 429 allowed for one request. 429s do not count against maxAttempts (the
+   * gateway refused before the API did anything, so repeating is always safe and only
+   * time is lost): maxTotalMs is their real bound, this cap only stops a hot loop.
+   */
+  maxRateLimited: number
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -16,6 +22,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 250,
   maxDelayMs: 10_000,
   maxTotalMs: 60_000,
+  maxRateLimited: 30,
 }
 
 /** A policy allowing `maxRetries` retries, the rest from the defaults or `overrides`. */
@@ -26,9 +33,12 @@ export function retryPolicy(maxRetries: number, overrides: Partial<RetryPolicy> 
 }
 
 function assertPolicy(policy: RetryPolicy): void {
-  const { maxAttempts, baseDelayMs, maxDelayMs, maxTotalMs } = policy
+  const { maxAttempts, baseDelayMs, maxDelayMs, maxTotalMs, maxRateLimited } = policy
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new RangeError(`maxRetries must be a non-negative integer, got ${maxAttempts - 1}`)
+  }
+  if (!Number.isInteger(maxRateLimited) || maxRateLimited < 0) {
+    throw new RangeError(`maxRateLimited must be a non-negative integer, got ${maxRateLimited}`)
   }
   for (const [name, value] of Object.entries({ baseDelayMs, maxDelayMs, maxTotalMs })) {
     if (!Number.isFinite(value) || value < 0) {
@@ -80,6 +90,8 @@ export type RetryPlan =
 export interface RetryState {
   /** Attempts already made, the failed one included. */
   attemptsMade: number
+  /** How many of those were answered with a 429; they do not count against maxAttempts. */
+  rateLimited?: number
   /** Time since the first attempt started. */
   elapsedMs: number
   /** From the server's Retry-After, when it sent one. */
@@ -87,11 +99,18 @@ export interface RetryState {
 }
 
 /**
- * Whether and when to try again. A Retry-After is obeyed as given, even above the
- * backoff cap (the server knows better), but never past the total budget.
+ * Whether and when to try again. Attempts refused with a 429 are bounded by the time
+ * budget (and the maxRateLimited safety cap), the others by maxAttempts too. The backoff
+ * grows with every attempt, 429s included, so a saturated gateway sees us back off.
+ * A Retry-After is obeyed as given, even above the backoff cap (the server knows
+ * better), but never past the total budget.
  */
 export function planRetry(policy: RetryPolicy, state: RetryState, random: () => number): RetryPlan {
-  if (state.attemptsMade >= policy.maxAttempts) return { retry: false, reason: 'attempts' }
+  const rateLimited = state.rateLimited ?? 0
+  if (state.attemptsMade - rateLimited >= policy.maxAttempts) {
+    return { retry: false, reason: 'attempts' }
+  }
+  if (rateLimited > policy.maxRateLimited) return { retry: false, reason: 'attempts' }
   const delayMs = state.retryAfterMs ?? backoffDelay(policy, state.attemptsMade - 1, random)
   if (state.elapsedMs + delayMs > policy.maxTotalMs) return { retry: false, reason: 'time' }
   return { retry: true, delayMs }

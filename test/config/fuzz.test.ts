@@ -126,6 +126,7 @@ const VALID: Readonly<Record<string, string>> = {
   environment: 'Prod ',
   data_class: 'a,B',
   concurrency: '3',
+  rate_limit: '0',
   request_timeout: '2m',
   max_retries: '0',
   tags: 'x,y',

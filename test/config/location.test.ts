@@ -80,7 +80,7 @@ describe('location versus config keys', () => {
     })
     expect(problemKeys(error)).toEqual(['region'])
     expect(error.message).toContain(
-      'region: the location says "fr-par" but the config key region says "nl-ams"',
+      'region: the config key says "nl-ams", which differs from "fr-par" given by the location',
     )
   })
 
@@ -91,8 +91,9 @@ describe('location versus config keys', () => {
       secret_key: SECRET,
     })
     expect(problemKeys(error)).toEqual(['project_id'])
-    expect(error.message).toContain(`the location says "${PROJECT}"`)
-    expect(error.message).toContain(`says "${OTHER_PROJECT}"`)
+    expect(error.message).toContain(
+      `the config key says "${OTHER_PROJECT}", which differs from "${PROJECT}" given by the location`,
+    )
   })
 
   it('accepts agreeing values, crediting the location', () => {

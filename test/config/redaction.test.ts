@@ -155,3 +155,95 @@ describe('errors never show a secret key', () => {
     for (const text of errorRenderings(error)) expect(text).not.toContain(CANARY)
   })
 })
+
+// Reasons and hints, not only the "got ..." part, follow the same rule: a value that
+// looks like a secret key is named only where a UUID belongs (location, project_id, key_id).
+describe('reasons never quote a pasted secret key', () => {
+  const expectHidden = (error: ConfigError) => {
+    for (const text of errorRenderings(error)) expect(text).not.toContain(CANARY)
+    expect(error.message).toContain('(a value not shown: it looks like a secret key)')
+  }
+
+  it.each([
+    ['alone', CANARY],
+    ['with a suffix', `${CANARY}x`],
+    ['among other labels', `critical, ${CANARY}, pii`],
+  ])('in data_class, %s', (_, value) => {
+    const error = importerError({ location: LOCATION, secret_key: PROJECT, data_class: value })
+    expect(error.problems.map((problem) => problem.key)).toEqual(['data_class'])
+    expectHidden(error)
+  })
+
+  it('but still names the other bad labels in data_class', () => {
+    const error = importerError({
+      location: LOCATION,
+      secret_key: PROJECT,
+      data_class: `crit!cal, ${CANARY}`,
+    })
+    expect(error.message).toContain('"crit!cal", (a value not shown')
+    expectHidden(error)
+  })
+
+  it('in profile, with no scw config file', () => {
+    const error = importerError({ location: LOCATION, secret_key: PROJECT, profile: CANARY })
+    expect(error.problems.map((problem) => problem.key)).toEqual(['profile'])
+    expect(error.message).toContain('was requested by the config key profile')
+    expectHidden(error)
+  })
+
+  it('in profile, with a config file that lacks it', () => {
+    const home = tempHome('profiles:\n  work: {}\n')
+    const error = exporterError(
+      { location: LOCATION, secret_key: PROJECT, profile: `${CANARY}x` },
+      { homeDir: home },
+    )
+    expect(error.message).toContain('it defines "work"')
+    expectHidden(error)
+  })
+
+  it('in SCW_PROFILE', () => {
+    const error = importerError(
+      { location: LOCATION, secret_key: PROJECT },
+      { env: { SCW_PROFILE: CANARY } },
+    )
+    expect(error.message).toContain('requested by the environment variable SCW_PROFILE')
+    expectHidden(error)
+  })
+
+  it('as a profile name listed from the scw config file', () => {
+    const home = tempHome(`profiles:\n  ${CANARY}: {}\n`)
+    const error = importerError(
+      { location: LOCATION, secret_key: PROJECT, profile: 'work' },
+      { homeDir: home },
+    )
+    expect(error.message).toContain('profile "work"')
+    expectHidden(error)
+  })
+
+  it('as a profile of the scw config file that is not a mapping', () => {
+    const home = tempHome(`profiles:\n  ${CANARY}: 3\n`)
+    const error = importerError({ location: LOCATION, secret_key: PROJECT }, { homeDir: home })
+    expect(error.message).toContain('is not a mapping')
+    expectHidden(error)
+  })
+
+  it('in a path that disagrees with the location', () => {
+    const error = exporterError({
+      location: `${LOCATION}/a`,
+      secret_key: PROJECT,
+      path: `/${CANARY}`,
+    })
+    expect(error.message).toContain('differs from the folder "/a"')
+    expectHidden(error)
+  })
+
+  it('but a project id in the location is still shown', () => {
+    const error = importerError({ location: LOCATION, secret_key: PROJECT, project_id: CANARY })
+    expect(error.message).toContain(`says "${CANARY}", which differs from "${PROJECT}"`)
+  })
+
+  it('and an unknown key never shows its value, whatever it is', () => {
+    const error = importerError({ location: LOCATION, secret_key: PROJECT, colour: 'blue-canary' })
+    for (const text of errorRenderings(error)) expect(text).not.toContain('blue-canary')
+  })
+})

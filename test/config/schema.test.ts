@@ -162,7 +162,8 @@ describe('OPTION_DOCS and the README table', () => {
     const keys = OPTION_DOCS.map((entry) => entry.key)
     expect(new Set(keys).size).toBe(keys.length)
     expect(doc('location')).toMatchObject({ connector: 'both', required: true })
-    expect(doc('concurrency')).toMatchObject({ connector: 'both', default: '8', required: false })
+    expect(doc('concurrency')).toMatchObject({ connector: 'both', default: '32', required: false })
+    expect(doc('rate_limit')).toMatchObject({ connector: 'both', default: '100', required: false })
     expect(doc('tags')?.connector).toBe('importer')
     expect(doc('on_conflict')).toMatchObject({ connector: 'exporter', default: 'sync' })
     for (const entry of OPTION_DOCS) {
@@ -186,8 +187,15 @@ describe('OPTION_DOCS and the README table', () => {
     const table = renderConfigTable().split('\n')
     expect(table[0]).toBe('| Key | Used by | Default | Allowed | Description |')
     expect(table).toHaveLength(OPTION_DOCS.length + 2)
-    expect(table).toContain(
-      '| `concurrency` | both | `8` | an integer from 1 to 64 | Maximum number of Secret Manager requests in flight. |',
+    expect(table).toContainEqual(
+      expect.stringMatching(
+        /^\| `concurrency` \| both \| `32` \| an integer from 1 to 64 \| Maximum number of Secret Manager requests in flight[;.]/,
+      ),
+    )
+    expect(table).toContainEqual(
+      expect.stringMatching(
+        /^\| `rate_limit` \| both \| `100` \| an integer from 0 \(no pacing\) to 10000 \| /,
+      ),
     )
     for (const entry of OPTION_DOCS) {
       expect(table.some((row) => row.startsWith(`| \`${entry.key}\` | ${entry.connector} |`))).toBe(

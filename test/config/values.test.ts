@@ -26,7 +26,8 @@ describe('defaults', () => {
       projectId: PROJECT,
       folder: '/',
       dataClass: [],
-      concurrency: 8,
+      concurrency: 32,
+      rateLimit: 100,
       timeoutMs: 30_000,
       maxRetries: 6,
       tags: [],
@@ -54,6 +55,14 @@ describe('defaults', () => {
     expect(config.keyId).toBeUndefined()
   })
 
+  it('says in the debug summary whether pacing is on, and where the value came from', () => {
+    expect(importer(base).describe()).toMatch(/^rate_limit +100\/s {2}\(default\)$/m)
+    expect(importer(base).describe()).toMatch(/^concurrency +32 {2}\(default\)$/m)
+    expect(exporter({ ...base, rate_limit: '0' }).describe()).toMatch(
+      /^rate_limit +0 \(no pacing\) {2}\(config\)$/m,
+    )
+  })
+
   it('returns a frozen object', () => {
     expect(Object.isFrozen(importer(base))).toBe(true)
   })
@@ -75,6 +84,10 @@ describe('valid values', () => {
     ['concurrency', '1', (c) => c.concurrency, 1],
     ['concurrency', '64', (c) => c.concurrency, 64],
     ['concurrency', '016', (c) => c.concurrency, 16],
+    ['rate_limit', '0', (c) => c.rateLimit, 0],
+    ['rate_limit', '1', (c) => c.rateLimit, 1],
+    ['rate_limit', '250', (c) => c.rateLimit, 250],
+    ['rate_limit', '10000', (c) => c.rateLimit, 10_000],
     ['request_timeout', '30s', (c) => c.timeoutMs, 30_000],
     ['request_timeout', '1500ms', (c) => c.timeoutMs, 1_500],
     ['request_timeout', '45', (c) => c.timeoutMs, 45_000],
@@ -177,6 +190,11 @@ const commonInvalid: Case[] = [
   ['concurrency', '1.5', 'not a whole number'],
   ['concurrency', ' 8', 'not a whole number'],
   ['concurrency', '', 'not a whole number'],
+  ['rate_limit', '10001', 'must be between 0 and 10000'],
+  ['rate_limit', '-5', 'not a whole number'],
+  ['rate_limit', '2.5', 'not a whole number'],
+  ['rate_limit', 'off', 'not a whole number'],
+  ['rate_limit', '', 'not a whole number'],
   ['request_timeout', '999ms', 'must be between 1s and 10m'],
   ['request_timeout', '0', 'must be between 1s and 10m'],
   ['request_timeout', '11m', 'must be between 1s and 10m'],

@@ -29,6 +29,7 @@ import {
   stall,
   startServer,
 } from './server.js'
+import { VirtualTime } from './virtual-time.js'
 
 const SECRET_KEY = 'c4a2a7e1-7e57-4bad-beef-00000000c0de'
 const ACCESS_KEY = 'SCWXXXXXXXXXXXXXXXXX'
@@ -50,6 +51,7 @@ async function setup(handler: Step, overrides: Partial<SecretApiOptions> = {}) {
     accessKey: ACCESS_KEY,
     apiUrl: `${server.url}/`,
     concurrency: 4,
+    rateLimit: 0,
     timeoutMs: 2_000,
     maxRetries: 3,
     onRetry: (e) => events.push(e),
@@ -306,16 +308,30 @@ describe('errors through the real SDK', () => {
     expect(isDuplicateNameError(error)).toBe(true)
   })
 
-  it('bare 429s until retries run out -> rate_limited naming the operation', async () => {
-    const { api, stats, events } = await setup(bare429(), { maxRetries: 2 })
+  it('bare 429s until retrying stops -> rate_limited naming the operation', async () => {
+    const { api, stats, events } = await setup(bare429(), {
+      maxRetries: 2,
+      retry: { baseDelayMs: 1, maxDelayMs: 5, maxRateLimited: 6 },
+    })
     const error = await rejection(api.getSecret(SECRET_ID))
     expect(error.kind).toBe('rate_limited')
     expect(error.operation).toBe('getSecret')
     expect(error.message).toMatch(
-      new RegExp(`^Could not read secret ${SECRET_ID} .*after 3 attempt`),
+      new RegExp(`^Could not read secret ${SECRET_ID} .*after 7 attempt`),
     )
+    expect(stats.rateLimited).toBe(7)
+    expect(events).toHaveLength(6)
+  })
+
+  it('429s do not use up max_retries', async () => {
+    const { api, stats, server } = await setup(
+      script(bare429(), bare429(), bare429(), json(200, versionBody(1))),
+      { maxRetries: 0 },
+    )
+    const version = await api.createVersion(SECRET_ID, new Uint8Array([1]))
+    expect(version.revision).toBe(1)
+    expect(server.requests).toHaveLength(4)
     expect(stats.rateLimited).toBe(3)
-    expect(events).toHaveLength(2)
   })
 
   it('a lost answer to a new version -> AmbiguousWriteError, not retried', async () => {
@@ -351,6 +367,7 @@ describe('errors through the real SDK', () => {
       projectId: PROJECT_ID,
       secretKey: SECRET_KEY,
       concurrency: 2,
+      rateLimit: 0,
       timeoutMs: 1_000,
       maxRetries: 1,
     }
@@ -360,6 +377,8 @@ describe('errors through the real SDK', () => {
     expect(attempt({ projectId: 'nope' })).toThrow(/project id must be a UUID/)
     expect(attempt({ secretKey: '' })).toThrow(/secret key is empty/)
     expect(attempt({ concurrency: 0 })).toThrow(/concurrency/)
+    expect(attempt({ rateLimit: -1 })).toThrow(/rateLimit/)
+    expect(attempt({ rateLimit: Number.NaN })).toThrow(/rateLimit/)
     expect(attempt({ apiUrl: 'ftp://x' })).toThrow(/API URL/)
     // A malformed key is the server's to reject; it must not be quoted by anyone.
     expect(attempt({ secretKey: 'not-a-uuid', accessKey: 'bad' })).not.toThrow()
@@ -429,5 +448,69 @@ describe('secret key canary', () => {
     expect(everything).not.toContain(SECRET_KEY)
     expect(everything).not.toContain('payload-canary')
     expect(everything).not.toContain(Buffer.from('payload-canary').toString('base64'))
+  })
+})
+
+describe('pacing', () => {
+  /** A client on virtual time whose transport answers at once, noting when each attempt left. */
+  function pacedClient(rateLimit: number, answers: () => Response) {
+    const clock = new VirtualTime()
+    const sent: number[] = []
+    const client = createSecretApi({
+      region: 'fr-par',
+      projectId: PROJECT_ID,
+      secretKey: SECRET_KEY,
+      apiUrl: 'http://127.0.0.1:9',
+      concurrency: 64,
+      rateLimit,
+      timeoutMs: 2_000,
+      maxRetries: 3,
+      now: clock.now,
+      sleep: clock.sleep,
+      random: () => 0.5,
+      fetch: async () => {
+        sent.push(clock.now())
+        return answers()
+      },
+    })
+    return { ...client, clock, sent }
+  }
+
+  const ok = () =>
+    new Response(JSON.stringify(secretBody()), {
+      status: 200,
+      headers: { 'Content-Type': 'application/json' },
+    })
+
+  it('spreads 50 calls at 20 per second over 2 s: a burst of 10, then one every 50 ms', async () => {
+    const { api, clock, sent } = pacedClient(20, ok)
+    const calls = Array.from({ length: 50 }, () => api.getSecret(SECRET_ID))
+    await clock.run(Promise.all(calls))
+    expect(sent).toHaveLength(50)
+    expect(sent.filter((at) => at === 0)).toHaveLength(10)
+    expect(Math.max(...sent)).toBeGreaterThanOrEqual(1_950)
+    // No second holds more than the burst plus the rate.
+    for (const start of sent) {
+      expect(sent.filter((at) => at >= start && at < start + 1_000).length).toBeLessThanOrEqual(30)
+    }
+  })
+
+  it('does not pace at all with rate 0', async () => {
+    const { api, clock, sent } = pacedClient(0, ok)
+    await clock.run(Promise.all(Array.from({ length: 50 }, () => api.getSecret(SECRET_ID))))
+    expect(sent.every((at) => at === 0)).toBe(true)
+  })
+
+  it('takes a token for every retry too', async () => {
+    let answered = 0
+    const { api, clock, sent, stats } = pacedClient(1, () => {
+      answered += 1
+      return answered <= 2 ? new Response(null, { status: 429 }) : ok()
+    })
+    await clock.run(api.getSecret(SECRET_ID))
+    // One token at start (burst 1), then one a second: the backoff (125 ms, 250 ms) is
+    // shorter than the wait for the next token.
+    expect(sent).toEqual([0, 1_000, 2_000])
+    expect(stats.rateLimited).toBe(2)
   })
 })

@@ -17,6 +17,7 @@ import {
   startServer,
   status,
 } from './server.js'
+import { VirtualTime } from './virtual-time.js'
 
 const CANARY_KEY = '6f1c2a0e-canary-4b4b-9e9e-000000c4a2a7'
 
@@ -35,16 +36,24 @@ interface Harness {
   server: ScriptedServer
 }
 
-async function harness(
-  steps: Step[],
-  options: { maxRetries?: number; timeoutMs?: number; retryCreatesOnServerError?: boolean } = {},
-): Promise<Harness> {
+interface HarnessOptions {
+  maxRetries?: number
+  maxRateLimited?: number
+  timeoutMs?: number
+  retryCreatesOnServerError?: boolean
+  pace?: () => Promise<void>
+}
+
+async function harness(steps: Step[], options: HarnessOptions = {}): Promise<Harness> {
   server = await startServer(script(...steps))
   const stats = new StatsRecorder()
   const events: RetryEvent[] = []
   const sleeps: number[] = []
+  const limited =
+    options.maxRateLimited === undefined ? {} : { maxRateLimited: options.maxRateLimited }
   const fetchFn = createRetryingFetch({
-    policy: retryPolicy(options.maxRetries ?? 3, { baseDelayMs: 5, maxDelayMs: 20 }),
+    policy: retryPolicy(options.maxRetries ?? 3, { baseDelayMs: 5, maxDelayMs: 20, ...limited }),
+    pace: options.pace,
     timeoutMs: options.timeoutMs ?? 2_000,
     stats,
     onRetry: (e) => events.push(e),
@@ -193,11 +202,44 @@ describe('retrying fetch against a scripted server', () => {
   })
 
   it('names rate limiting when 429s never stop', async () => {
-    const h = await harness([bare429()], { maxRetries: 1 })
+    const h = await harness([bare429()], { maxRetries: 1, maxRateLimited: 4 })
     const error = await rejection(request(h, 'GET', `/secrets/${SECRET_ID}`))
     expect(error.kind).toBe('rate_limited')
-    expect(error.message).toMatch(/rate limited .*lower the concurrency/)
-    expect(h.stats.rateLimited).toBe(2)
+    expect(error.message).toMatch(/rate limited .*lower rate_limit or concurrency/)
+    // Not the 2 attempts maxRetries allows: 429s only hit the safety cap.
+    expect(error.attempts).toBe(5)
+    expect(h.stats.rateLimited).toBe(5)
+  })
+
+  it('does not spend the retries on 429s: the gateway did nothing', async () => {
+    const h = await harness([bare429(), bare429(), bare429(), json(200, secretBody())], {
+      maxRetries: 0,
+    })
+    expect((await request(h, 'POST', '/secrets', { name: 'db' })).status).toBe(200)
+    expect(h.server.requests).toHaveLength(4)
+    expect(h.stats.rateLimited).toBe(3)
+  })
+
+  it('still counts 5xx among 429s against the retries', async () => {
+    const h = await harness([bare429(), status(503), bare429(), status(503), json(200, {})], {
+      maxRetries: 1,
+    })
+    const error = await rejection(request(h, 'GET', `/secrets/${SECRET_ID}`))
+    expect(error.kind).toBe('server')
+    expect(error.attempts).toBe(4)
+    expect(h.server.requests).toHaveLength(4)
+  })
+
+  it('paces every attempt, retries included', async () => {
+    let paced = 0
+    const h = await harness([bare429(), status(502), json(200, secretBody())], {
+      pace: async () => {
+        paced += 1
+      },
+    })
+    expect((await request(h, 'GET', `/secrets/${SECRET_ID}`)).status).toBe(200)
+    expect(paced).toBe(3)
+    expect(h.server.requests).toHaveLength(3)
   })
 
   it('honours Retry-After, in seconds or as a date', async () => {
@@ -283,6 +325,30 @@ describe('retrying fetch with a scripted transport', () => {
       },
     })
     await expect(fetchFn('http://127.0.0.1:9/x')).rejects.toBe(bug)
+  })
+
+  it('bounds endless 429s by the time budget, not by maxRetries', async () => {
+    const clock = new VirtualTime()
+    let attempts = 0
+    const fetchFn = createRetryingFetch({
+      policy: retryPolicy(2, { baseDelayMs: 250, maxDelayMs: 2_000, maxTotalMs: 20_000 }),
+      timeoutMs: 10_000,
+      now: clock.now,
+      sleep: clock.sleep,
+      random: () => 0.5,
+      fetch: async () => {
+        attempts += 1
+        return new Response(null, { status: 429, headers: { 'x-envoy-ratelimited': 'true' } })
+      },
+    })
+    const error = await clock.run(rejection(fetchFn('http://127.0.0.1:9/x')))
+    expect(error.kind).toBe('rate_limited')
+    expect(error.gaveUp).toBe('time')
+    // Backoffs of 125, 250, 500 ms, then 1 s each (half the 2 s cap): 22 retries fit
+    // in 20 s, where maxRetries alone would have stopped after 2.
+    expect(attempts).toBe(23)
+    expect(error.attempts).toBe(23)
+    expect(clock.now()).toBe(19_875)
   })
 
   it('stays within attempts, cap and time budget whatever the randomness', async () => {

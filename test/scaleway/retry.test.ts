@@ -18,6 +18,7 @@ const policyArb = fc.record({
   baseDelayMs: fc.integer({ min: 0, max: 5_000 }),
   maxDelayMs: fc.integer({ min: 0, max: 30_000 }),
   maxTotalMs: fc.integer({ min: 0, max: 120_000 }),
+  maxRateLimited: fc.integer({ min: 0, max: 40 }),
 })
 
 /** Undici's shape: TypeError('fetch failed') whose cause carries the system code. */
@@ -43,6 +44,7 @@ describe('backoff', () => {
       baseDelayMs: 100,
       maxDelayMs: 1_000,
       maxTotalMs: 1e6,
+      maxRateLimited: 30,
     }
     expect(backoffCeiling(policy, 0)).toBe(100)
     expect(backoffCeiling(policy, 3)).toBe(800)
@@ -59,6 +61,7 @@ describe('backoff', () => {
       baseDelayMs: 100,
       maxDelayMs: 1_000,
       maxTotalMs: 1e6,
+      maxRateLimited: 30,
     }
     expect(backoffDelay(policy, 0, () => 7)).toBe(100)
     expect(backoffDelay(policy, 0, () => -3)).toBe(0)
@@ -66,25 +69,28 @@ describe('backoff', () => {
 })
 
 describe('planRetry', () => {
-  it('bounds attempts and total waiting, whatever the randomness and Retry-After', () => {
+  it('bounds attempts and total waiting, whatever the randomness, Retry-After and 429s', () => {
     fc.assert(
       fc.property(
         policyArb,
         fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 20 }),
         fc.array(fc.option(fc.integer({ min: 0, max: 90_000 }), { nil: undefined })),
         fc.integer({ min: 0, max: 5_000 }),
-        (policy, randoms, retryAfters, attemptDuration) => {
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 20 }),
+        (policy, randoms, retryAfters, attemptDuration, answers429) => {
           let clock = 0
           let attempts = 0
+          let rateLimited = 0
           let draws = 0
           const random = () => randoms[draws++ % randoms.length] ?? 0
           for (;;) {
             attempts += 1
             clock += attemptDuration
+            if (answers429[(attempts - 1) % answers429.length]) rateLimited += 1
             const retryAfterMs = retryAfters[attempts - 1]
             const plan = planRetry(
               policy,
-              { attemptsMade: attempts, elapsedMs: clock, retryAfterMs },
+              { attemptsMade: attempts, rateLimited, elapsedMs: clock, retryAfterMs },
               random,
             )
             if (!plan.retry) break
@@ -95,7 +101,9 @@ describe('planRetry', () => {
             // No retry may start past the budget.
             expect(clock).toBeLessThanOrEqual(policy.maxTotalMs)
           }
-          expect(attempts).toBeLessThanOrEqual(policy.maxAttempts)
+          expect(attempts - rateLimited).toBeLessThanOrEqual(policy.maxAttempts)
+          expect(rateLimited).toBeLessThanOrEqual(policy.maxRateLimited + 1)
+          expect(attempts).toBeLessThanOrEqual(policy.maxAttempts + policy.maxRateLimited + 1)
           expect(clock).toBeLessThanOrEqual(policy.maxTotalMs + attemptDuration)
         },
       ),
@@ -120,6 +128,48 @@ describe('planRetry', () => {
     })
   })
 
+  it('does not count 429s against the attempts: time bounds them, and a safety cap', () => {
+    const policy = retryPolicy(2, {
+      baseDelayMs: 100,
+      maxDelayMs: 100,
+      maxTotalMs: 10_000,
+      maxRateLimited: 20,
+    })
+    const random = () => 0.5
+    // Ten 429s and two 5xx: still one counted retry left.
+    expect(planRetry(policy, { attemptsMade: 12, rateLimited: 10, elapsedMs: 0 }, random)).toEqual({
+      retry: true,
+      delayMs: 50,
+    })
+    // The same twelve attempts, all 5xx: out of attempts.
+    expect(planRetry(policy, { attemptsMade: 12, elapsedMs: 0 }, random)).toEqual({
+      retry: false,
+      reason: 'attempts',
+    })
+    // Only 429s: retried as long as time allows...
+    expect(
+      planRetry(policy, { attemptsMade: 5, rateLimited: 5, elapsedMs: 9_900 }, random),
+    ).toEqual({ retry: true, delayMs: 50 })
+    expect(
+      planRetry(policy, { attemptsMade: 5, rateLimited: 5, elapsedMs: 9_990 }, random),
+    ).toEqual({ retry: false, reason: 'time' })
+    // ...and up to the cap, should the time never run out.
+    expect(planRetry(policy, { attemptsMade: 20, rateLimited: 20, elapsedMs: 0 }, random)).toEqual({
+      retry: true,
+      delayMs: 50,
+    })
+    expect(planRetry(policy, { attemptsMade: 21, rateLimited: 21, elapsedMs: 0 }, random)).toEqual({
+      retry: false,
+      reason: 'attempts',
+    })
+  })
+
+  it('keeps backing off further through 429s', () => {
+    const policy = retryPolicy(1, { baseDelayMs: 100, maxDelayMs: 100_000 })
+    const plan = planRetry(policy, { attemptsMade: 6, rateLimited: 6, elapsedMs: 0 }, () => 0.5)
+    expect(plan).toEqual({ retry: true, delayMs: 1_600 })
+  })
+
   it('obeys Retry-After even above the backoff cap, but not past the budget', () => {
     const policy = retryPolicy(5, { baseDelayMs: 10, maxDelayMs: 100, maxTotalMs: 10_000 })
     expect(
@@ -137,6 +187,7 @@ describe('planRetry', () => {
     expect(() => retryPolicy(-1)).toThrow(/maxRetries/)
     expect(() => retryPolicy(1.5)).toThrow(/maxRetries/)
     expect(() => retryPolicy(2, { maxTotalMs: -1 })).toThrow(/maxTotalMs/)
+    expect(() => retryPolicy(2, { maxRateLimited: 0.5 })).toThrow(/maxRateLimited/)
   })
 })
 
