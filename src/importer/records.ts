@@ -33,6 +33,8 @@ export type PlannedRecord =
       revision: number
       /** Reading it means enabling it for the time of one access. */
       disabled: boolean
+      /** Its ephemeral policy acts on the first access: read it only if plakar asks. */
+      expiresOnceAccessed: boolean
     }
 
 export interface RecordOptions {
@@ -92,6 +94,7 @@ export function secretRecords(
         secretId: secret.id,
         revision: version.revision,
         disabled: version.status === 'disabled',
+        expiresOnceAccessed: version.ephemeralProperties?.expiresOnceAccessed === true,
       })
     }
   }

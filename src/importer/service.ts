@@ -1,6 +1,6 @@
 // The importer's gRPC service: Init, Ping, Import (records out, acks in), Open
 // (payload bytes on demand) and Close. It holds the per-backup state; listing and
-// record planning live in walk.ts and records.ts.
+// record planning live in walk.ts and records.ts, payload read-ahead in readahead.ts.
 import type {
   ServerDuplexStream,
   ServerUnaryCall,
@@ -23,6 +23,7 @@ import type {
 import { LocationFlags } from '../plugin/protocol.js'
 import type { SecretApi } from '../scaleway/api.js'
 import { ApiError, rewritten } from '../scaleway/errors.js'
+import { ReadAhead } from './readahead.js'
 import {
   errorRecord,
   type PlannedRecord,
@@ -52,9 +53,8 @@ export interface ImporterSession {
 export type OpenSession = (request: InitRequest) => Promise<ImporterSession>
 
 /** Bytes a pending record can serve on Open, kept until its acknowledgement. */
-type Source =
-  | { kind: 'content'; bytes: Buffer }
-  | { kind: 'payload'; secretId: string; revision: number; disabled: boolean }
+type Source = { kind: 'content'; bytes: Buffer } | PayloadSource
+type PayloadSource = { kind: 'payload'; secretId: string; revision: number; disabled: boolean }
 
 const CHUNK = 1024 * 1024
 
@@ -68,8 +68,12 @@ class Counters {
   secrets = 0
   versions = 0
   payloadsListed = 0
+  /** Successful payload reads through the API, read-ahead included. */
   payloadsRead = 0
+  /** Payload Opens that ended in an error. */
   payloadsFailed = 0
+  /** Payloads plakar acknowledged without opening them (its change detection). */
+  payloadsSkipped = 0
   errors = 0
   readonly started = Date.now()
 }
@@ -77,6 +81,7 @@ class Counters {
 export function createImporterService(openSession: OpenSession): UntypedServiceImplementation {
   let session: ImporterSession | undefined
   let imported = false
+  let readAhead: ReadAhead | undefined
   const pending = new Map<string, Source>()
   const counters = new Counters()
 
@@ -123,17 +128,30 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
         return
       }
       imported = true
-      call.on('data', (ack: ImportRequest) => acknowledge(ack, pending, counters))
+      // Reads ahead are never of disabled versions (see runImport's emit).
+      const ahead = new ReadAhead((ref) =>
+        readPayload(current.api, { kind: 'payload', ...ref, disabled: false }, counters),
+      )
+      readAhead = ahead
+      call.on('data', (ack: ImportRequest) => acknowledge(ack, pending, ahead, counters))
       call.on('end', () => {
-        recheck(current, counters)
+        // Reads ahead still in flight are waited for, so that the summary counts them.
+        Promise.all([recheck(current, counters), ahead.close()])
           .catch((error: unknown) => log.warn(`could not re-check the source: ${messageOf(error)}`))
           .finally(() => {
-            log.info(summary(counters, pending, current))
+            const { started, served, unused, failed, peakBytes } = ahead.stats
+            log.debug(
+              `read-ahead: ${started} started, ${served} served, ${unused} unused, ` +
+                `${failed} failed, peak ${Math.ceil(peakBytes / 1024)} KiB`,
+            )
+            log.info(summary(counters, pending, ahead, current))
             call.end()
           })
       })
-      call.on('error', () => {})
-      runImport(current, call, pending, counters).catch((error: unknown) => {
+      // A cancelled or broken call gets no more Opens: stop reading ahead for it.
+      call.on('error', () => void ahead.close())
+      call.on('cancelled', () => void ahead.close())
+      runImport(current, call, pending, ahead, counters).catch((error: unknown) => {
         log.error(`backup failed: ${messageOf(error)}`)
         call.emit('error', asGrpcError(error))
       })
@@ -154,9 +172,8 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
         return
       }
       if (source.kind === 'payload' && source.disabled) counters.toggled.add(source.secretId)
-      readSource(current.api, source)
+      openSource(current.api, pathname, source, readAhead, counters)
         .then(async (bytes) => {
-          if (source.kind === 'payload') counters.payloadsRead += 1
           await writeChunks(call, bytes)
           call.end()
         })
@@ -188,10 +205,16 @@ async function ping(api: SecretApi): Promise<void> {
   }
 }
 
-function acknowledge(ack: ImportRequest, pending: Map<string, Source>, counters: Counters) {
+function acknowledge(
+  ack: ImportRequest,
+  pending: Map<string, Source>,
+  ahead: ReadAhead,
+  counters: Counters,
+) {
   const pathname = ack.result?.header?.pathname
   if (pathname === undefined) return
   pending.delete(pathname)
+  if (ahead.acknowledged(pathname)) counters.payloadsSkipped += 1
   if (ack.result?.error) {
     counters.errors += 1
     log.warn(`plakar could not store ${pathname}: ${ack.result.error}`)
@@ -202,6 +225,7 @@ async function runImport(
   session: ImporterSession,
   call: ServerDuplexStream<ImportRequest, ImportResponse>,
   pending: Map<string, Source>,
+  ahead: ReadAhead,
   counters: Counters,
 ): Promise<void> {
   const emittedDirs = new Set<string>()
@@ -225,6 +249,10 @@ async function runImport(
         revision: record.revision,
         disabled: record.disabled,
       })
+      // Before the record goes out, so that its Open always finds it listed. Reads with
+      // side effects (enabling a disabled version, expiring a read-once one) wait for Open.
+      const ref = { secretId: record.secretId, revision: record.revision }
+      ahead.listed(record.pathname, ref, !record.disabled && !record.expiresOnceAccessed)
       counters.payloadsListed += 1
     }
     if (record.kind === 'dir') emittedDirs.add(record.pathname)
@@ -288,8 +316,35 @@ async function recheck(session: ImporterSession, counters: Counters): Promise<vo
   )
 }
 
-async function readSource(api: SecretApi, source: Source): Promise<Buffer> {
+/**
+ * The bytes of an opened record: prefetched ones if the read-ahead has them, else read
+ * now. A prefetch that failed is read again here, so failures surface as they always
+ * did: at the Open of that file, and only if plakar opens it.
+ */
+async function openSource(
+  api: SecretApi,
+  pathname: string,
+  source: Source,
+  ahead: ReadAhead | undefined,
+  counters: Counters,
+): Promise<Buffer> {
   if (source.kind === 'content') return source.bytes
+  const prefetched = await ahead?.take(pathname)
+  return prefetched ?? (await readPayload(api, source, counters))
+}
+
+/** One payload read, counted when it succeeds, by an Open or ahead of one. */
+async function readPayload(
+  api: SecretApi,
+  source: PayloadSource,
+  counters: Counters,
+): Promise<Buffer> {
+  const bytes = await readSource(api, source)
+  counters.payloadsRead += 1
+  return bytes
+}
+
+async function readSource(api: SecretApi, source: PayloadSource): Promise<Buffer> {
   if (!source.disabled) {
     const payload = await api.accessVersion(source.secretId, source.revision)
     return Buffer.from(payload.data)
@@ -349,13 +404,17 @@ async function writeChunks(call: ServerWritableStream<OpenRequest, OpenResponse>
 function summary(
   counters: Counters,
   pending: Map<string, Source>,
+  ahead: ReadAhead,
   session: ImporterSession,
 ): string {
   const elapsed = ((Date.now() - counters.started) / 1000).toFixed(2)
-  const skipped = counters.payloadsListed - counters.payloadsRead - counters.payloadsFailed
+  const { unused } = ahead.stats
   return (
     `backup of ${session.origin}: ${counters.secrets} secrets, ${counters.versions} versions, ` +
-    `${counters.payloadsRead} payloads read, ${skipped} unchanged payloads skipped, ` +
+    `${counters.payloadsRead} payloads read` +
+    // Only when it happened: reads ahead that plakar's change detection made useless.
+    (unused > 0 ? ` (${unused} prefetched but unused)` : '') +
+    `, ${counters.payloadsSkipped} unchanged payloads skipped, ` +
     `${counters.errors} errors, ${counters.changed} secrets changed meanwhile, ` +
     `${session.apiSummary()}, ${elapsed}s` +
     (pending.size > 0 ? `, ${pending.size} records never acknowledged` : '')

@@ -1,0 +1,299 @@
+// Payload read-ahead. With its default flags plakar opens this importer's files one at a
+// time, so each Open would wait out a full API round trip. Once plakar shows that it is
+// reading payloads in this backup, the next listed payloads are fetched in the
+// background, bounded in number and bytes, and its Opens are served from memory.
+//
+// Plakar's change detection acknowledges unchanged files without opening them, and an
+// incremental backup must not pay for payloads it never reads. So read-ahead starts only
+// after payload Opens in a row, and a payload acknowledged unopened stops it at once.
+import { MAX_PAYLOAD_BYTES } from '../core/payload-rules.js'
+
+export interface PayloadRef {
+  secretId: string
+  revision: number
+}
+
+export interface ReadAheadOptions {
+  /** Most payloads fetched ahead at once: in flight plus fetched and not yet taken. */
+  maxWindow: number
+  /** Window when read-ahead (re)starts; it doubles with each payload Open after that. */
+  initialWindow: number
+  /** Bytes held or reserved at most; a read in flight reserves the largest payload. */
+  budgetBytes: number
+  /** Payload Opens in a row (none acknowledged unopened between them) before it starts. */
+  openStreak: number
+  /** What the streak needed may grow to after failed prefetches. */
+  maxOpenStreak: number
+}
+
+export const READ_AHEAD_DEFAULTS: ReadAheadOptions = {
+  maxWindow: 32,
+  initialWindow: 4,
+  budgetBytes: 4 * 1024 * 1024,
+  openStreak: 2,
+  maxOpenStreak: 64,
+}
+
+export interface ReadAheadStats {
+  /** Prefetches started (each is one read through the API client). */
+  started: number
+  /** Opens answered with prefetched bytes. */
+  served: number
+  /** Prefetched bytes released by an acknowledgement or the end, never opened. */
+  unused: number
+  /** Prefetches that failed; the Open, if any, reads again for real. */
+  failed: number
+  /** Most bytes held or reserved at once. */
+  peakBytes: number
+}
+
+/** One background read, owned by the read-ahead until an Open takes it or it is dropped. */
+interface Fetch {
+  done: Promise<Buffer | undefined>
+  settled: boolean
+  bytes: Buffer | undefined
+  owner: 'held' | 'taken' | 'dropped'
+}
+
+/** A payload record plakar has been sent and has not acknowledged yet, in listing order. */
+interface Entry {
+  readonly pathname: string
+  readonly ref: PayloadRef
+  readonly seq: number
+  /** False when a read has side effects (a disabled version is enabled for it): Open only. */
+  readonly prefetchable: boolean
+  opened: boolean
+  fetch: Fetch | undefined
+  prev: Entry | undefined
+  next: Entry | undefined
+}
+
+export class ReadAhead {
+  readonly stats: ReadAheadStats = { started: 0, served: 0, unused: 0, failed: 0, peakBytes: 0 }
+  private readonly options: ReadAheadOptions
+  private readonly entries = new Map<string, Entry>()
+  // A linked list rather than an array so that acknowledged entries leave in O(1) and
+  // nothing is kept for records plakar is done with, however long the backup. Walks
+  // start at the cursor, never at the front, so only the back end is kept.
+  private tail: Entry | undefined
+  /** Next candidate for a prefetch; undefined once every listed entry has been passed. */
+  private cursor: Entry | undefined
+  private seq = 0
+  /** Payloads fetched ahead at most right now; 0 while read-ahead is off. */
+  private window = 0
+  private streak = 0
+  private needed: number
+  /** Fetches in flight plus fetched ones still held. */
+  private slots = 0
+  private reserved = 0
+  private closed = false
+  private readonly inFlight = new Set<Promise<unknown>>()
+
+  constructor(
+    private readonly read: (ref: PayloadRef) => Promise<Buffer>,
+    options: Partial<ReadAheadOptions> = {},
+  ) {
+    this.options = { ...READ_AHEAD_DEFAULTS, ...options }
+    this.needed = this.options.openStreak
+  }
+
+  /** Whether reads ahead may be started now (for tests and diagnostics). */
+  get active(): boolean {
+    return this.window > 0
+  }
+
+  /** Bytes held plus reserved by reads in flight. */
+  get heldBytes(): number {
+    return this.reserved
+  }
+
+  /** A payload record is about to be sent to plakar; call in listing order. */
+  listed(pathname: string, ref: PayloadRef, prefetchable: boolean): void {
+    if (this.closed) return
+    // Paths are unique within a backup; should one repeat, the newer record wins.
+    if (this.entries.has(pathname)) this.remove(pathname)
+    this.seq += 1
+    const entry: Entry = {
+      pathname,
+      ref,
+      seq: this.seq,
+      prefetchable,
+      opened: false,
+      fetch: undefined,
+      prev: this.tail,
+      next: undefined,
+    }
+    if (this.tail) this.tail.next = entry
+    this.tail = entry
+    this.entries.set(pathname, entry)
+    this.cursor ??= entry
+    this.pump()
+  }
+
+  /**
+   * Plakar opened this payload. Resolves to its prefetched bytes, or to undefined when
+   * there are none (never prefetched, or the prefetch failed): the caller then reads it
+   * itself, so a failure is reported exactly as it was without read-ahead.
+   */
+  take(pathname: string): Promise<Buffer | undefined> {
+    const entry = this.entries.get(pathname)
+    if (!entry || this.closed) return Promise.resolve(undefined)
+    const fetch = entry.fetch
+    entry.fetch = undefined
+    if (!entry.opened) {
+      entry.opened = true
+      this.onPayloadOpen(entry)
+    }
+    const result = fetch ? this.release(fetch, 'taken') : Promise.resolve(undefined)
+    this.pump()
+    return result
+  }
+
+  /**
+   * Plakar acknowledged this record. Returns true for a payload it never opened, which
+   * is its change detection skipping an unchanged file: read-ahead stops there.
+   */
+  acknowledged(pathname: string): boolean {
+    const entry = this.remove(pathname)
+    if (!entry) return false
+    if (entry.opened) {
+      this.pump()
+      return false
+    }
+    this.stop()
+    return true
+  }
+
+  /** The backup is over: drop every held byte and wait for the reads still in flight. */
+  async close(): Promise<void> {
+    this.closed = true
+    this.window = 0
+    for (const pathname of [...this.entries.keys()]) this.remove(pathname)
+    await Promise.allSettled([...this.inFlight])
+  }
+
+  private onPayloadOpen(entry: Entry): void {
+    this.streak += 1
+    if (this.window > 0) {
+      this.window = Math.min(this.options.maxWindow, this.window * 2)
+      return
+    }
+    if (this.streak < this.needed) return
+    this.window = Math.min(this.options.maxWindow, this.options.initialWindow)
+    // Start after the payload just opened: those before it that plakar has not opened
+    // yet are being skipped or are already in its hands.
+    if (!this.cursor || this.cursor.seq <= entry.seq) this.cursor = entry.next
+  }
+
+  private stop(): void {
+    this.window = 0
+    this.streak = 0
+  }
+
+  /** Removes an entry from the list, dropping its prefetch; undefined if unknown. */
+  private remove(pathname: string): Entry | undefined {
+    const entry = this.entries.get(pathname)
+    if (!entry) return undefined
+    this.entries.delete(pathname)
+    if (this.cursor === entry) this.cursor = entry.next
+    if (entry.prev) entry.prev.next = entry.next
+    if (entry.next) entry.next.prev = entry.prev
+    else this.tail = entry.prev
+    entry.prev = undefined
+    entry.next = undefined
+    const fetch = entry.fetch
+    entry.fetch = undefined
+    if (fetch) void this.release(fetch, 'dropped')
+    return entry
+  }
+
+  /** Hands a fetch over to an Open or drops it, freeing its slot now or once it settles. */
+  private release(fetch: Fetch, owner: 'taken' | 'dropped'): Promise<Buffer | undefined> {
+    if (!fetch.settled) {
+      fetch.owner = owner
+      return fetch.done
+    }
+    const bytes = fetch.bytes
+    fetch.bytes = undefined
+    this.slots -= 1
+    this.reserved -= bytes?.length ?? 0
+    if (bytes && owner === 'dropped') this.stats.unused += 1
+    if (bytes && owner === 'taken') this.served()
+    return Promise.resolve(owner === 'taken' ? bytes : undefined)
+  }
+
+  private served(): void {
+    this.stats.served += 1
+    // Prefetches work again: forget the caution earlier failures called for.
+    this.needed = this.options.openStreak
+  }
+
+  private pump(): void {
+    while (
+      this.window > 0 &&
+      this.slots < this.window &&
+      this.reserved + MAX_PAYLOAD_BYTES <= this.options.budgetBytes
+    ) {
+      const entry = this.nextCandidate()
+      if (!entry) return
+      this.start(entry)
+    }
+  }
+
+  private nextCandidate(): Entry | undefined {
+    while (this.cursor) {
+      const entry = this.cursor
+      this.cursor = entry.next
+      if (entry.prefetchable && !entry.opened && !entry.fetch) return entry
+    }
+    return undefined
+  }
+
+  private start(entry: Entry): void {
+    const fetch: Fetch = {
+      // Replaced just below: the read's handlers need this object to exist first.
+      done: Promise.resolve(undefined),
+      settled: false,
+      bytes: undefined,
+      owner: 'held',
+    }
+    entry.fetch = fetch
+    this.slots += 1
+    this.reserved += MAX_PAYLOAD_BYTES
+    this.stats.started += 1
+    this.stats.peakBytes = Math.max(this.stats.peakBytes, this.reserved)
+    // The async wrapper turns a synchronous throw of `read` into a rejection too.
+    fetch.done = (async () => this.read(entry.ref))().then(
+      (bytes) => this.settle(fetch, bytes),
+      () => this.settle(fetch, undefined),
+    )
+    this.inFlight.add(fetch.done)
+    void fetch.done.finally(() => this.inFlight.delete(fetch.done))
+  }
+
+  /** Resolves the fetch's promise: the bytes for an Open waiting on it, else undefined. */
+  private settle(fetch: Fetch, bytes: Buffer | undefined): Buffer | undefined {
+    fetch.settled = true
+    this.reserved -= MAX_PAYLOAD_BYTES
+    if (!bytes) {
+      this.stats.failed += 1
+      // The API refused or failed even after the client's retries: let Opens read for
+      // themselves (and report), and ask for a longer run of Opens before trying again,
+      // so that a key without access rights does not double every failing call.
+      if (this.window > 0) this.needed = Math.min(this.options.maxOpenStreak, this.needed * 2)
+      this.stop()
+    }
+    if (fetch.owner === 'held') {
+      fetch.bytes = bytes
+      this.reserved += bytes?.length ?? 0
+      this.stats.peakBytes = Math.max(this.stats.peakBytes, this.reserved)
+      this.pump()
+      return undefined
+    }
+    this.slots -= 1
+    if (bytes && fetch.owner === 'dropped') this.stats.unused += 1
+    if (bytes && fetch.owner === 'taken') this.served()
+    this.pump()
+    return fetch.owner === 'taken' ? bytes : undefined
+  }
+}
