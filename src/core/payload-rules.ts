@@ -22,9 +22,10 @@ function flatJson(bytes: Uint8Array): Record<string, unknown> | string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return 'is not a JSON object'
   }
-  for (const [key, field] of Object.entries(value)) {
-    if (field !== null && typeof field === 'object') return `has a nested value at "${key}"`
-  }
+  // Key names are the user's data: say where, not what.
+  const fields = Object.values(value)
+  const nested = fields.findIndex((field) => field !== null && typeof field === 'object')
+  if (nested >= 0) return `has a nested value (field ${nested + 1} of ${fields.length})`
   return value as Record<string, unknown>
 }
 

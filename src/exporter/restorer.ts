@@ -22,6 +22,8 @@ export interface RestoreOptions extends Omit<PlanOptions, 'sameProjectAndRegion'
 
 export interface RestoreResult {
   plan: Plan
+  /** Versions actually written (placeholders aside). */
+  versionsWritten: number
   /** Set when the secret could not be restored (fully or at all). */
   error?: string
   writes: number
@@ -65,6 +67,12 @@ export class Restorer {
         secret.meta.project_id === this.api.projectId && secret.meta.region === this.api.region,
     }
     const found = await this.find(secret)
+    if (found && (await this.wouldConflict(secret, found, planOptions))) {
+      // Nothing is written, not even the revival of a soft-deleted secret.
+      const dest = await this.destinationState(found)
+      const plan = planSecret(secret, dest, planOptions)
+      return { plan, writes: 0, versionsWritten: 0, error: conflictError(plan) }
+    }
     const current = found ? await this.revive(found) : undefined
     const dest = current ? await this.destinationState(current.secret) : undefined
     const plan = planSecret(secret, dest, planOptions)
@@ -78,10 +86,19 @@ export class Restorer {
       log.info(
         `dry run: ${label}: ${plan.outcome}${plan.steps.map((s) => `\n  - ${describeStep(s)}`).join('')}`,
       )
-      return { plan, writes: 0, error: conflictError(plan) }
+      return { plan, writes: 0, versionsWritten: 0, error: conflictError(plan) }
     }
-    if (plan.outcome === 'conflict') return { plan, writes: 0, error: conflictError(plan) }
+    if (plan.outcome === 'conflict') {
+      return { plan, writes: 0, versionsWritten: 0, error: conflictError(plan) }
+    }
     return this.execute(plan, found?.id, current?.revived === true)
+  }
+
+  /** For a soft-deleted secret, whose payloads cannot be read yet: a conflict by revisions alone? */
+  private async wouldConflict(secret: BackedUpSecret, found: Secret, options: PlanOptions) {
+    if (found.deletionRequestedAt === undefined) return false
+    const plan = planSecret(secret, await this.destinationState(found), options)
+    return plan.outcome === 'conflict'
   }
 
   /**
@@ -133,18 +150,26 @@ export class Restorer {
   ): Promise<RestoreResult> {
     let secretId = existingId
     let writes = 0
+    let versionsWritten = 0
     try {
       for (const step of plan.steps) {
         if (step.op === 'restore-secret' && revived) {
           // Already done by revive().
         } else if (step.op === 'create-secret') secretId = await this.createSecret(step)
         else if (secretId) await this.apply(secretId, step)
+        else throw new Error(`no secret to apply ${step.op} to`)
         writes += 1
+        if (step.op === 'create-version' && !step.placeholder) versionsWritten += 1
       }
-      return { plan, writes }
+      return { plan, writes, versionsWritten }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
-      return { plan, writes, error: `restore stopped after ${writes} writes: ${message}` }
+      return {
+        plan,
+        writes,
+        versionsWritten,
+        error: `restore stopped after ${writes} writes: ${message}`,
+      }
     }
   }
 
@@ -194,7 +219,12 @@ export class Restorer {
       created = await this.afterLostAnswer(secretId, step, error)
     }
     if (this.options.preserveRevisions && created.revision !== step.revision) {
-      log.warn(`revision ${step.revision} was written as revision ${created.revision}`)
+      // Later steps address revisions by number: going on could disable or delete the
+      // wrong version.
+      throw new Error(
+        `revision ${step.revision} was written as revision ${created.revision} (the secret ` +
+          'changed meanwhile); nothing more is written for this secret',
+      )
     }
   }
 
@@ -213,16 +243,14 @@ export class Restorer {
     if (landed) {
       throw new Error(`revision ${step.revision} appeared in the destination with other content`)
     }
-    // Only a 5xx proves the server is done with the request (and did not apply it). After a
-    // timeout or a dropped connection it may still be on its way and land after a second
-    // create: a duplicate version. Stop this secret instead; a later run resumes it.
-    if (lost.status === undefined) {
-      throw new Error(
-        `the answer to writing revision ${step.revision} was lost and it has not appeared (yet); ` +
-          'nothing more is written for this secret so as not to duplicate it; run the restore again',
-      )
-    }
-    return this.api.createVersion(secretId, step.data, step.description)
+    // Nothing proves the server is done with the request: after a timeout, a dropped
+    // connection or a gateway 5xx it may still land after a second create, a duplicate
+    // version. Stop this secret instead; the next run's sync plan resumes it.
+    const why = lost.status === undefined ? 'was lost' : `was HTTP ${lost.status}`
+    throw new Error(
+      `the answer to writing revision ${step.revision} ${why} and it has not appeared (yet); ` +
+        'nothing more is written for this secret so as not to duplicate it; run the restore again',
+    )
   }
 }
 

@@ -56,7 +56,7 @@ class Tally {
 
   count(result: RestoreResult) {
     this.writes += result.writes
-    this.versionsWritten += result.plan.steps.filter((s) => s.op === 'create-version').length
+    this.versionsWritten += result.versionsWritten
     if (result.error) this.failed += 1
     else if (result.plan.outcome === 'create') this.created += 1
     else if (result.plan.outcome === 'update') this.updated += 1
@@ -194,18 +194,22 @@ async function runExport(
 
   // The default iterator destroys the call when the host half-closes, before the last
   // results are written: keep the call open until we end it.
-  for await (const received of receive(call.iterator({ destroyOnReturn: false }))) {
-    const role = roleOf(received.record)
-    if (role.kind === 'ack') reply(received.record)
-    else if (role.kind === 'stray') reply(received.record, role.reason)
-    else {
-      const finished = grouper.add(received, role)
-      if (finished) await schedule(finished)
+  try {
+    for await (const received of receive(call.iterator({ destroyOnReturn: false }))) {
+      const role = roleOf(received.record)
+      if (role.kind === 'ack') reply(received.record)
+      else if (role.kind === 'stray') reply(received.record, role.reason)
+      else {
+        const finished = grouper.add(received, role)
+        if (finished) await schedule(finished)
+      }
     }
+    const last = grouper.flush()
+    if (last) await schedule(last)
+  } finally {
+    // Even when the stream broke: let restores under way finish before the call ends.
+    await Promise.allSettled(inflight)
   }
-  const last = grouper.flush()
-  if (last) await schedule(last)
-  await Promise.all(inflight)
   if (failMode) await restoreAllOrNothing(deferred, restorer, restoreGroup, replyGroup)
   log.info(tally.line(session))
 }
@@ -218,9 +222,16 @@ async function restoreAllOrNothing(
   replyGroup: (group: SecretGroup, error?: string) => void,
 ) {
   const existing: string[] = []
-  for (const { secret } of deferred) {
-    const found = await restorer.find(secret)
-    if (found) existing.push(`${found.path === '/' ? '' : found.path}/${found.name}`)
+  try {
+    for (const { secret } of deferred) {
+      const found = await restorer.find(secret)
+      if (found) existing.push(`${found.path === '/' ? '' : found.path}/${found.name}`)
+    }
+  } catch (error) {
+    const message = `on_conflict=fail: nothing restored, the destination could not be checked: ${messageOf(error)}`
+    log.error(message)
+    for (const { group } of deferred) replyGroup(group, message)
+    return
   }
   if (existing.length > 0) {
     const message = `on_conflict=fail: nothing restored, ${existing.length} secret(s) already exist: ${existing.slice(0, 5).join(', ')}${existing.length > 5 ? ', ...' : ''}`

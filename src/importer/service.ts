@@ -136,8 +136,12 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
       call.on('data', (ack: ImportRequest) => acknowledge(ack, pending, ahead, counters))
       call.on('end', () => {
         // Reads ahead still in flight are waited for, so that the summary counts them.
-        Promise.all([recheck(current, counters), ahead.close()])
-          .catch((error: unknown) => log.warn(`could not re-check the source: ${messageOf(error)}`))
+        Promise.allSettled([recheck(current, counters), ahead.close()])
+          .then(([rechecked]) => {
+            if (rechecked.status === 'rejected') {
+              log.warn(`could not re-check the source: ${messageOf(rechecked.reason)}`)
+            }
+          })
           .finally(() => {
             const { started, served, unused, failed, peakBytes } = ahead.stats
             log.debug(
@@ -221,6 +225,24 @@ function acknowledge(
   }
 }
 
+/** Resolves on 'drain', rejects if the call ends first (otherwise the walk would hang). */
+function drained(call: ServerDuplexStream<ImportRequest, ImportResponse>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      call.off('drain', onDrain)
+      call.off('close', onClose)
+      call.off('cancelled', onClose)
+      if (error) reject(error)
+      else resolve()
+    }
+    const onDrain = () => done()
+    const onClose = () => done(new Error('plakar ended the import'))
+    call.on('drain', onDrain)
+    call.on('close', onClose)
+    call.on('cancelled', onClose)
+  })
+}
+
 async function runImport(
   session: ImporterSession,
   call: ServerDuplexStream<ImportRequest, ImportResponse>,
@@ -230,7 +252,8 @@ async function runImport(
 ): Promise<void> {
   const emittedDirs = new Set<string>()
   const send = async (message: ImportResponse) => {
-    if (!call.write(message)) await new Promise((resolve) => call.once('drain', resolve))
+    if (call.cancelled || call.destroyed) throw new Error('plakar ended the import')
+    if (!call.write(message)) await drained(call)
   }
   const emitDirs = async (dir: string) => {
     for (const ancestor of ancestors(dir)) {

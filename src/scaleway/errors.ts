@@ -413,7 +413,13 @@ function withOperation(err: ApiError, ctx: OperationContext): ApiError {
 export function toApiError(error: unknown, ctx: OperationContext): ApiError {
   if (error instanceof ApiError) return withOperation(error, ctx)
   if (error instanceof Errors.ScalewayError) return fromScalewayError(error, ctx)
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  // Only the error's kind: an unknown error's message may quote what it failed on (a
+  // JSON.parse SyntaxError quotes its input, which could be payload bytes).
+  const code = (error as { code?: unknown } | null)?.code
+  const detail =
+    error instanceof Error
+      ? `${error.name}${typeof code === 'string' ? ` (${code})` : ''}`
+      : typeof error
   return new ApiError('server', `Could not ${describeOperation(ctx)}: unexpected ${detail}`, {
     operation: ctx.operation,
     cause: error,
