@@ -136,12 +136,20 @@ export function validateGroup(group: SecretGroup): Validated {
 /** Accumulates records into secret groups, in stream order. */
 export class Grouper {
   private current: SecretGroup | undefined
+  /** Directories already handed on: a record of one arriving later would be a partial secret. */
+  private readonly done = new Set<string>()
+
+  /** Whether a record of this directory may still be added (plakar walks depth-first). */
+  accepts(dir: string): boolean {
+    return this.current?.dir === dir || !this.done.has(dir)
+  }
 
   /** Adds a member; returns the previous group if this record starts a new one. */
   add(received: Received, role: SecretGroup['members'][number]['role']): SecretGroup | undefined {
     let finished: SecretGroup | undefined
     if (this.current && this.current.dir !== role.dir) {
       finished = this.current
+      this.done.add(finished.dir)
       this.current = undefined
     }
     this.current ??= { dir: role.dir, members: [] }

@@ -199,7 +199,12 @@ async function runExport(
       const role = roleOf(received.record)
       if (role.kind === 'ack') reply(received.record)
       else if (role.kind === 'stray') reply(received.record, role.reason)
-      else {
+      else if (!grouper.accepts(role.dir)) {
+        reply(
+          received.record,
+          `${received.record.pathname} arrived apart from its secret's records`,
+        )
+      } else {
         const finished = grouper.add(received, role)
         if (finished) await schedule(finished)
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SecretMetadata, VersionMetadata } from '../../src/core/metadata.js'
 import { placeholderPayload } from '../../src/core/payload-rules.js'
-import type { BackedUpSecret, BackedUpVersion } from '../../src/exporter/collect.js'
+import { type BackedUpSecret, type BackedUpVersion, Grouper } from '../../src/exporter/collect.js'
 import {
   type DestinationSecret,
   PLACEHOLDER_DESCRIPTION,
@@ -9,6 +9,7 @@ import {
   planSecret,
   targetPath,
 } from '../../src/exporter/planner.js'
+import type { WireRecord } from '../../src/plugin/messages.js'
 
 const META: SecretMetadata = {
   id: 'src-id',
@@ -281,5 +282,25 @@ describe('planSecret into an existing secret (sync)', () => {
     const plan = planSecret(backed, destination([]), { ...OPTIONS, onConflict: 'skip' })
     expect(plan.outcome).toBe('skip')
     expect(plan.steps).toEqual([])
+  })
+})
+
+describe('Grouper', () => {
+  it('refuses records of a secret directory that come back after it was handed on', () => {
+    const grouper = new Grouper()
+    const received = (pathname: string) => ({
+      record: { pathname } as WireRecord,
+    })
+    expect(
+      grouper.add(received('/a.secret/secret.json'), { kind: 'secret-meta', dir: '/a.secret' }),
+    ).toBeUndefined()
+    const finished = grouper.add(received('/b.secret/secret.json'), {
+      kind: 'secret-meta',
+      dir: '/b.secret',
+    })
+    expect(finished?.dir).toBe('/a.secret')
+    expect(grouper.accepts('/b.secret')).toBe(true)
+    expect(grouper.accepts('/a.secret')).toBe(false)
+    expect(grouper.accepts('/c.secret')).toBe(true)
   })
 })
