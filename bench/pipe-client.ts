@@ -7,45 +7,8 @@
 // too, but its client costs the bench more CPU than the plugin under test uses.
 import http2 from 'node:http2'
 import { Duplex, type Readable, type Writable } from 'node:stream'
-import type protobuf from 'protobufjs'
 import { protoRoot } from '../src/plugin/protocol.js'
-
-const DECODE: protobuf.IConversionOptions = {
-  longs: Number,
-  enums: String,
-  bytes: Buffer,
-  defaults: true,
-  oneofs: true,
-}
-
-function frame(type: protobuf.Type, message: object): Buffer {
-  const body = type.encode(type.fromObject(message)).finish()
-  const header = Buffer.alloc(5)
-  header.writeUInt32BE(body.length, 1)
-  return Buffer.concat([header, body])
-}
-
-/** Cuts a byte stream into gRPC message bodies. */
-class Deframer {
-  private pending: Buffer[] = []
-  private size = 0
-
-  push(chunk: Buffer): Buffer[] {
-    this.pending.push(chunk)
-    this.size += chunk.length
-    const out: Buffer[] = []
-    let buffer = this.pending.length === 1 ? chunk : Buffer.concat(this.pending, this.size)
-    while (buffer.length >= 5) {
-      const length = buffer.readUInt32BE(1)
-      if (buffer.length < 5 + length) break
-      out.push(buffer.subarray(5, 5 + length))
-      buffer = buffer.subarray(5 + length)
-    }
-    this.pending = buffer.length > 0 ? [buffer] : []
-    this.size = buffer.length
-    return out
-  }
-}
+import { DECODE_OPTIONS as DECODE, Deframer, frame } from '../test/host/grpc-frames.js'
 
 export interface PipeCall<Res> {
   /** Resolves false when the stream asks the writer to wait for 'drain' (then waits). */

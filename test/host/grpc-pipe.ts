@@ -4,8 +4,8 @@
 // wire format, not against the library it is built with.
 import http2 from 'node:http2'
 import { Duplex, type Readable, type Writable } from 'node:stream'
-import type protobuf from 'protobufjs'
 import { protoRoot } from '../../src/plugin/protocol.js'
+import { DECODE_OPTIONS, Deframer, frame } from './grpc-frames.js'
 
 export class GrpcStatusError extends Error {
   constructor(
@@ -13,37 +13,6 @@ export class GrpcStatusError extends Error {
     readonly details: string,
   ) {
     super(`gRPC status ${code}: ${details}`)
-  }
-}
-
-const DECODE_OPTIONS: protobuf.IConversionOptions = {
-  longs: Number,
-  enums: String,
-  bytes: Buffer,
-  defaults: true,
-  oneofs: true,
-}
-
-function frame(type: protobuf.Type, message: object): Buffer {
-  const body = type.encode(type.fromObject(message)).finish()
-  const header = Buffer.alloc(5)
-  header.writeUInt32BE(body.length, 1)
-  return Buffer.concat([header, body])
-}
-
-/** Splits a byte stream into gRPC messages. */
-class FrameReader {
-  private buffer = Buffer.alloc(0)
-  push(chunk: Buffer): Buffer[] {
-    this.buffer = Buffer.concat([this.buffer, chunk])
-    const out: Buffer[] = []
-    while (this.buffer.length >= 5) {
-      const length = this.buffer.readUInt32BE(1)
-      if (this.buffer.length < 5 + length) break
-      out.push(this.buffer.subarray(5, 5 + length))
-      this.buffer = this.buffer.subarray(5 + length)
-    }
-    return out
   }
 }
 
@@ -84,7 +53,7 @@ export class GrpcPipeClient {
     const waiters: Array<(value: Res | undefined) => void> = []
     let ended = false
     let failure: Error | undefined
-    const reader = new FrameReader()
+    const reader = new Deframer()
     let status: number | undefined
     let details = ''
 

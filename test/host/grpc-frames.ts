@@ -1,0 +1,40 @@
+// gRPC's message framing over HTTP/2 (a 5-byte prefix: compressed flag, big-endian
+// length), shared by the test host and the bench host.
+import type protobuf from 'protobufjs'
+
+export const DECODE_OPTIONS: protobuf.IConversionOptions = {
+  longs: Number,
+  enums: String,
+  bytes: Buffer,
+  defaults: true,
+  oneofs: true,
+}
+
+export function frame(type: protobuf.Type, message: object): Buffer {
+  const body = type.encode(type.fromObject(message)).finish()
+  const header = Buffer.alloc(5)
+  header.writeUInt32BE(body.length, 1)
+  return Buffer.concat([header, body])
+}
+
+/** Cuts a byte stream into gRPC message bodies. */
+export class Deframer {
+  private pending: Buffer[] = []
+  private size = 0
+
+  push(chunk: Buffer): Buffer[] {
+    this.pending.push(chunk)
+    this.size += chunk.length
+    const out: Buffer[] = []
+    let buffer = this.pending.length === 1 ? chunk : Buffer.concat(this.pending, this.size)
+    while (buffer.length >= 5) {
+      const length = buffer.readUInt32BE(1)
+      if (buffer.length < 5 + length) break
+      out.push(buffer.subarray(5, 5 + length))
+      buffer = buffer.subarray(5 + length)
+    }
+    this.pending = buffer.length > 0 ? [buffer] : []
+    this.size = buffer.length
+    return out
+  }
+}
