@@ -5,10 +5,16 @@
 // they do under plakar. The test host reads eagerly, which lets an importer run ahead
 // of its acknowledgements and hold the whole project in memory. grpc-js could do this
 // too, but its client costs the bench more CPU than the plugin under test uses.
-import http2 from 'node:http2'
-import { Duplex, type Readable, type Writable } from 'node:stream'
+import type http2 from 'node:http2'
+import type { Readable, Writable } from 'node:stream'
 import { protoRoot } from '../src/plugin/protocol.js'
-import { DECODE_OPTIONS as DECODE, Deframer, frame } from '../test/host/grpc-frames.js'
+import {
+  connectToPlugin,
+  DECODE_OPTIONS as DECODE,
+  Deframer,
+  frame,
+  openCall,
+} from '../test/host/grpc-frames.js'
 
 export interface PipeCall<Res> {
   /** Resolves false when the stream asks the writer to wait for 'drain' (then waits). */
@@ -26,9 +32,7 @@ export class PipeClient {
     stdin: Writable,
     private readonly highWater = 64,
   ) {
-    const pipe = Duplex.from({ readable: stdout, writable: stdin })
-    this.session = http2.connect('http://plugin', { createConnection: () => pipe })
-    this.session.on('error', () => {})
+    this.session = connectToPlugin(stdout, stdin)
   }
 
   close(): void {
@@ -39,12 +43,7 @@ export class PipeClient {
     const root = protoRoot()
     const reqType = root.lookupType(requestType)
     const resType = root.lookupType(responseType)
-    const stream = this.session.request({
-      ':method': 'POST',
-      ':path': path,
-      'content-type': 'application/grpc',
-      te: 'trailers',
-    })
+    const stream = openCall(this.session, path)
     const queue: Res[] = []
     let wake: (() => void) | undefined
     let status: number | undefined

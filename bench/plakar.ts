@@ -1,16 +1,13 @@
 // Drives the real plakar binary with a throwaway HOME, our package built from the frozen
 // copy and installed in it, and samples the plugin process plakar starts.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { mkdirSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import { ROOT } from './build.js'
+import { findPlakar, plakarEnv } from '../scripts/lib/plakar-home.js'
 import { pluginEnv } from './host.js'
 import { DescendantSampler, type ProcUsage } from './proc.js'
 
-export function findPlakar(): string | undefined {
-  const candidates = [process.env.PLAKAR_BIN, path.join(ROOT, '.cache/bin/plakar')]
-  return candidates.find((c): c is string => c !== undefined && c !== '' && existsSync(c))
-}
+export { findPlakar }
 
 export interface PlakarRun {
   code: number
@@ -32,16 +29,8 @@ export class PlakarHome {
   }
 
   private env(): NodeJS.ProcessEnv {
-    return {
-      PATH: process.env.PATH,
-      HOME: this.dir,
-      XDG_CONFIG_HOME: path.join(this.dir, '.config'),
-      XDG_CACHE_HOME: path.join(this.dir, '.cache'),
-      XDG_DATA_HOME: path.join(this.dir, '.local/share'),
-      SCW_SM_LOG_LEVEL: 'info',
-      // plakar hands its environment down to the plugins it starts.
-      ...pluginEnv,
-    }
+    // plakar hands its environment down to the plugins it starts.
+    return { ...plakarEnv(this.dir), ...pluginEnv }
   }
 
   /** Runs one plakar command; `pluginNeedle` names the plugin executable to sample. */

@@ -22,6 +22,18 @@ export function recordSkip(reason: string): void {
   )
 }
 
+/** A plakar environment confined to `dir`: its HOME and XDG dirs, nothing of the user's. */
+export function plakarEnv(dir: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: dir,
+    XDG_CONFIG_HOME: path.join(dir, '.config'),
+    XDG_CACHE_HOME: path.join(dir, '.cache'),
+    XDG_DATA_HOME: path.join(dir, '.local/share'),
+    SCW_SM_LOG_LEVEL: 'info',
+  }
+}
+
 export interface Run {
   code: number
   stdout: Buffer
@@ -35,14 +47,7 @@ export class PlakarHome {
   constructor(readonly bin: string) {}
 
   run(args: string[], timeoutMs = 60_000): Promise<Run> {
-    const env = {
-      PATH: process.env.PATH,
-      HOME: this.dir,
-      XDG_CONFIG_HOME: path.join(this.dir, '.config'),
-      XDG_CACHE_HOME: path.join(this.dir, '.cache'),
-      XDG_DATA_HOME: path.join(this.dir, '.local/share'),
-      SCW_SM_LOG_LEVEL: 'info',
-    }
+    const env = plakarEnv(this.dir)
     return new Promise((resolve) => {
       execFile(
         this.bin,

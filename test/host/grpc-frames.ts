@@ -1,6 +1,27 @@
-// gRPC's message framing over HTTP/2 (a 5-byte prefix: compressed flag, big-endian
-// length), shared by the test host and the bench host.
+// The gRPC wire as a host sees it over a plugin's stdin/stdout: an HTTP/2 session with
+// prior knowledge on the pipe pair, one POST stream per call, and the message framing
+// (a 5-byte prefix: compressed flag, big-endian length). Shared by the test host and the
+// bench host.
+import http2 from 'node:http2'
+import { Duplex, type Readable, type Writable } from 'node:stream'
 import type protobuf from 'protobufjs'
+
+export function connectToPlugin(stdout: Readable, stdin: Writable): http2.ClientHttp2Session {
+  const pipe = Duplex.from({ readable: stdout, writable: stdin })
+  const session = http2.connect('http://plugin', { createConnection: () => pipe })
+  // Errors surface on the streams; a dying plugin must not crash the host.
+  session.on('error', () => {})
+  return session
+}
+
+export function openCall(session: http2.ClientHttp2Session, path: string): http2.ClientHttp2Stream {
+  return session.request({
+    ':method': 'POST',
+    ':path': path,
+    'content-type': 'application/grpc',
+    te: 'trailers',
+  })
+}
 
 export const DECODE_OPTIONS: protobuf.IConversionOptions = {
   longs: Number,

@@ -3,9 +3,9 @@
 // trailers. Written independently of grpc-js so the plugin is checked against the
 // wire format, not against the library it is built with.
 import http2 from 'node:http2'
-import { Duplex, type Readable, type Writable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 import { protoRoot } from '../../src/plugin/protocol.js'
-import { DECODE_OPTIONS, Deframer, frame } from './grpc-frames.js'
+import { connectToPlugin, DECODE_OPTIONS, Deframer, frame, openCall } from './grpc-frames.js'
 
 export class GrpcStatusError extends Error {
   constructor(
@@ -30,9 +30,7 @@ export class GrpcPipeClient {
   private session: http2.ClientHttp2Session
 
   constructor(stdout: Readable, stdin: Writable) {
-    const pipe = Duplex.from({ readable: stdout, writable: stdin })
-    this.session = http2.connect('http://plugin', { createConnection: () => pipe })
-    this.session.on('error', () => {})
+    this.session = connectToPlugin(stdout, stdin)
   }
 
   close(): void {
@@ -43,12 +41,7 @@ export class GrpcPipeClient {
     const root = protoRoot()
     const reqType = root.lookupType(requestType)
     const resType = root.lookupType(responseType)
-    const stream = this.session.request({
-      ':method': 'POST',
-      ':path': path,
-      'content-type': 'application/grpc',
-      te: 'trailers',
-    })
+    const stream = openCall(this.session, path)
     const queue: Res[] = []
     const waiters: Array<(value: Res | undefined) => void> = []
     let ended = false
