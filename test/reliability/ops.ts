@@ -10,9 +10,9 @@ import type { SecretType } from '../../src/scaleway/api.js'
 import {
   type ExportItem,
   type ExportResult,
+  exportAll,
   type ImportedEntry,
   init,
-  runExport,
   runImport,
   snapshotToExport,
 } from '../host/plugin-host.js'
@@ -210,7 +210,7 @@ export function checkBackup(
 
 export interface RestoreRun {
   results: ExportResult[]
-  /** Set when Init or the Export call itself failed. */
+  /** Set when Init failed or the Export call ended with an error status (its message). */
   error?: string
   failed: ExportResult[]
   plugin: SandboxedPlugin
@@ -232,15 +232,19 @@ export async function restore(
   const plugin = spawnPlugin('exporter')
   options.started?.(plugin)
   let results: ExportResult[] = []
+  let error: string | undefined
   try {
     await init(plugin, 'exporter', config(emu, location, options.config))
-    results = await runExport(plugin, items)
-  } catch (error) {
-    noteText(messageOf(error))
-    return { results, error: messageOf(error), failed: [], plugin }
+    const outcome = await exportAll(plugin, items)
+    results = outcome.results
+    error = outcome.failure?.details
+  } catch (thrown) {
+    noteText(messageOf(thrown))
+    return { results, error: messageOf(thrown), failed: [], plugin }
   }
   for (const result of results) noteText(result.error)
-  return { results, failed: results.filter((r) => r.error !== ''), plugin }
+  if (error !== undefined) noteText(error)
+  return { results, error, failed: results.filter((r) => r.error !== ''), plugin }
 }
 
 export function exportItems(entries: ImportedEntry[]): ExportItem[] {
