@@ -94,7 +94,7 @@ class Tally {
   /** The reasons, shortened: one shared reason once, else the first three. */
   private why(): string {
     const first = this.failures[0]?.error ?? ''
-    if (this.failures.every((f) => f.error === first)) return first
+    if (this.failures.length > 1 && this.failures.every((f) => f.error === first)) return first
     const shown = this.failures
       .slice(0, 3)
       .map((f) => `${f.label} (${f.error})`)
