@@ -25,7 +25,7 @@ import type { Secret, SecretApi } from '../scaleway/api.js'
 import { ApiError, rewritten } from '../scaleway/errors.js'
 import { listAllVersions, PAGE_SIZE } from '../scaleway/pages.js'
 import { addVersions, coverageCounts, describeCoverage, noCoverageGaps } from './coverage.js'
-import { ReadAhead } from './readahead.js'
+import { ReadAhead, type ReadAheadOptions } from './readahead.js'
 import {
   errorRecord,
   type PlannedRecord,
@@ -47,6 +47,8 @@ export interface ImporterSession {
   origin: string
   filter: WalkFilter
   records: RecordOptions
+  /** Overrides of the payload read-ahead (SCW_SM_READ_AHEAD). */
+  readAhead: Partial<ReadAheadOptions>
   /** Written to /.backup.json, with the counts added at the end. */
   info: Record<string, unknown>
   apiSummary(): string
@@ -133,8 +135,9 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
       }
       imported = true
       // Reads ahead are never of disabled versions (see runImport's emit).
-      const ahead = new ReadAhead((ref) =>
-        readPayload(current.api, { kind: 'payload', ...ref, disabled: false }, counters),
+      const ahead = new ReadAhead(
+        (ref) => readPayload(current.api, { kind: 'payload', ...ref, disabled: false }, counters),
+        current.readAhead,
       )
       readAhead = ahead
       call.on('data', (ack: ImportRequest) => acknowledge(ack, pending, ahead, counters))

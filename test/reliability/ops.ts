@@ -50,6 +50,8 @@ export interface BackupOptions {
   location?: string
   config?: Record<string, string>
   shouldOpen?: (record: WireRecord) => boolean
+  /** Extra environment of the importer process. */
+  env?: Record<string, string>
   /** Called with the process once it is running, e.g. to kill it from a timer. */
   started?: (plugin: SandboxedPlugin) => void
 }
@@ -57,7 +59,7 @@ export interface BackupOptions {
 /** One backup in a fresh importer process; never throws for a failure of the plugin. */
 export async function backup(emu: Emulator, options: BackupOptions = {}): Promise<BackupRun> {
   tally.operations += 1
-  const plugin = spawnPlugin('importer')
+  const plugin = spawnPlugin('importer', options.env)
   options.started?.(plugin)
   const cfg = config(emu, options.location ?? SOURCE, {
     read_disabled: 'true',
