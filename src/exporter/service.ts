@@ -97,7 +97,7 @@ class Tally {
     if (this.failures.length > 1 && this.failures.every((f) => f.error === first)) return first
     const shown = this.failures
       .slice(0, 3)
-      .map((f) => `${f.label} (${f.error})`)
+      .map((f) => `${f.label} (${f.error.replace(`${f.label}: `, '')})`)
       .join('; ')
     return this.failures.length > 3 ? `${shown}; and ${this.failures.length - 3} more above` : shown
   }
