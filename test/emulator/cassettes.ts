@@ -6,10 +6,12 @@
 
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import type { Emulator, SeedSecret } from '../../src/emulator/index.js'
 
-export const CASSETTE_DIR = '/work/shared/fixtures/scaleway-recorded'
+// Copies kept in the repository, with their provenance and licence (MPL-2.0) beside them.
+const CASSETTE_DIR = fileURLToPath(new URL('../fixtures/scaleway-recorded/', import.meta.url))
 
 interface Interaction {
   id: number
