@@ -13,6 +13,8 @@
 // directory ending in `.secret` is always a secret, everything starting with `.` is the
 // layout's own, and a folder and a secret with the same name never collide.
 
+import { parseRevision } from './secret-manager.js'
+
 export const SECRET_SUFFIX = '.secret'
 export const BACKUP_INFO = '.backup.json'
 export const SECRET_META = 'secret.json'
@@ -107,8 +109,6 @@ export type ParsedPath =
   | { kind: 'payload'; secret: SecretLocation; revision: number }
   | { kind: 'unknown'; reason: string }
 
-const REVISION = /^[1-9][0-9]{0,8}$/
-
 function parseInsideSecret(secret: SecretLocation, rest: string[]): ParsedPath {
   const [first, second, ...more] = rest
   if (first === undefined) return { kind: 'secret-dir', secret }
@@ -117,11 +117,8 @@ function parseInsideSecret(secret: SecretLocation, rest: string[]): ParsedPath {
   if (second === undefined) return { kind: 'versions-dir', secret }
   if (more.length > 0) return { kind: 'unknown', reason: 'too deep inside versions/' }
   const meta = second.endsWith('.json')
-  const revisionText = meta ? second.slice(0, -'.json'.length) : second
-  if (!REVISION.test(revisionText)) {
-    return { kind: 'unknown', reason: `not a revision number: ${second}` }
-  }
-  const revision = Number(revisionText)
+  const revision = parseRevision(meta ? second.slice(0, -'.json'.length) : second)
+  if (revision === undefined) return { kind: 'unknown', reason: `not a revision number: ${second}` }
   return meta ? { kind: 'version-meta', secret, revision } : { kind: 'payload', secret, revision }
 }
 

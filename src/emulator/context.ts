@@ -1,9 +1,10 @@
 // What a route handler gets and returns, plus the lookups every secret route starts with.
 
+import { isUuid, parseRevisionRef, type RevisionRef } from '../core/secret-manager.js'
 import type { Fields } from './body.js'
 import { expireDueVersions } from './ephemeral.js'
 import { ApiError, invalidArgument, type JsonObject, notFound } from './errors.js'
-import { isUuid, type Principal } from './keys.js'
+import type { Principal } from './keys.js'
 import type { SecretStore } from './store.js'
 import type { Region, SecretRecord, VersionRecord } from './types.js'
 
@@ -47,11 +48,9 @@ export const loadSecret = (ctx: RequestContext): SecretRecord => {
   return secret
 }
 
-export type RevisionRef = number | 'latest' | 'latest_enabled'
-
-export const parseRevision = (raw: string): RevisionRef => {
-  if (raw === 'latest' || raw === 'latest_enabled') return raw
-  if (/^[1-9]\d{0,9}$/.test(raw)) return Number(raw)
+const parseRevision = (raw: string): RevisionRef => {
+  const ref = parseRevisionRef(raw)
+  if (ref !== undefined) return ref
   throw invalidArgument(
     'revision',
     'format',

@@ -9,6 +9,7 @@
 //                 "permission_sets": ["SecretManagerReadOnly", ...] } ] }
 
 import { z } from 'zod'
+import { isUuid } from '../core/secret-manager.js'
 import { deniedAuthentication } from './errors.js'
 
 export const PERMISSION_SETS = [
@@ -33,13 +34,9 @@ const GRANTS: Record<PermissionSet, readonly Permission[]> = {
   SecretManagerFullAccess: ['read', 'access', 'create', 'write', 'restore'],
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-export const isUuid = (value: string): boolean => UUID.test(value)
-
 const keyEntrySchema = z.object({
-  secret_key: z.string().regex(UUID, 'secret_key must be a UUID'),
-  projects: z.array(z.union([z.literal('*'), z.string().regex(UUID, 'project must be a UUID')])),
+  secret_key: z.string().refine(isUuid, 'secret_key must be a UUID'),
+  projects: z.array(z.union([z.literal('*'), z.string().refine(isUuid, 'project must be a UUID')])),
   permission_sets: z.array(z.enum(PERMISSION_SETS)),
 })
 

@@ -1,98 +1,51 @@
-// Payload rules of the typed secrets. The real API checks typed payloads against a JSON
-// schema and reports the findings, one "- field: problem" line each, in a single
-// `data`/`format` detail; a recorded nested value came back as
-// "- invalid: Invalid type. Expected: string, given: object\n". That message says values
-// must be strings (a schema allowing other scalars would list them), so that is the rule here.
+// The API's wording of a refused payload. The rules are the model's (src/core); the real
+// API checks typed payloads against a JSON schema and reports the findings, one
+// "- field: problem" line each, in a single `data`/`format` detail, e.g. the recorded
+// "- invalid: Invalid type. Expected: string, given: object\n".
 
-import type { SecretType } from './types.js'
+import {
+  MAX_PAYLOAD_BYTES,
+  MAX_PORT,
+  type PayloadProblem,
+  PORT_PATTERN,
+  payloadProblems,
+  type SecretType,
+} from '../core/secret-manager.js'
+import { type ApiError, invalidArgument } from './errors.js'
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
-
-const FIELDS: Partial<Record<SecretType, readonly string[]>> = {
-  basic_credentials: ['username', 'password'],
-  database_credentials: ['engine', 'username', 'password', 'host', 'dbname', 'port'],
-  ssh_key: ['ssh_private_key'],
-}
-
-const jsonTypeName = (value: Json): string => {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'array'
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number'
-  return typeof value
-}
-
-const parseJson = (data: Buffer): { value: Json } | undefined => {
-  try {
-    return { value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data)) as Json }
-  } catch {
-    return undefined
+const line = (problem: PayloadProblem): string => {
+  switch (problem.kind) {
+    case 'empty':
+      return '- (root): data is required'
+    case 'too-large':
+      return `- (root): data is ${problem.size} bytes`
+    case 'not-json':
+      return '- (root): Invalid JSON'
+    case 'not-object':
+      return `- (root): Invalid type. Expected: object, given: ${problem.given}`
+    case 'missing-field':
+      return `- (root): ${problem.field} is required`
+    case 'extra-field':
+      return `- (root): Additional property ${problem.key} is not allowed`
+    case 'not-a-string':
+      return `- ${problem.key}: Invalid type. Expected: string, given: ${problem.given}`
+    case 'port-not-digits':
+      return `- port: Does not match pattern '${PORT_PATTERN.source}'`
+    case 'port-too-high':
+      return `- port: Must be less than or equal to ${MAX_PORT}`
+    case 'not-pem':
+      return '- (root): data must be one or more concatenated PEM blocks'
   }
 }
 
-const stringValueProblems = (object: { [key: string]: Json }): string[] =>
-  Object.entries(object)
-    .filter(([, value]) => typeof value !== 'string')
-    .map(
-      ([key, value]) => `- ${key}: Invalid type. Expected: string, given: ${jsonTypeName(value)}`,
-    )
-
-const fixedFieldProblems = (
-  object: { [key: string]: Json },
-  fields: readonly string[],
-): string[] => {
-  const missing = fields.filter((f) => !(f in object)).map((f) => `- (root): ${f} is required`)
-  const extra = Object.keys(object)
-    .filter((k) => !fields.includes(k))
-    .map((k) => `- (root): Additional property ${k} is not allowed`)
-  return [...missing, ...extra]
-}
-
-const portProblems = (object: { [key: string]: Json }): string[] => {
-  const port = object.port
-  if (typeof port !== 'string') return []
-  if (!/^[0-9]+$/.test(port)) return ["- port: Does not match pattern '^[0-9]+$'"]
-  return Number(port) > 65535 ? ['- port: Must be less than or equal to 65535'] : []
-}
-
-const jsonObjectProblems = (type: SecretType, data: Buffer): string[] => {
-  const parsed = parseJson(data)
-  if (!parsed) return ['- (root): Invalid JSON']
-  const { value } = parsed
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return [`- (root): Invalid type. Expected: object, given: ${jsonTypeName(value)}`]
+/** The 400 the API answers for `data` in a secret of `type`, or undefined when it fits. */
+export const payloadRefusal = (type: SecretType, data: Buffer): ApiError | undefined => {
+  const problems = payloadProblems(type, data)
+  const [first] = problems
+  if (first === undefined) return undefined
+  if (first.kind === 'empty') return invalidArgument('data', 'required', 'data is required')
+  if (first.kind === 'too-large') {
+    return invalidArgument('data', 'constraint', `data must be at most ${MAX_PAYLOAD_BYTES} bytes`)
   }
-  const fields = FIELDS[type]
-  const problems = fields ? fixedFieldProblems(value, fields) : []
-  problems.push(...stringValueProblems(value))
-  if (type === 'database_credentials') problems.push(...portProblems(value))
-  return problems
+  return invalidArgument('data', 'format', problems.map((p) => `${line(p)}\n`).join(''))
 }
-
-const PEM_BLOCK =
-  /-----BEGIN ([A-Z0-9 ]+)-----\r?\n((?:[A-Za-z0-9+/=]+\r?\n|[A-Za-z-]+: [^\r\n]*\r?\n|\r?\n)*)-----END \1-----/g
-
-const certificateProblems = (data: Buffer): string[] => {
-  const text = data.toString('utf8')
-  const blocks = [...text.matchAll(PEM_BLOCK)]
-  const rest = text.replace(PEM_BLOCK, '').trim()
-  if (blocks.length === 0 || rest.length > 0) {
-    return ['- (root): data must be one or more concatenated PEM blocks']
-  }
-  return []
-}
-
-/** Help lines explaining why `data` does not fit `type`; empty when it fits. */
-export const payloadProblems = (type: SecretType, data: Buffer): string[] => {
-  switch (type) {
-    case 'unknown_type':
-    case 'opaque':
-      return []
-    case 'certificate':
-      return certificateProblems(data)
-    default:
-      return jsonObjectProblems(type, data)
-  }
-}
-
-export const formatProblems = (problems: string[]): string =>
-  problems.map((line) => `${line}\n`).join('')

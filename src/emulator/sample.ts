@@ -2,6 +2,7 @@
 // backup must survive (folders, a folder and a secret of the same name, binary and
 // typed payloads, disabled and deleted versions, tags, protected and ephemeral secrets).
 import { randomBytes } from 'node:crypto'
+import { MAX_PAYLOAD_BYTES } from '../core/secret-manager.js'
 import type { SeedDoc, SeedSecret } from './seed.js'
 
 export const SAMPLE_PROJECT_ID = '5a3a1f0e-7c1b-4d2e-9f00-0000000000a1'
@@ -72,7 +73,7 @@ export function sampleSecrets(): SeedSecret[] {
       name: 'blob',
       path: '/binary',
       versions: [
-        { data_base64: sampleBytes(64 * 1024, 7).toString('base64'), with_crc32: true },
+        { data_base64: sampleBytes(MAX_PAYLOAD_BYTES, 7).toString('base64'), with_crc32: true },
         { data_base64: sampleBytes(1, 9).toString('base64') },
       ],
     },

@@ -1,39 +1,28 @@
 // Validation of the secret attributes shared by create and update.
 
+import { nameRefusal, pathRefusal, type Refusal, storedPath } from '../core/secret-manager.js'
 import type { Fields } from './body.js'
 import { formatDuration, parseDuration } from './duration.js'
-import { invalidArgument, invalidArguments, notUsable } from './errors.js'
+import { type ApiError, invalidArgument, invalidArguments, notUsable } from './errors.js'
 import type { NameKey, SecretStore } from './store.js'
 import { EPHEMERAL_ACTIONS, type EphemeralPolicy, type SecretRecord } from './types.js'
 
 const ONE_YEAR_SECONDS = 365 * 24 * 3600
-const MAX_NAME_LENGTH = 255
 
-/** `/a/b/` is stored as `/a/b`; paths must be absolute and have no empty segment. */
+const refuse = (argument: string, refusal: Refusal): ApiError =>
+  invalidArgument(argument, refusal.reason, `${argument} ${refusal.problem}`)
+
+/** The stored form of a path argument: `/a/b/` becomes `/a/b`. */
 export const normalizePath = (raw: string, argument = 'path'): string => {
-  if (!raw.startsWith('/'))
-    throw invalidArgument(argument, 'format', `${argument} must start with /`)
-  const trimmed = raw.length > 1 && raw.endsWith('/') ? raw.slice(0, -1) : raw
-  if (trimmed.includes('//')) {
-    throw invalidArgument(argument, 'format', `${argument} must not contain empty folder names`)
-  }
-  // Not documented; a folder named . or .. is refused, as any path-shaped API would.
-  if (trimmed.split('/').some((s) => s === '.' || s === '..')) {
-    throw invalidArgument(argument, 'format', `${argument} must not contain . or .. folders`)
-  }
-  return trimmed
+  const path = storedPath(raw)
+  const refusal = pathRefusal(path)
+  if (refusal) throw refuse(argument, refusal)
+  return path
 }
 
-// The real limits are not documented; refusing `/` keeps names and paths unambiguous.
 export const checkName = (name: string): string => {
-  if (name.includes('/')) throw invalidArgument('name', 'format', 'name must not contain /')
-  if (name.length > MAX_NAME_LENGTH) {
-    throw invalidArgument(
-      'name',
-      'constraint',
-      `name must be at most ${MAX_NAME_LENGTH} characters`,
-    )
-  }
+  const refusal = nameRefusal(name)
+  if (refusal) throw refuse('name', refusal)
   return name
 }
 

@@ -30,18 +30,17 @@
 
 import { crc32 } from 'node:zlib'
 import { z } from 'zod'
+import { isUuid, storedPath, VERSION_STATUSES } from '../core/secret-manager.js'
 import { decodeBase64 } from './base64.js'
 import { formatDuration, parseDuration } from './duration.js'
 import { propertiesFromPolicy } from './ephemeral.js'
-import { isUuid } from './keys.js'
 import type { SecretStore } from './store.js'
 import {
   PRODUCTS,
   REGIONS,
   SECRET_STATUSES,
-  SECRET_TYPES,
   type SecretRecord,
-  VERSION_STATUSES,
+  WIRE_SECRET_TYPES,
 } from './types.js'
 
 const uuid = z.string().refine(isUuid, 'must be a UUID')
@@ -72,7 +71,7 @@ const seedSecretSchema = z.object({
   id: uuid.optional(),
   name: z.string().min(1),
   path: z.string().startsWith('/').default('/'),
-  type: z.enum(SECRET_TYPES).default('opaque'),
+  type: z.enum(WIRE_SECRET_TYPES).default('opaque'),
   tags: z.array(z.string()).default([]),
   description: z.string().default(''),
   protected: z.boolean().default(false),
@@ -109,9 +108,6 @@ const payloadOf = (v: ParsedVersion): Buffer => {
   return data
 }
 
-const normalizeSeedPath = (path: string): string =>
-  path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
-
 const addParsedVersion = (store: SecretStore, secret: SecretRecord, v: ParsedVersion) => {
   const data = payloadOf(v)
   const version = store.appendVersion(secret, {
@@ -136,7 +132,7 @@ const seedSecret = (
   const key = {
     projectId: project.id.toLowerCase(),
     region: project.region,
-    path: normalizeSeedPath(s.path),
+    path: storedPath(s.path),
     name: s.name,
   }
   if (!s.scheduled_for_deletion && store.conflicting(key)) {

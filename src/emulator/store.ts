@@ -3,6 +3,7 @@
 // out copies.
 
 import { randomUUID } from 'node:crypto'
+import { holdsName } from '../core/secret-manager.js'
 import { Clock } from './clock.js'
 import type {
   EphemeralPolicy,
@@ -75,14 +76,11 @@ export class SecretStore {
     return this.secrets.size
   }
 
-  /**
-   * The live secret already holding (project, region, path, name). Secrets scheduled for
-   * deletion do not count: the real API lets CI re-create a name deleted minutes before.
-   */
+  /** The secret already holding (project, region, path, name), soft-deleted ones aside. */
   conflicting(key: NameKey, exceptId?: string): SecretRecord | undefined {
     for (const id of this.byName.get(nameKey(key)) ?? []) {
       const s = this.secrets.get(id)
-      if (s && s.id !== exceptId && s.deletionRequestedAt === null) return s
+      if (s && s.id !== exceptId && holdsName(s)) return s
     }
     return undefined
   }

@@ -1,31 +1,22 @@
 // Domain vocabulary of the emulated Secret Manager v1beta1, in the API's own enum spellings.
 // Records use camelCase; the wire module turns them into the snake_case JSON Scaleway sends.
+// What the API accepts (types, statuses, ids, names, payloads) is the model's, in src/core.
 
-export const REGIONS = ['fr-par', 'nl-ams', 'pl-waw'] as const
-export type Region = (typeof REGIONS)[number]
+import {
+  REGIONS,
+  type Region,
+  SECRET_TYPES,
+  type SecretType,
+  type VersionStatus,
+} from '../core/secret-manager.js'
 
-export const SECRET_TYPES = [
-  'unknown_type',
-  'opaque',
-  'certificate',
-  'key_value',
-  'basic_credentials',
-  'database_credentials',
-  'ssh_key',
-] as const
-export type SecretType = (typeof SECRET_TYPES)[number]
+export { REGIONS, type Region, type SecretType, type VersionStatus }
+
+/** Every type the wire may carry: a request may say unknown_type (meaning "any"/default). */
+export const WIRE_SECRET_TYPES = ['unknown_type', ...SECRET_TYPES] as const
 
 export const SECRET_STATUSES = ['unknown_status', 'ready', 'locked'] as const
 export type SecretStatus = (typeof SECRET_STATUSES)[number]
-
-export const VERSION_STATUSES = [
-  'unknown_status',
-  'enabled',
-  'disabled',
-  'deleted',
-  'scheduled_for_deletion',
-] as const
-export type VersionStatus = (typeof VERSION_STATUSES)[number]
 
 export const PRODUCTS = ['unknown_product', 'edge_services', 's2s_vpn'] as const
 export type Product = (typeof PRODUCTS)[number]
@@ -99,6 +90,3 @@ export interface SecretRecord {
 
 export const isRegion = (value: string): value is Region =>
   (REGIONS as readonly string[]).includes(value)
-
-export const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
-  typeof value === 'string' && (list as readonly string[]).includes(value)

@@ -9,6 +9,7 @@ import {
   versionsDir,
 } from '../core/layout.js'
 import { secretMetadata, toJsonBytes, versionMetadata } from '../core/metadata.js'
+import { isDeletedVersion } from '../core/secret-manager.js'
 import {
   type FileInfo,
   GoFileMode,
@@ -47,10 +48,6 @@ export function isReadable(version: SecretVersion, options: RecordOptions): bool
   return version.status === 'enabled' || (version.status === 'disabled' && options.readDisabled)
 }
 
-function isDeleted(version: SecretVersion): boolean {
-  return version.status === 'deleted' || version.status === 'scheduled_for_deletion'
-}
-
 /** Metadata changes whenever any version's metadata changes, so take the newest. */
 function newest(dates: Array<Date | undefined>): Date {
   let best = EPOCH
@@ -64,7 +61,7 @@ export function secretRecords(
   options: RecordOptions,
 ): PlannedRecord[] {
   const kept = versions
-    .filter((v) => options.includeDeletedMetadata || !isDeleted(v))
+    .filter((v) => options.includeDeletedMetadata || !isDeletedVersion(v.status))
     .sort((a, b) => a.revision - b.revision)
   const created = secret.createdAt ?? EPOCH
   const out: PlannedRecord[] = [

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { UUID_TEXT } from '../../src/core/secret-manager.js'
 import type { Emulator, SeedSecret } from '../../src/emulator/index.js'
 
 // Copies kept in the repository, with their provenance and licence (MPL-2.0) beside them.
@@ -41,8 +42,9 @@ export const loadCassettes = (): Cassette[] =>
       ).interactions,
     }))
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g
-const IS_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+// Lower case only: the API and the emulator both print ids in lower case.
+const UUID = new RegExp(UUID_TEXT, 'g')
+const IS_UUID = new RegExp(`^${UUID_TEXT}$`)
 const IS_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/
 
 class Bijection {

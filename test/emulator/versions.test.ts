@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MAX_PAYLOAD_BYTES } from '../../src/core/secret-manager.js'
 import { type Emulator, startEmulator } from '../../src/emulator/index.js'
 import { addVersion, b64, call, createSecret, PROJECT } from './helpers.js'
 
@@ -60,8 +61,10 @@ describe('creating versions', () => {
 
   it('accepts exactly 64 KiB and refuses one byte more', async () => {
     const id = await newSecretId()
-    expect((await addVersion(emu, id, { data: b64(Buffer.alloc(65536, 7)) })).status).toBe(200)
-    const over = await addVersion(emu, id, { data: b64(Buffer.alloc(65537, 7)) })
+    expect(
+      (await addVersion(emu, id, { data: b64(Buffer.alloc(MAX_PAYLOAD_BYTES, 7)) })).status,
+    ).toBe(200)
+    const over = await addVersion(emu, id, { data: b64(Buffer.alloc(MAX_PAYLOAD_BYTES + 1, 7)) })
     expect(over.status).toBe(400)
     expect(over.json.details[0]).toMatchObject({ argument_name: 'data', reason: 'constraint' })
   })

@@ -3,8 +3,8 @@
 // either by its exact bytes in the snapshot (or destination) or by an error the host saw.
 
 import { parsePath, payloadPath, secretDir, versionMetaPath } from '../../src/core/layout.js'
-import { placeholderPayload } from '../../src/core/payload-rules.js'
 import type { Emulator } from '../../src/emulator/index.js'
+import { placeholderPayload } from '../../src/exporter/planner.js'
 import type { WireRecord } from '../../src/plugin/messages.js'
 import type { SecretType } from '../../src/scaleway/api.js'
 import {

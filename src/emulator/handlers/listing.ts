@@ -1,11 +1,11 @@
 // Collection reads: list, browse, tags, secret types, and access by path.
 
+import { isUuid } from '../../core/secret-manager.js'
 import { type Handler, ok, type RequestContext } from '../context.js'
 import { invalidArgument, notFound } from '../errors.js'
-import { isUuid } from '../keys.js'
 import { pageOf, readBoolean, readEnum, readNonEmpty, readPage } from '../query.js'
 import { normalizePath } from '../secret-fields.js'
-import { ORDER_BYS, type OrderBy, SECRET_TYPES, type SecretRecord } from '../types.js'
+import { ORDER_BYS, type OrderBy, type SecretRecord, WIRE_SECRET_TYPES } from '../types.js'
 import { browseFolderWire, browseSecretWire, secretWire } from '../wire.js'
 import { accessOf } from './versions.js'
 
@@ -26,7 +26,7 @@ const readTagsFilter = (query: URLSearchParams): Filter => {
 }
 
 const readTypeFilter = (query: URLSearchParams): Filter => {
-  const type = readEnum(query, 'type', SECRET_TYPES)
+  const type = readEnum(query, 'type', WIRE_SECRET_TYPES)
   return (s) => type === undefined || type === 'unknown_type' || s.type === type
 }
 
@@ -167,7 +167,7 @@ export const listTags: Handler = (ctx) => {
 export const listSecretTypes: Handler = (ctx) => {
   const page = readPage(ctx.query, ctx.defaultPageSize)
   const used = new Set(liveInProject(ctx).map((s) => s.type))
-  const types = SECRET_TYPES.filter((t) => used.has(t))
+  const types = WIRE_SECRET_TYPES.filter((t) => used.has(t))
   return ok({ types: pageOf(types, page), total_count: types.length })
 }
 

@@ -1,8 +1,8 @@
 // Secret resources: create, get, update, delete, protect, restore, add-owner.
 
+import { isUuid } from '../../core/secret-manager.js'
 import { type Handler, loadSecret, noContent, ok, type RequestContext } from '../context.js'
 import { invalidArgument, notUsable, preconditionFailed } from '../errors.js'
-import { isUuid } from '../keys.js'
 import {
   checkName,
   normalizePath,
@@ -11,7 +11,7 @@ import {
   requireLive,
 } from '../secret-fields.js'
 import type { NewSecret } from '../store.js'
-import { PRODUCTS, SECRET_TYPES } from '../types.js'
+import { PRODUCTS, WIRE_SECRET_TYPES } from '../types.js'
 import { secretWire } from '../wire.js'
 
 const readProjectId = (ctx: RequestContext): string => {
@@ -30,7 +30,7 @@ const readKeyId = (ctx: RequestContext): string | null => {
 
 export const createSecret: Handler = (ctx) => {
   const f = ctx.body
-  const requestedType = f.enumOf('type', SECRET_TYPES) ?? 'opaque'
+  const requestedType = f.enumOf('type', WIRE_SECRET_TYPES) ?? 'opaque'
   const policy = f.object('ephemeral_policy')
   const input: NewSecret = {
     projectId: readProjectId(ctx),

@@ -1,6 +1,7 @@
 // Secret versions: create, list, get, update, delete, enable, disable, restore, access.
 
 import { crc32 } from 'node:zlib'
+import { isDeletedVersion, VERSION_STATUSES } from '../../core/secret-manager.js'
 import { decodeBase64 } from '../base64.js'
 import { isTimestamp } from '../clock.js'
 import {
@@ -13,29 +14,23 @@ import {
 } from '../context.js'
 import { expireAfterAccess, expireDueVersions, propertiesFromPolicy } from '../ephemeral.js'
 import { invalidArgument, notUsable } from '../errors.js'
-import { formatProblems, payloadProblems } from '../payload.js'
+import { payloadRefusal } from '../payload.js'
 import { pageOf, readEnumList, readPage } from '../query.js'
 import { requireLive } from '../secret-fields.js'
 import {
   EPHEMERAL_ACTIONS,
   type EphemeralProperties,
   type SecretRecord,
-  VERSION_STATUSES,
   type VersionRecord,
   type VersionStatus,
 } from '../types.js'
 import { accessWire, versionWire } from '../wire.js'
 
-export const MAX_PAYLOAD_BYTES = 64 * 1024
-
 const readPayload = (ctx: RequestContext, secret: SecretRecord): Buffer => {
-  const data = decodeBase64(ctx.body.requiredString('data'))
+  const data = decodeBase64(ctx.body.string('data') ?? '')
   if (data === undefined) throw invalidArgument('data', 'format', 'data must be base64')
-  if (data.length > MAX_PAYLOAD_BYTES) {
-    throw invalidArgument('data', 'constraint', `data must be at most ${MAX_PAYLOAD_BYTES} bytes`)
-  }
-  const problems = payloadProblems(secret.type, data)
-  if (problems.length > 0) throw invalidArgument('data', 'format', formatProblems(problems))
+  const refusal = payloadRefusal(secret.type, data)
+  if (refusal) throw refusal
   return data
 }
 
@@ -120,14 +115,11 @@ export const updateVersion: Handler = (ctx) => {
   return ok(versionWire(secret, version))
 }
 
-const isGone = (status: VersionStatus): boolean =>
-  status === 'scheduled_for_deletion' || status === 'deleted'
-
 // Deleting again is a no-op rather than an error, like deleting a deleted secret.
 export const deleteVersion: Handler = (ctx) => {
   const { secret, version } = loadVersion(ctx)
   requireLive(secret)
-  if (isGone(version.status)) return noContent()
+  if (isDeletedVersion(version.status)) return noContent()
   const now = ctx.store.clock.tick()
   version.statusBeforeDeletion = version.status
   version.status = 'scheduled_for_deletion'
@@ -141,7 +133,7 @@ const setEnabled =
   (ctx) => {
     const { secret, version } = loadVersion(ctx)
     requireLive(secret)
-    if (isGone(version.status)) throw notUsable(`secret version is ${version.status}`)
+    if (isDeletedVersion(version.status)) throw notUsable(`secret version is ${version.status}`)
     if (version.status !== target) touch(ctx, version, target)
     return ok(versionWire(secret, version))
   }
