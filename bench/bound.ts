@@ -1,7 +1,7 @@
 // The least time any client could take for a scenario, whatever its concurrency: see
 // "The bound" in bench/README.md for the derivation. Latencies are the emulator's own
-// per-route medians, so the bound moves with src/emulator/latency.ts.
-import { delayFor, type LatencyMode } from '../src/emulator/latency.js'
+// per-route medians, so the bound moves with emulator/latency.ts.
+import { delayFor, type LatencyMode } from '../emulator/latency.js'
 
 export type Kind = 'full-backup' | 'incremental-backup' | 'restore' | 'restore-again'
 

@@ -10,7 +10,7 @@ import { build } from 'tsup'
 
 export const ROOT = path.resolve(import.meta.dirname, '..')
 const OUTPUTS = ['importer.js', 'exporter.js', 'emulator.js']
-const INPUTS = ['src', 'tsup.config.ts', 'package-lock.json']
+const INPUTS = ['src', 'emulator', 'tsup.config.ts', 'package-lock.json']
 
 function newestMtime(entry: string): number {
   const stat = statSync(entry)

@@ -6,9 +6,9 @@
 import { crc32 } from 'node:zlib'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Emulator } from '../../emulator/index.js'
+import { startEmulator } from '../../emulator/index.js'
 import { MAX_PAYLOAD_BYTES, SECRET_TYPES, type SecretType } from '../../src/core/secret-manager.js'
-import type { Emulator } from '../../src/emulator/index.js'
-import { startEmulator } from '../../src/emulator/index.js'
 import { Grouper, type Received, roleOf, validateGroup } from '../../src/exporter/collect.js'
 import { addVersion, createSecret, PROJECT } from '../emulator/helpers.js'
 

@@ -8,8 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import type { Emulator, SeedSecret } from '../../emulator/index.js'
 import { UUID_TEXT } from '../../src/core/secret-manager.js'
-import type { Emulator, SeedSecret } from '../../src/emulator/index.js'
 
 // Copies kept in the repository, with their provenance and licence (MPL-2.0) beside them.
 const CASSETTE_DIR = fileURLToPath(new URL('../fixtures/scaleway-recorded/', import.meta.url))

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { KeysDoc, SeedDoc } from '../../src/emulator/index.js'
+import type { KeysDoc, SeedDoc } from '../../emulator/index.js'
 import { PROJECT, TOKEN } from './helpers.js'
 
 interface Running {
@@ -19,7 +19,7 @@ interface Running {
 const running: Running[] = []
 
 const launch = async (args: string[]): Promise<Running> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/emulator/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', ...args], {
     cwd: join(import.meta.dirname, '../..'),
   })
   const stdoutLines: string[] = []

@@ -1,7 +1,7 @@
 // Fault injection, latency, the gateway rate limit, and request counters.
 
 import { afterEach, describe, expect, it } from 'vitest'
-import { type Emulator, parseFaults, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, parseFaults, startEmulator } from '../../emulator/index.js'
 import { call, createSecret, PROJECT, TOKEN } from './helpers.js'
 
 let emu: Emulator | undefined

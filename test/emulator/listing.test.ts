@@ -1,7 +1,7 @@
 // Lists: pagination, filters, ordering, browse, tags and secret types.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Emulator, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, startEmulator } from '../../emulator/index.js'
 import { call, OTHER_PROJECT, PROJECT } from './helpers.js'
 
 let emu: Emulator

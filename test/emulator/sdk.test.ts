@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib'
 import { createClient, Errors } from '@scaleway/sdk-client'
 import { Secretv1beta1 } from '@scaleway/sdk-secret'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Emulator, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, startEmulator } from '../../emulator/index.js'
 import { PROJECT } from './helpers.js'
 
 let emu: Emulator

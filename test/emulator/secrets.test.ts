@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Emulator, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, startEmulator } from '../../emulator/index.js'
 import { call, createSecret, PROJECT } from './helpers.js'
 
 let emu: Emulator

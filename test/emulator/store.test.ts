@@ -3,7 +3,7 @@
 
 import { crc32 } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type Emulator, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, startEmulator } from '../../emulator/index.js'
 import { b64, call, OTHER_PROJECT, PROJECT } from './helpers.js'
 
 let emu: Emulator | undefined

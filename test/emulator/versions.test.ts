@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Emulator, startEmulator } from '../../emulator/index.js'
 import { MAX_PAYLOAD_BYTES } from '../../src/core/secret-manager.js'
-import { type Emulator, startEmulator } from '../../src/emulator/index.js'
 import { addVersion, b64, call, createSecret, PROJECT } from './helpers.js'
 
 let emu: Emulator

@@ -1,8 +1,8 @@
 // Random projects survive backup -> restore exactly, and a second restore writes nothing.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import type { SeedSecret } from '../../emulator/index.js'
 import { MAX_PAYLOAD_BYTES } from '../../src/core/secret-manager.js'
-import type { SeedSecret } from '../../src/emulator/index.js'
 import { init, runExport, runImport, snapshotToExport, startPlugin } from '../host/plugin-host.js'
 import { projectView } from '../support/compare.js'
 import { connectorConfig, emulator, writeCount } from '../support/world.js'

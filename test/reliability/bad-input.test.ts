@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { type Emulator, startEmulator } from '../../emulator/index.js'
 import {
   ConfigError,
   OPTION_DOCS,
@@ -14,7 +15,6 @@ import {
   parseImporterConfig,
 } from '../../src/config/index.js'
 import { MAX_PAYLOAD_BYTES } from '../../src/core/secret-manager.js'
-import { type Emulator, startEmulator } from '../../src/emulator/index.js'
 import { GrpcStatusError } from '../host/grpc-pipe.js'
 import {
   type ImportedEntry,

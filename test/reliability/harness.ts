@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
-import type { Emulator, FaultSpec, SeedDoc, SeedSecret } from '../../src/emulator/index.js'
-import { seededRandom } from '../../src/emulator/prng.js'
-import { generatedSeed, SAMPLE_PROJECT_ID, sampleSecrets } from '../../src/emulator/sample.js'
+import type { Emulator, FaultSpec, SeedDoc, SeedSecret } from '../../emulator/index.js'
+import { seededRandom } from '../../emulator/prng.js'
+import { generatedSeed, SAMPLE_PROJECT_ID, sampleSecrets } from '../../emulator/sample.js'
 import { GrpcPipeClient } from '../host/grpc-pipe.js'
 import { DIST, type PluginProcess } from '../host/plugin-host.js'
 

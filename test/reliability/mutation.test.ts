@@ -3,8 +3,8 @@
 // true to each secret (a payload is only ever the bytes of the revision it is filed
 // under) and every change must be reported, not papered over.
 import { afterAll, afterEach, expect, it } from 'vitest'
+import { type Emulator, startEmulator } from '../../emulator/index.js'
 import { parsePath, payloadPath, secretDir } from '../../src/core/layout.js'
-import { type Emulator, startEmulator } from '../../src/emulator/index.js'
 import { auditAll, printTally, reliabilitySeed, SOURCE_PROJECT } from './harness.js'
 import { backup, captureSource, checkBackup } from './ops.js'
 

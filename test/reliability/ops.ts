@@ -2,8 +2,8 @@
 // "identical, or failed out loud": every version the emulator has is accounted for,
 // either by its exact bytes in the snapshot (or destination) or by an error the host saw.
 
+import type { Emulator } from '../../emulator/index.js'
 import { parsePath, payloadPath, secretDir, versionMetaPath } from '../../src/core/layout.js'
-import type { Emulator } from '../../src/emulator/index.js'
 import { placeholderPayload } from '../../src/exporter/planner.js'
 import type { WireRecord } from '../../src/plugin/messages.js'
 import type { SecretType } from '../../src/scaleway/api.js'

@@ -1,5 +1,5 @@
 // A fresh emulator and the configs that point the connectors at it.
-import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../emulator/index.js'
 
 export const SECRET_KEY = '0c4a7d2e-5b1f-4e3a-9d6c-8f7e6d5c4b3a'
 export const ACCESS_KEY = 'SCWTESTACCESSKEY0001'

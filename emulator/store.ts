@@ -3,7 +3,7 @@
 // out copies.
 
 import { randomUUID } from 'node:crypto'
-import { holdsName } from '../core/secret-manager.js'
+import { holdsName } from '../src/core/secret-manager.js'
 import { Clock } from './clock.js'
 import type {
   EphemeralPolicy,

@@ -10,7 +10,7 @@ import {
   PORT_PATTERN,
   payloadProblems,
   type SecretType,
-} from '../core/secret-manager.js'
+} from '../src/core/secret-manager.js'
 import { type ApiError, invalidArgument } from './errors.js'
 
 const line = (problem: PayloadProblem): string => {

@@ -30,7 +30,7 @@
 
 import { crc32 } from 'node:zlib'
 import { z } from 'zod'
-import { isUuid, storedPath, VERSION_STATUSES } from '../core/secret-manager.js'
+import { isUuid, storedPath, VERSION_STATUSES } from '../src/core/secret-manager.js'
 import { decodeBase64 } from './base64.js'
 import { formatDuration, parseDuration } from './duration.js'
 import { propertiesFromPolicy } from './ephemeral.js'

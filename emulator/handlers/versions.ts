@@ -1,7 +1,7 @@
 // Secret versions: create, list, get, update, delete, enable, disable, restore, access.
 
 import { crc32 } from 'node:zlib'
-import { isDeletedVersion, VERSION_STATUSES } from '../../core/secret-manager.js'
+import { isDeletedVersion, VERSION_STATUSES } from '../../src/core/secret-manager.js'
 import { decodeBase64 } from '../base64.js'
 import { isTimestamp } from '../clock.js'
 import {

@@ -8,7 +8,7 @@ import {
   SECRET_TYPES,
   type SecretType,
   type VersionStatus,
-} from '../core/secret-manager.js'
+} from '../src/core/secret-manager.js'
 
 export { REGIONS, type Region, type SecretType, type VersionStatus }
 

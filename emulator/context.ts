@@ -1,6 +1,6 @@
 // What a route handler gets and returns, plus the lookups every secret route starts with.
 
-import { isUuid, parseRevisionRef, type RevisionRef } from '../core/secret-manager.js'
+import { isUuid, parseRevisionRef, type RevisionRef } from '../src/core/secret-manager.js'
 import type { Fields } from './body.js'
 import { expireDueVersions } from './ephemeral.js'
 import { ApiError, invalidArgument, type JsonObject, notFound } from './errors.js'

@@ -9,7 +9,7 @@
 //                 "permission_sets": ["SecretManagerReadOnly", ...] } ] }
 
 import { z } from 'zod'
-import { isUuid } from '../core/secret-manager.js'
+import { isUuid } from '../src/core/secret-manager.js'
 import { deniedAuthentication } from './errors.js'
 
 export const PERMISSION_SETS = [

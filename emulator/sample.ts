@@ -2,7 +2,7 @@
 // backup must survive (folders, a folder and a secret of the same name, binary and
 // typed payloads, disabled and deleted versions, tags, protected and ephemeral secrets).
 import { randomBytes } from 'node:crypto'
-import { MAX_PAYLOAD_BYTES } from '../core/secret-manager.js'
+import { MAX_PAYLOAD_BYTES } from '../src/core/secret-manager.js'
 import type { SeedDoc, SeedSecret } from './seed.js'
 
 export const SAMPLE_PROJECT_ID = '5a3a1f0e-7c1b-4d2e-9f00-0000000000a1'

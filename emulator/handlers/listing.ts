@@ -1,6 +1,6 @@
 // Collection reads: list, browse, tags, secret types, and access by path.
 
-import { isUuid } from '../../core/secret-manager.js'
+import { isUuid } from '../../src/core/secret-manager.js'
 import { type Handler, ok, type RequestContext } from '../context.js'
 import { invalidArgument, notFound } from '../errors.js'
 import { pageOf, readBoolean, readEnum, readNonEmpty, readPage } from '../query.js'

@@ -1,6 +1,6 @@
 // Secret resources: create, get, update, delete, protect, restore, add-owner.
 
-import { isUuid } from '../../core/secret-manager.js'
+import { isUuid } from '../../src/core/secret-manager.js'
 import { type Handler, loadSecret, noContent, ok, type RequestContext } from '../context.js'
 import { invalidArgument, notUsable, preconditionFailed } from '../errors.js'
 import {

@@ -1,6 +1,6 @@
 // Validation of the secret attributes shared by create and update.
 
-import { nameRefusal, pathRefusal, type Refusal, storedPath } from '../core/secret-manager.js'
+import { nameRefusal, pathRefusal, type Refusal, storedPath } from '../src/core/secret-manager.js'
 import type { Fields } from './body.js'
 import { formatDuration, parseDuration } from './duration.js'
 import { type ApiError, invalidArgument, invalidArguments, notUsable } from './errors.js'
