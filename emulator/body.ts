@@ -28,10 +28,6 @@ export class Fields {
     return `${this.prefix}${key}`
   }
 
-  has(key: string): boolean {
-    return this.value(key) !== undefined
-  }
-
   string(key: string): string | undefined {
     const value = this.value(key)
     if (value === undefined) return undefined

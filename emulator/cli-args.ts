@@ -18,7 +18,6 @@ export const USAGE = `usage: scw-sm-emulator [options]
   --faults <spec>       e.g. 5xx=0.05,429=0.05,reset=0.01,stall=0.01,drop-after-write=0.01,stall-ms=30000
   --seed <file.json>    initial state (seed document)
   --sample              seed the built-in sample project (${SAMPLE_REGION}/${SAMPLE_PROJECT_ID})
-  --state <file.json>   load at start if present; saved after each write and at exit
   --keys <file.json>    API keys and permission sets (default: any UUID token, full access)
 Prints its base URL as the first line on stdout; logs go to stderr. Stops on SIGTERM/SIGINT.`
 
@@ -49,7 +48,6 @@ export const parseCli = (argv: string[]): CliRequest => {
       faults: { type: 'string' },
       seed: { type: 'string' },
       sample: { type: 'boolean' },
-      state: { type: 'string' },
       keys: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -68,7 +66,6 @@ export const parseCli = (argv: string[]): CliRequest => {
           ? sampleSeed()
           : undefined,
     keys: values.keys === undefined ? undefined : keysDocSchema.parse(readJson(values.keys)),
-    statePath: values.state,
   }
   return { help: values.help ?? false, options }
 }

@@ -16,7 +16,7 @@ const main = async (): Promise<void> => {
   }
   const emulator = await startEmulator({ ...options, log })
   process.stdout.write(`${emulator.url}\n`)
-  log(`listening on ${emulator.url} (${emulator.store.size} secrets loaded)`)
+  log(`listening on ${emulator.url} (${emulator.store.allSecrets().length} secrets loaded)`)
   let stopping = false
   const stop = (signal: string): void => {
     if (stopping) return

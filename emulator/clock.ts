@@ -11,13 +11,6 @@ export class Clock {
     return formatMicros(this.nextMicros())
   }
 
-  /** Makes sure future ticks come after a timestamp loaded from a state file. */
-  observe(timestamp: string | null): void {
-    if (timestamp === null) return
-    const micros = parseMicros(timestamp)
-    if (micros !== undefined && micros > this.last) this.last = micros
-  }
-
   private nextMicros(): number {
     const now = Math.floor((performance.timeOrigin + performance.now()) * MICROS_PER_MS)
     this.last = now > this.last ? now : this.last + 1

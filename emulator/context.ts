@@ -30,7 +30,7 @@ export type Handler = (ctx: RequestContext) => Reply
 export const ok = (body: JsonObject): Reply => ({ status: 200, body })
 export const noContent = (): Reply => ({ status: 204 })
 
-export const param = (ctx: RequestContext, name: string): string => {
+const param = (ctx: RequestContext, name: string): string => {
   const value = ctx.params[name]
   if (value === undefined)
     throw new ApiError(500, { message: `missing ${name}`, type: 'internal_error' })
@@ -44,7 +44,7 @@ export const loadSecret = (ctx: RequestContext): SecretRecord => {
   const secret = ctx.store.get(id.toLowerCase())
   if (secret === undefined || secret.region !== ctx.region) throw notFound('secret', id)
   ctx.requireProject(secret.projectId)
-  if (expireDueVersions(secret, ctx.store.clock)) ctx.store.changed()
+  expireDueVersions(secret, ctx.store.clock)
   return secret
 }
 

@@ -84,5 +84,3 @@ export const drawFault = (spec: FaultSpec, random: Random, write: boolean): Faul
   }
   return 'none'
 }
-
-export const hasFaults = (spec: FaultSpec): boolean => PROBABILITIES.some((k) => (spec[k] ?? 0) > 0)

@@ -8,30 +8,18 @@ import { randomSeed, seededRandom } from './prng.js'
 import { TokenBucket } from './rate-limit.js'
 import type { SeedDoc } from './seed.js'
 import { EmulatorServer } from './server.js'
-import { loadSnapshot, readStateFile, type StateDoc, StatePersister } from './state-file.js'
 import { SecretStore } from './store.js'
 import { createStoreApi, type EmulatorStore } from './store-api.js'
 
 export type { FaultSpec } from './faults.js'
 export { parseFaults } from './faults.js'
-export type { KeyEntry, KeysDoc, PermissionSet } from './keys.js'
-export { PERMISSION_SETS } from './keys.js'
+export type { KeysDoc, PermissionSet } from './keys.js'
 export type { LatencyMode } from './latency.js'
-export { parseLatency } from './latency.js'
-export type { SeedDoc, SeedProject, SeedSecret, SeedVersion } from './seed.js'
-export type { StateDoc } from './state-file.js'
-export type {
-  EmulatorStore,
-  ProjectView,
-  SecretPatch,
-  SecretView,
-  VersionPatch,
-  VersionView,
-} from './store-api.js'
-export * from './types.js'
+export type { SeedDoc, SeedSecret } from './seed.js'
+export type { Region } from './types.js'
 
 /** Page size used when a list request has none; the real default is at least 37. */
-export const DEFAULT_PAGE_SIZE = 50
+const DEFAULT_PAGE_SIZE = 50
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -45,10 +33,6 @@ export interface EmulatorOptions {
   seed?: SeedDoc
   /** Without keys, any UUID token may do anything in any project. */
   keys?: KeysDoc
-  /** Initial state as saved by `store.snapshot()`; applied before `seed`. */
-  state?: StateDoc
-  /** Load from this file if it exists (instead of state and seed), save after writes and at close. */
-  statePath?: string
   /** Makes faults and latency jitter reproducible. */
   randomSeed?: number
   defaultPageSize?: number
@@ -84,27 +68,14 @@ const bucketFor = (rps: number | undefined): TokenBucket | undefined => {
   return new TokenBucket(rps)
 }
 
-const initialState = (store: SecretStore, options: EmulatorOptions): StatePersister | undefined => {
-  const fromFile = options.statePath === undefined ? undefined : readStateFile(options.statePath)
-  if (fromFile) loadSnapshot(store, fromFile)
-  else {
-    if (options.state) loadSnapshot(store, options.state)
-    if (options.seed) createStoreApi(store).seed(options.seed)
-  }
-  if (options.statePath === undefined) return undefined
-  const persister = new StatePersister(store, options.statePath)
-  store.onChange(() => persister.schedule())
-  persister.flush()
-  return persister
-}
-
 const hostInUrl = (host: string): string => (host.includes(':') ? `[${host}]` : host)
 
 export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emulator> => {
   const host = options.host ?? '127.0.0.1'
   if (!LOOPBACK.test(host)) throw new Error(`the emulator only listens on loopback, not ${host}`)
   const store = new SecretStore()
-  const persister = initialState(store, options)
+  const storeApi = createStoreApi(store)
+  if (options.seed) storeApi.seed(options.seed)
   const keys = new KeyRing(options.keys)
   const server = new EmulatorServer(
     {
@@ -124,7 +95,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   return {
     url: `http://${hostInUrl(host)}:${address.port}`,
     port: address.port,
-    store: createStoreApi(store),
+    store: storeApi,
     counts: () => Object.fromEntries([['total', 0], ...server.counts]),
     resetCounts: () => server.counts.clear(),
     setFaults: (spec) => {
@@ -138,9 +109,6 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     },
     setKeys: (doc) => keys.set(doc),
     revokeKey: (secretKey) => keys.revoke(secretKey),
-    close: async () => {
-      await server.close()
-      persister?.flush()
-    },
+    close: () => server.close(),
   }
 }

@@ -12,7 +12,7 @@ import { z } from 'zod'
 import { isUuid } from '../src/core/secret-manager.js'
 import { deniedAuthentication } from './errors.js'
 
-export const PERMISSION_SETS = [
+const PERMISSION_SETS = [
   'SecretManagerReadOnly',
   'SecretManagerSecretAccess',
   'SecretManagerSecretCreate',

@@ -21,14 +21,10 @@ const DELETE: Observed = { median: 78, min: 53, max: 930 }
 // Routes without a recorded figure borrow the closest recorded call.
 const RECORDED: Record<string, Observed> = {
   'GET /secrets': LIST,
-  'GET /secrets/browse': LIST,
-  'GET /tags': LIST,
-  'GET /secret-types': LIST,
   'GET /secrets/{id}': GET_ONE,
   'GET /secrets/{id}/versions': { median: 51, min: 30, max: 208 },
   'GET /secrets/{id}/versions/{rev}': GET_ONE,
   'GET /secrets/{id}/versions/{rev}/access': { median: 50, min: 33, max: 193 },
-  'GET /secrets-by-path/versions/{rev}/access': { median: 50, min: 33, max: 193 },
   'POST /secrets': CREATE,
   'POST /secrets/{id}/versions': { median: 292, min: 59, max: 946 },
   'PATCH /secrets/{id}': UPDATE,

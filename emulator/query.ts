@@ -3,7 +3,7 @@
 
 import { invalidArgument } from './errors.js'
 
-export const MAX_PAGE_SIZE = 100
+const MAX_PAGE_SIZE = 100
 
 export interface PageRequest {
   page: number

@@ -1,18 +1,13 @@
-// The v1beta1 surface: one row per route, with the permission it needs, the IAM action and
-// resource a 403 names, and whether it writes (for drop-after-write faults and the state file).
+// The v1beta1 routes the plugin calls or the recorded traffic exercises (browse, tags,
+// secret types, add-owner and access by path are neither): one row per route, with the
+// permission it needs, the IAM action and resource a 403 names, and whether it writes (for
+// drop-after-write faults).
 // Templates are relative to /secret-manager/v1beta1/regions/{region}; they double as the keys
 // of the request counters.
 
 import type { Handler } from './context.js'
+import { listSecrets } from './handlers/listing.js'
 import {
-  accessByPath,
-  browseSecrets,
-  listSecrets,
-  listSecretTypes,
-  listTags,
-} from './handlers/listing.js'
-import {
-  addSecretOwner,
   createSecret,
   deleteSecret,
   getSecret,
@@ -34,7 +29,7 @@ import {
 } from './handlers/versions.js'
 import type { Permission } from './keys.js'
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 
 export interface Route {
   method: Method
@@ -57,18 +52,16 @@ const route = (
 const S = 'secret'
 const V = 'secret_version'
 
-// Literal segments must come before `{id}` at the same depth (browse before {id}).
+// Literal segments must come before `{id}` at the same depth.
 export const ROUTES: readonly Route[] = [
   route('GET', '/secrets', 'read', 'list', S, listSecrets),
   route('POST', '/secrets', 'create', 'create', S, createSecret),
-  route('GET', '/secrets/browse', 'read', 'list', S, browseSecrets),
   route('GET', '/secrets/{id}', 'read', 'read', S, getSecret),
   route('PATCH', '/secrets/{id}', 'write', 'write', S, updateSecret),
   route('DELETE', '/secrets/{id}', 'write', 'delete', S, deleteSecret),
   route('POST', '/secrets/{id}/protect', 'write', 'write', S, protectSecret),
   route('POST', '/secrets/{id}/unprotect', 'write', 'write', S, unprotectSecret),
   route('POST', '/secrets/{id}/restore', 'restore', 'restore', S, restoreSecret),
-  route('POST', '/secrets/{id}/add-owner', 'write', 'write', S, addSecretOwner),
   route('GET', '/secrets/{id}/versions', 'read', 'list', V, listVersions),
   route('POST', '/secrets/{id}/versions', 'write', 'create', V, createVersion),
   route('GET', '/secrets/{id}/versions/{rev}', 'read', 'read', V, getVersion),
@@ -78,9 +71,6 @@ export const ROUTES: readonly Route[] = [
   route('POST', '/secrets/{id}/versions/{rev}/disable', 'write', 'write', V, disableVersion),
   route('POST', '/secrets/{id}/versions/{rev}/restore', 'restore', 'restore', V, restoreVersion),
   route('GET', '/secrets/{id}/versions/{rev}/access', 'access', 'access', V, accessVersion),
-  route('GET', '/secrets-by-path/versions/{rev}/access', 'access', 'access', V, accessByPath),
-  route('GET', '/tags', 'read', 'list', S, listTags),
-  route('GET', '/secret-types', 'read', 'list', S, listSecretTypes),
 ]
 
 export const isWrite = (method: string): boolean =>

@@ -9,7 +9,7 @@ export const SAMPLE_PROJECT_ID = '5a3a1f0e-7c1b-4d2e-9f00-0000000000a1'
 export const SAMPLE_REGION = 'fr-par'
 
 /** Deterministic bytes, so tests can compare without keeping the seed around. */
-export function sampleBytes(length: number, salt = 1): Buffer {
+function sampleBytes(length: number, salt = 1): Buffer {
   const out = Buffer.alloc(length)
   let x = 0x9e3779b9 ^ salt
   for (let i = 0; i < length; i++) {

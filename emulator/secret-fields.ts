@@ -1,6 +1,12 @@
 // Validation of the secret attributes shared by create and update.
 
-import { nameRefusal, pathRefusal, type Refusal, storedPath } from '../src/core/secret-manager.js'
+import {
+  DUPLICATE_NAME_HELP,
+  nameRefusal,
+  pathRefusal,
+  type Refusal,
+  storedPath,
+} from '../src/core/secret-manager.js'
 import type { Fields } from './body.js'
 import { formatDuration, parseDuration } from './duration.js'
 import { type ApiError, invalidArgument, invalidArguments, notUsable } from './errors.js'
@@ -53,10 +59,8 @@ export const parsePolicy = (fields: Fields): EphemeralPolicy => {
   }
 }
 
-export const DUPLICATE_HELP = 'cannot have same secret name in same path'
-
 export const refuseDuplicate = (store: SecretStore, key: NameKey, exceptId?: string): void => {
-  if (store.conflicting(key, exceptId)) throw invalidArgument('name', 'format', DUPLICATE_HELP)
+  if (store.conflicting(key, exceptId)) throw invalidArgument('name', 'format', DUPLICATE_NAME_HELP)
 }
 
 /** Writes to a secret scheduled for deletion are refused until it is restored. */

@@ -94,7 +94,6 @@ export const seedDocSchema = z.object({ projects: z.array(seedProjectSchema) })
 
 /** What a seed file may contain (defaults filled in by parsing). */
 export type SeedDoc = z.input<typeof seedDocSchema>
-export type SeedProject = z.input<typeof seedProjectSchema>
 export type SeedSecret = z.input<typeof seedSecretSchema>
 export type SeedVersion = z.input<typeof seedVersionSchema>
 

@@ -192,7 +192,6 @@ export class EmulatorServer {
   ): Outcome {
     try {
       const reply = this.run(match, method, url, raw, req)
-      if (isWrite(method)) this.deps.store.changed()
       return { status: reply.status, body: reply.body }
     } catch (error) {
       if (error instanceof ApiError) return this.failure(error)

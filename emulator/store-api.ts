@@ -1,6 +1,6 @@
 // Direct access to the emulator's state for tests and benchmarks, bypassing HTTP, auth, faults
 // and latency. Reads return copies, so a test cannot break the store's invariants by accident;
-// writes go through the same primitives as the API and reach the state file like API writes.
+// writes go through the same primitives as the API.
 
 import {
   applySeed,
@@ -10,24 +10,16 @@ import {
   seedSecretInto,
   seedVersion,
 } from './seed.js'
-import { loadSnapshot, type StateDoc, snapshot } from './state-file.js'
 import type { SecretStore } from './store.js'
 import type { Region, SecretRecord, VersionRecord } from './types.js'
 
-export interface SecretView extends Omit<SecretRecord, 'versions'> {
+interface SecretView extends Omit<SecretRecord, 'versions'> {
   versionCount: number
 }
 
-export type VersionView = Omit<VersionRecord, 'statusBeforeDeletion'>
+type VersionView = Omit<VersionRecord, 'statusBeforeDeletion'>
 
-export interface ProjectView {
-  projectId: string
-  region: Region
-  /** Secrets scheduled for deletion included. */
-  secretCount: number
-}
-
-export type SecretPatch = Partial<
+type SecretPatch = Partial<
   Pick<
     SecretRecord,
     | 'name'
@@ -42,7 +34,7 @@ export type SecretPatch = Partial<
 >
 
 /** `data` replaces the stored bytes without touching data_crc32: a way to fake corruption. */
-export type VersionPatch = Partial<
+type VersionPatch = Partial<
   Pick<
     VersionRecord,
     'status' | 'description' | 'deletionRequestedAt' | 'deletedAt' | 'data' | 'dataCrc32'
@@ -56,16 +48,11 @@ export interface EmulatorStore {
   addVersion(secretId: string, version: SeedVersion): VersionView
   updateSecret(secretId: string, patch: SecretPatch): SecretView
   updateVersion(secretId: string, revision: number, patch: VersionPatch): VersionView
-  projects(): ProjectView[]
   /** Every secret, soft-deleted ones included, optionally narrowed to a project and region. */
   allSecrets(projectId?: string, region?: Region): SecretView[]
   secret(secretId: string): SecretView | undefined
   /** Versions by ascending revision, raw payload bytes included. */
   versions(secretId: string): VersionView[]
-  readonly size: number
-  clear(): void
-  snapshot(): StateDoc
-  load(doc: StateDoc): void
 }
 
 const secretView = ({ versions, ...rest }: SecretRecord): SecretView => ({
@@ -91,40 +78,25 @@ export const createStoreApi = (store: SecretStore): EmulatorStore => {
     if (!secret) throw new Error(`no secret ${secretId}`)
     return secret
   }
-  const written = <T>(value: T): T => {
-    store.changed()
-    return value
-  }
   return {
-    seed: (doc) => written(applySeed(store, doc).map(secretView)),
+    seed: (doc) => applySeed(store, doc).map(secretView),
     addSecret: (projectId, secret, region) =>
-      written(secretView(seedSecretInto(store, { id: projectId, region }, secret))),
-    addVersion: (secretId, version) =>
-      written(versionView(seedVersion(store, live(secretId), version))),
+      secretView(seedSecretInto(store, { id: projectId, region }, secret)),
+    addVersion: (secretId, version) => versionView(seedVersion(store, live(secretId), version)),
     updateSecret: (secretId, patch) => {
       const secret = live(secretId)
       const { name, path, ...rest } = patch
       store.rename(secret, name ?? secret.name, path ?? secret.path)
       Object.assign(secret, rest, { tags: [...(rest.tags ?? secret.tags)] })
       secret.updatedAt = store.clock.tick()
-      return written(secretView(secret))
+      return secretView(secret)
     },
     updateVersion: (secretId, revision, patch) => {
       const version = live(secretId).versions[revision - 1]
       if (!version) throw new Error(`no revision ${revision} in ${secretId}`)
       const data = patch.data === undefined ? version.data : Buffer.from(patch.data)
       Object.assign(version, patch, { data, updatedAt: store.clock.tick() })
-      return written(versionView(version))
-    },
-    projects: () => {
-      const counts = new Map<string, ProjectView>()
-      for (const s of store.all()) {
-        const key = `${s.projectId} ${s.region}`
-        const seen = counts.get(key) ?? { projectId: s.projectId, region: s.region, secretCount: 0 }
-        seen.secretCount += 1
-        counts.set(key, seen)
-      }
-      return [...counts.values()]
+      return versionView(version)
     },
     allSecrets: (projectId, region) =>
       [...store.all()]
@@ -137,11 +109,5 @@ export const createStoreApi = (store: SecretStore): EmulatorStore => {
       return secret && secretView(secret)
     },
     versions: (secretId) => (store.get(secretId.toLowerCase())?.versions ?? []).map(versionView),
-    get size() {
-      return store.size
-    },
-    clear: () => written(store.clear()),
-    snapshot: () => snapshot(store),
-    load: (doc) => written(loadSnapshot(store, doc)),
   }
 }

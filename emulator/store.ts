@@ -53,27 +53,12 @@ export class SecretStore {
   private readonly secrets = new Map<string, SecretRecord>()
   /** Secret ids by (project, region, path, name), so uniqueness checks stay O(1). */
   private readonly byName = new Map<string, Set<string>>()
-  private readonly listeners: Array<() => void> = []
-
-  onChange(listener: () => void): void {
-    this.listeners.push(listener)
-  }
-
-  /** Tells listeners (the state file) that a write happened. */
-  changed(): void {
-    for (const listener of this.listeners) listener()
-  }
-
   get(id: string): SecretRecord | undefined {
     return this.secrets.get(id)
   }
 
   all(): IterableIterator<SecretRecord> {
     return this.secrets.values()
-  }
-
-  get size(): number {
-    return this.secrets.size
   }
 
   /** The secret already holding (project, region, path, name), soft-deleted ones aside. */
@@ -139,24 +124,6 @@ export class SecretStore {
     const secret = this.secrets.get(id)
     if (secret) this.unindex(secret)
     this.secrets.delete(id)
-  }
-
-  /** Puts back records read from a state file, keeping their ids and timestamps. */
-  restoreRecord(secret: SecretRecord): void {
-    this.secrets.set(secret.id, secret)
-    this.index(secret)
-    this.clock.observe(secret.updatedAt)
-    this.clock.observe(secret.deletionRequestedAt)
-    for (const v of secret.versions) {
-      this.clock.observe(v.updatedAt)
-      this.clock.observe(v.deletedAt)
-      this.clock.observe(v.deletionRequestedAt)
-    }
-  }
-
-  clear(): void {
-    this.secrets.clear()
-    this.byName.clear()
   }
 
   private index(secret: SecretRecord): void {

@@ -22,7 +22,7 @@ export const PRODUCTS = ['unknown_product', 'edge_services', 's2s_vpn'] as const
 export type Product = (typeof PRODUCTS)[number]
 
 export const EPHEMERAL_ACTIONS = ['unknown_action', 'delete', 'disable'] as const
-export type EphemeralAction = (typeof EPHEMERAL_ACTIONS)[number]
+type EphemeralAction = (typeof EPHEMERAL_ACTIONS)[number]
 
 export const ORDER_BYS = [
   'name_asc',
@@ -32,7 +32,6 @@ export const ORDER_BYS = [
   'updated_at_asc',
   'updated_at_desc',
 ] as const
-export type OrderBy = (typeof ORDER_BYS)[number]
 
 export interface EphemeralPolicy {
   /** Protobuf duration string such as `1800s`, or null when only the access rule is set. */

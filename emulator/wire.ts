@@ -65,28 +65,3 @@ export const accessWire = (secret: SecretRecord, v: VersionRecord): JsonObject =
   data_crc32: v.dataCrc32,
   type: secret.type,
 })
-
-export const browseSecretWire = (s: SecretRecord): JsonObject => ({
-  name: s.name,
-  created_at: s.createdAt,
-  updated_at: s.updatedAt,
-  secret: {
-    id: s.id,
-    tags: [...s.tags],
-    version_count: s.versions.length,
-    protected: s.protected,
-    ephemeral_policy: policyWire(s.ephemeralPolicy),
-    type: s.type,
-  },
-})
-
-export const browseFolderWire = (
-  name: string,
-  createdAt: string,
-  updatedAt: string,
-): JsonObject => ({
-  name,
-  created_at: createdAt,
-  updated_at: updatedAt,
-  folder: {},
-})

@@ -1,4 +1,4 @@
-// Secret resources: create, get, update, delete, protect, restore, add-owner.
+// Secret resources: create, get, update, delete, protect, restore.
 
 import { isUuid } from '../../src/core/secret-manager.js'
 import { type Handler, loadSecret, noContent, ok, type RequestContext } from '../context.js'
@@ -11,7 +11,7 @@ import {
   requireLive,
 } from '../secret-fields.js'
 import type { NewSecret } from '../store.js'
-import { PRODUCTS, WIRE_SECRET_TYPES } from '../types.js'
+import { WIRE_SECRET_TYPES } from '../types.js'
 import { secretWire } from '../wire.js'
 
 const readProjectId = (ctx: RequestContext): string => {
@@ -114,15 +114,4 @@ export const restoreSecret: Handler = (ctx) => {
   secret.deletionRequestedAt = null
   secret.updatedAt = ctx.store.clock.tick()
   return ok(secretWire(secret))
-}
-
-export const addSecretOwner: Handler = (ctx) => {
-  const secret = loadSecret(ctx)
-  requireLive(secret)
-  const product = ctx.body.enumOf('product', PRODUCTS)
-  if (product === undefined || product === 'unknown_product') {
-    throw invalidArgument('product', 'required', 'product is required')
-  }
-  if (!secret.usedBy.includes(product)) secret.usedBy.push(product)
-  return noContent()
 }

@@ -12,7 +12,7 @@ import {
   ok,
   type RequestContext,
 } from '../context.js'
-import { expireAfterAccess, expireDueVersions, propertiesFromPolicy } from '../ephemeral.js'
+import { expireAfterAccess, propertiesFromPolicy } from '../ephemeral.js'
 import { invalidArgument, notUsable } from '../errors.js'
 import { payloadRefusal } from '../payload.js'
 import { pageOf, readEnumList, readPage } from '../query.js'
@@ -154,14 +154,12 @@ export const restoreVersion: Handler = (ctx) => {
 }
 
 /** Payload of an enabled version; anything else is a 412, as for any unusable resource. */
-export const accessOf = (ctx: RequestContext, secret: SecretRecord) => {
+export const accessVersion: Handler = (ctx) => {
+  const secret = loadSecret(ctx)
   requireLive(secret)
-  if (expireDueVersions(secret, ctx.store.clock)) ctx.store.changed()
   const { version } = loadVersion(ctx, secret)
   if (version.status !== 'enabled') throw notUsable(`secret version is ${version.status}`)
   const body = accessWire(secret, version)
-  if (expireAfterAccess(version, ctx.store.clock)) ctx.store.changed()
+  expireAfterAccess(version, ctx.store.clock)
   return ok(body)
 }
-
-export const accessVersion: Handler = (ctx) => accessOf(ctx, loadSecret(ctx))

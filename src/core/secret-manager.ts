@@ -57,7 +57,7 @@ export function parseRevisionRef(text: string): RevisionRef | undefined {
 // ---- names and paths
 
 /** Not documented; refusing longer names keeps them printable in one line. */
-export const MAX_NAME_LENGTH = 255
+const MAX_NAME_LENGTH = 255
 
 export interface Refusal {
   reason: 'required' | 'format' | 'constraint'
@@ -90,6 +90,9 @@ export function pathRefusal(path: string): Refusal | undefined {
   return undefined
 }
 
+/** How the API refuses a second secret with the same (project, region, path, name). */
+export const DUPLICATE_NAME_HELP = 'cannot have same secret name in same path'
+
 // ---- deletion
 
 /**
@@ -111,7 +114,7 @@ export const MAX_PAYLOAD_BYTES = 64 * 1024
 export const MAX_PORT = 65_535
 export const PORT_PATTERN = /^[0-9]+$/
 
-export type JsonKind = 'null' | 'array' | 'integer' | 'number' | 'string' | 'boolean' | 'object'
+type JsonKind = 'null' | 'array' | 'integer' | 'number' | 'string' | 'boolean' | 'object'
 
 /**
  * One reason the API refuses a payload for a secret type. `key` and `index` locate a

@@ -89,7 +89,7 @@ const compareStrings = (recorded: string, actual: string, at: string, maps: Maps
     : [`${at}: expected ${JSON.stringify(recorded)}, got ${JSON.stringify(actual)}`]
 }
 
-export const compareJson = (recorded: Json, actual: Json, at: string, maps: Maps): string[] => {
+const compareJson = (recorded: Json, actual: Json, at: string, maps: Maps): string[] => {
   if (kind(recorded) !== kind(actual))
     return [`${at}: expected ${kind(recorded)}, got ${kind(actual)}`]
   if (typeof recorded === 'string') return compareStrings(recorded, actual as string, at, maps)

@@ -1,11 +1,10 @@
-// Versions: payload rules, checksums, statuses, aliases, ephemeral expiry, access by path.
+// Versions: payload rules, checksums, statuses, aliases, ephemeral expiry.
 
-import { randomUUID } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../../emulator/index.js'
 import { MAX_PAYLOAD_BYTES } from '../../src/core/secret-manager.js'
-import { addVersion, b64, call, createSecret, PROJECT } from './helpers.js'
+import { addVersion, b64, call, createSecret } from './helpers.js'
 
 let emu: Emulator
 
@@ -238,21 +237,5 @@ describe('version states and access', () => {
     expect((await access(id, 1)).status).toBe(200)
     expect((await access(id, 1)).status).toBe(412)
     expect((await call(emu, 'GET', `/secrets/${id}/versions/1`)).json.status).toBe('disabled')
-  })
-
-  it('accesses by path and name', async () => {
-    const id = await newSecretId({ name: 'by-path', path: '/p/q' })
-    await addVersion(emu, id, { data: b64('found') })
-    const query = { project_id: PROJECT, secret_name: 'by-path', secret_path: '/p/q/' }
-    const res = await call(emu, 'GET', '/secrets-by-path/versions/latest/access', { query })
-    expect(res.json).toMatchObject({ secret_id: id, data: b64('found') })
-    const missing = await call(emu, 'GET', '/secrets-by-path/versions/1/access', {
-      query: { ...query, secret_name: 'nope' },
-    })
-    expect(missing.status).toBe(404)
-    const otherProject = await call(emu, 'GET', '/secrets-by-path/versions/1/access', {
-      query: { ...query, project_id: randomUUID() },
-    })
-    expect(otherProject.status).toBe(404)
   })
 })
