@@ -21,7 +21,7 @@ function newestMtime(entry: string): number {
   return newest
 }
 
-export function distIsStale(): boolean {
+function distIsStale(): boolean {
   const outputs = OUTPUTS.map((f) => path.join(ROOT, 'dist', f))
   if (!outputs.every((f) => existsSync(f))) return true
   const oldestOutput = Math.min(...outputs.map((f) => statSync(f).mtimeMs))

@@ -5,7 +5,7 @@ import { isDeletedVersion } from '../core/secret-manager.js'
 import type { CreateSecretInput, SecretType, SecretVersionStatus } from '../scaleway/api.js'
 import type { BackedUpSecret, BackedUpVersion } from './collect.js'
 
-export type OnConflict = 'sync' | 'skip' | 'fail'
+type OnConflict = 'sync' | 'skip' | 'fail'
 
 export interface PlanOptions {
   onConflict: OnConflict
@@ -30,7 +30,7 @@ export interface DestinationSecret {
   versions: DestinationVersion[]
 }
 
-export interface DestinationVersion {
+interface DestinationVersion {
   revision: number
   status: SecretVersionStatus
   description: string
@@ -55,7 +55,7 @@ export type Step =
   | { op: 'restore-version'; revision: number }
   | { op: 'protect' }
 
-export type Outcome = 'create' | 'update' | 'unchanged' | 'skip' | 'conflict'
+type Outcome = 'create' | 'update' | 'unchanged' | 'skip' | 'conflict'
 
 export interface Plan {
   target: { path: string; name: string }

@@ -18,9 +18,9 @@ import {
 } from '../plugin/messages.js'
 import type { Secret, SecretVersion } from '../scaleway/api.js'
 
-export const DIR_MODE = (GoFileMode.DIR | 0o750) >>> 0
-export const META_MODE = 0o640
-export const PAYLOAD_MODE = 0o600
+const DIR_MODE = (GoFileMode.DIR | 0o750) >>> 0
+const META_MODE = 0o640
+const PAYLOAD_MODE = 0o600
 const EPOCH = new Date(0)
 
 export type PlannedRecord =
@@ -44,7 +44,7 @@ export interface RecordOptions {
   readDisabled: boolean
 }
 
-export function isReadable(version: SecretVersion, options: RecordOptions): boolean {
+function isReadable(version: SecretVersion, options: RecordOptions): boolean {
   return version.status === 'enabled' || (version.status === 'disabled' && options.readDisabled)
 }
 
@@ -103,7 +103,7 @@ export function secretRecords(
  * compares inodes, so content-derived inodes make it re-read a metadata file whenever
  * its bytes change, even within the same second and size.
  */
-export function stableIno(...parts: Array<string | Buffer>): number {
+function stableIno(...parts: Array<string | Buffer>): number {
   const hash = createHash('sha256')
   for (const part of parts) hash.update(part).update('\u0000')
   return hash.digest().readUIntBE(0, 6)
@@ -114,7 +114,7 @@ function basename(pathname: string): string {
   return pathname.slice(pathname.lastIndexOf('/') + 1)
 }
 
-export function fileInfoOf(record: PlannedRecord): FileInfo {
+function fileInfoOf(record: PlannedRecord): FileInfo {
   const common = {
     name: basename(record.pathname),
     mod_time: timestampFromDate(record.mtime),

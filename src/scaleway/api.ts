@@ -8,7 +8,7 @@ export type Secret = Secretv1beta1.Secret
 export type SecretVersion = Secretv1beta1.SecretVersion
 export type SecretType = Secretv1beta1.SecretType
 export type SecretVersionStatus = Secretv1beta1.SecretVersionStatus
-export type EphemeralPolicy = Secretv1beta1.EphemeralPolicy
+type EphemeralPolicy = Secretv1beta1.EphemeralPolicy
 
 // Re-exported for the layers above; the model of Secret Manager owns them.
 export { REGIONS, SECRET_TYPES } from '../core/secret-manager.js'

@@ -25,7 +25,7 @@ import { defaultBurst, sharedTokenBucket, TokenBucket } from './pacing.js'
 import { type RetryPolicy, retryPolicy } from './retry.js'
 import { type ApiStats, StatsRecorder } from './stats.js'
 
-export const DEFAULT_API_URL = 'https://api.scaleway.com'
+const DEFAULT_API_URL = 'https://api.scaleway.com'
 
 export interface SecretApiOptions {
   region: Region

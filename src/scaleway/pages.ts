@@ -2,7 +2,7 @@
 import type { ListSecretsQuery, Secret, SecretApi, SecretVersion } from './api.js'
 
 /** The largest page the API accepts. */
-export const PAGE_SIZE = 100
+const PAGE_SIZE = 100
 
 export async function listAllVersions(api: SecretApi, secretId: string): Promise<SecretVersion[]> {
   const out: SecretVersion[] = []

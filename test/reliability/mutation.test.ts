@@ -4,7 +4,8 @@
 // under) and every change must be reported, not papered over.
 import { afterAll, afterEach, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../../emulator/index.js'
-import { parsePath, payloadPath, secretDir } from '../../src/core/layout.js'
+import { payloadPath, secretDir } from '../../src/core/layout.js'
+import { parsePath } from '../support/layout-reader.js'
 import { auditAll, printTally, reliabilitySeed, SOURCE_PROJECT } from './harness.js'
 import { backup, captureSource, checkBackup } from './ops.js'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CreateSecretInput } from '../../src/scaleway/api.js'
 import { crc32 } from '../../src/scaleway/crc32.js'
-import { AmbiguousWriteError, isDuplicateNameError } from '../../src/scaleway/errors.js'
+import { ApiError } from '../../src/scaleway/errors.js'
 import { FakeSecretApi } from '../../src/scaleway/fake.js'
 
 const bytes = (s: string) => new TextEncoder().encode(s)
@@ -77,7 +77,7 @@ describe('FakeSecretApi', () => {
     await api.createSecret(input())
     const error = await rejection(api.createSecret(input({ path: '/app/' })))
     expect(error.kind).toBe('invalid')
-    expect(isDuplicateNameError(error)).toBe(true)
+    expect(error.message).toMatch(/already exists at this path/)
     await expect(api.createSecret(input({ path: '/other' }))).resolves.toBeDefined()
   })
 
@@ -178,11 +178,15 @@ describe('FakeSecretApi', () => {
   it('stages faults, including a write that landed but whose answer was lost', async () => {
     const api = new FakeSecretApi()
     const { id } = await api.createSecret(input())
-    api.failNext('createVersion', new AmbiguousWriteError('lost'), { afterApplying: true })
-    await expect(api.createVersion(id, bytes('a'))).rejects.toBeInstanceOf(AmbiguousWriteError)
+    api.failNext('createVersion', new ApiError('ambiguous_write', 'lost'), { afterApplying: true })
+    await expect(api.createVersion(id, bytes('a'))).rejects.toMatchObject({
+      kind: 'ambiguous_write',
+    })
     expect((await api.listVersions(id, 1, 10)).totalCount).toBe(1)
-    api.failNext('createVersion', new AmbiguousWriteError('lost'))
-    await expect(api.createVersion(id, bytes('b'))).rejects.toBeInstanceOf(AmbiguousWriteError)
+    api.failNext('createVersion', new ApiError('ambiguous_write', 'lost'))
+    await expect(api.createVersion(id, bytes('b'))).rejects.toMatchObject({
+      kind: 'ambiguous_write',
+    })
     expect((await api.listVersions(id, 1, 10)).totalCount).toBe(1)
     await api.createVersion(id, bytes('c'))
     expect((await api.getVersion(id, 'latest')).revision).toBe(2)
