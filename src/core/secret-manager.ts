@@ -56,7 +56,6 @@ export function parseRevisionRef(text: string): RevisionRef | undefined {
 
 // ---- names and paths
 
-/** Not documented; refusing longer names keeps them printable in one line. */
 const MAX_NAME_LENGTH = 255
 
 export interface Refusal {
@@ -65,7 +64,8 @@ export interface Refusal {
   problem: string
 }
 
-// The real limits are not documented; refusing `/` keeps names and paths unambiguous.
+// The real limits are not documented; refusing `/` keeps names and paths unambiguous, and
+// 255 characters is the cap both the emulator and the snapshot metadata always applied.
 export function nameRefusal(name: string): Refusal | undefined {
   if (name === '') return { reason: 'required', problem: 'is empty' }
   if (name.includes('/')) return { reason: 'format', problem: 'contains "/"' }
