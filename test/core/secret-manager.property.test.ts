@@ -8,7 +8,12 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Emulator } from '../../emulator/index.js'
 import { startEmulator } from '../../emulator/index.js'
-import { MAX_PAYLOAD_BYTES, SECRET_TYPES, type SecretType } from '../../src/core/secret-manager.js'
+import {
+  MAX_PAYLOAD_BYTES,
+  MAX_PORT,
+  SECRET_TYPES,
+  type SecretType,
+} from '../../src/core/secret-manager.js'
 import { Grouper, type Received, roleOf, validateGroup } from '../../src/exporter/collect.js'
 import { addVersion, createSecret, PROJECT } from '../emulator/helpers.js'
 
@@ -30,11 +35,11 @@ const nonString = fc.oneof(
   fc.dictionary(key, text, { maxKeys: 2 }),
 )
 
-const validPort = fc.integer({ min: 0, max: 65_535 }).map(String)
+const validPort = fc.integer({ min: 0, max: MAX_PORT }).map(String)
 const nearPort = fc.oneof(
-  fc.integer({ min: 65_536, max: 10_000_000 }).map(String),
+  fc.integer({ min: MAX_PORT + 1, max: 10_000_000 }).map(String),
   fc.constantFrom('', '-1', '80a', ' 80', '0x50', '1e3', '8.0', '\u0661\u0662', '9'.repeat(30)),
-  fc.integer({ min: 1, max: 65_535 }).map((p) => `000${p}`),
+  fc.integer({ min: 1, max: MAX_PORT }).map((p) => `000${p}`),
 )
 
 const FIXED: Partial<Record<Creatable, readonly string[]>> = {
