@@ -31,5 +31,5 @@ export default defineConfig([
   executable('importer', 'src/importer/main.ts', '--max-old-space-size=128'),
   // The exporter may hold a whole snapshot with on_conflict=fail: no cap.
   executable('exporter', 'src/exporter/main.ts'),
-  executable('emulator', 'src/emulator/cli.ts'),
+  executable('emulator', 'emulator/cli.ts'),
 ])

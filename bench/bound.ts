@@ -1,15 +1,15 @@
 // The least time any client could take for a scenario, whatever its concurrency: see
 // "The bound" in bench/README.md for the derivation. Latencies are the emulator's own
-// per-route medians, so the bound moves with src/emulator/latency.ts.
-import { delayFor, type LatencyMode } from '../src/emulator/latency.js'
+// per-route medians, so the bound moves with emulator/latency.ts.
+import { delayFor, type LatencyMode } from '../emulator/latency.js'
 
 export type Kind = 'full-backup' | 'incremental-backup' | 'restore' | 'restore-again'
 
-export const LIST = 'GET /secrets'
-export const VERSIONS = 'GET /secrets/{id}/versions'
-export const ACCESS = 'GET /secrets/{id}/versions/{rev}/access'
-export const CREATE_SECRET = 'POST /secrets'
-export const CREATE_VERSION = 'POST /secrets/{id}/versions'
+const LIST = 'GET /secrets'
+const VERSIONS = 'GET /secrets/{id}/versions'
+const ACCESS = 'GET /secrets/{id}/versions/{rev}/access'
+const CREATE_SECRET = 'POST /secrets'
+const CREATE_VERSION = 'POST /secrets/{id}/versions'
 
 /** Largest page the API serves, as the plugin requests it. */
 const PAGE = 100
@@ -40,7 +40,7 @@ export interface Bound {
  * The median of a route: with a random source stuck at 1/4, the emulator's Box-Muller
  * deviate is sqrt(-2 ln 1/4) * cos(pi/2) = 0, so its jitter factor is exp(0) = 1.
  */
-export function medianS(latency: LatencyMode, route: string): number {
+function medianS(latency: LatencyMode, route: string): number {
   return delayFor(latency, route, () => 0.25) / 1000
 }
 

@@ -10,7 +10,7 @@ import { build } from 'tsup'
 
 export const ROOT = path.resolve(import.meta.dirname, '..')
 const OUTPUTS = ['importer.js', 'exporter.js', 'emulator.js']
-const INPUTS = ['src', 'tsup.config.ts', 'package-lock.json']
+const INPUTS = ['src', 'emulator', 'tsup.config.ts', 'package-lock.json']
 
 function newestMtime(entry: string): number {
   const stat = statSync(entry)
@@ -21,7 +21,7 @@ function newestMtime(entry: string): number {
   return newest
 }
 
-export function distIsStale(): boolean {
+function distIsStale(): boolean {
   const outputs = OUTPUTS.map((f) => path.join(ROOT, 'dist', f))
   if (!outputs.every((f) => existsSync(f))) return true
   const oldestOutput = Math.min(...outputs.map((f) => statSync(f).mtimeMs))

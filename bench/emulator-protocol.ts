@@ -1,7 +1,7 @@
 // Messages between the bench and its emulator worker process. The emulator runs in a child
 // of its own so that its request handling and latency timers never wait on the bench's
 // event loop (the test host decodes every record), and the reverse.
-import type { LatencyMode } from '../src/emulator/index.js'
+import type { LatencyMode } from '../emulator/index.js'
 
 export type Region = 'fr-par' | 'nl-ams' | 'pl-waw'
 

@@ -1,7 +1,7 @@
 // How fast the emulator answers: 10,000 sequential payload reads with latency off.
 // Benchmarks and fault tests lean on it, so it must take seconds, not minutes.
 // Run: npx tsx bench/emulator-throughput.ts
-import { startEmulator } from '../src/emulator/index.js'
+import { startEmulator } from '../emulator/index.js'
 
 const PROJECT = '6c0d5e4f-3a2b-4c1d-8e9f-000000000e01'
 const TOKEN = '2b3c4d5e-6f70-4812-9a3b-4c5d6e7f8091'

@@ -2,8 +2,8 @@
 // channel (see emulator-protocol.ts). Started by emulator-client.ts, never by hand.
 import { createHash } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
-import { type Emulator, startEmulator } from '../src/emulator/index.js'
-import { generatedSeed } from '../src/emulator/sample.js'
+import { type Emulator, startEmulator } from '../emulator/index.js'
+import { generatedSeed } from '../emulator/sample.js'
 import type {
   Limits,
   OperationName,

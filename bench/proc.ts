@@ -57,7 +57,7 @@ function commandLine(pid: number): string {
 }
 
 /** Every live descendant of `root` whose command line contains `needle`. */
-export function findDescendants(root: number, needle: string): number[] {
+function findDescendants(root: number, needle: string): number[] {
   const pids = readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .map(Number)

@@ -4,7 +4,7 @@ import type { ApiSummary } from './summary.js'
 
 export type Driver = 'test-host' | 'plakar'
 
-export interface Calls {
+interface Calls {
   read: number
   access: number
   write: number
@@ -49,7 +49,7 @@ export interface Row {
 
 const ACCESS = /\/access$/
 
-export function classify(counts: Record<string, number>): Calls {
+function classify(counts: Record<string, number>): Calls {
   const calls: Calls = { read: 0, access: 0, write: 0 }
   for (const [route, n] of Object.entries(counts)) {
     if (route === 'total') continue
@@ -60,7 +60,7 @@ export function classify(counts: Record<string, number>): Calls {
   return calls
 }
 
-export function routesOf(counts: Record<string, number>): Record<string, number> {
+function routesOf(counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).filter(([route]) => route !== 'total'))
 }
 

@@ -2,8 +2,8 @@
 // with the real plakar, against the emulator. Nothing outside a throwaway directory
 // is touched.
 import { createHash } from 'node:crypto'
-import { startEmulator } from '../src/emulator/index.js'
-import { SAMPLE_PROJECT_ID, SAMPLE_REGION, sampleSeed } from '../src/emulator/sample.js'
+import { startEmulator } from '../emulator/index.js'
+import { SAMPLE_PROJECT_ID, SAMPLE_REGION, sampleSeed } from '../emulator/sample.js'
 import { findPlakar, PlakarHome } from './lib/plakar-home.js'
 
 const SECRET_KEY = '0c4a7d2e-5b1f-4e3a-9d6c-8f7e6d5c4b3a'

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
-export const VERSION = 'v0.1.0'
+const VERSION = 'v0.1.0'
 
 /** The plakar binary to test against, or undefined (then the e2e suite is skipped, loudly). */
 export function findPlakar(): string | undefined {

@@ -1,15 +1,8 @@
 // The JSON documents a snapshot holds for each secret and version: written by the
 // importer, read back (and never trusted) by the exporter.
 import { z } from 'zod'
-import { SECRET_TYPES, type Secret, type SecretVersion } from '../scaleway/api.js'
-
-const VERSION_STATUSES = [
-  'enabled',
-  'disabled',
-  'deleted',
-  'scheduled_for_deletion',
-  'unknown_status',
-] as const
+import type { Secret, SecretVersion } from '../scaleway/api.js'
+import { SECRET_TYPES, VERSION_STATUSES } from './secret-manager.js'
 
 const iso = (d: Date | undefined): string | null => (d ? d.toISOString() : null)
 
@@ -23,8 +16,9 @@ const ephemeralPolicy = z
 
 export const SecretMetadataSchema = z.object({
   id: z.string(),
-  name: z.string().min(1).max(255),
-  path: z.string().regex(/^\/([^/]+(\/[^/]+)*)?$/, 'an absolute Secret Manager path'),
+  // Checked against the model's name and path rules by the exporter, which says which failed.
+  name: z.string(),
+  path: z.string(),
   type: z.enum(SECRET_TYPES),
   tags: z.array(z.string()),
   description: z.string(),

@@ -9,7 +9,16 @@ import {
   type VersionMetadata,
   VersionMetadataSchema,
 } from '../core/metadata.js'
-import { payloadProblem } from '../core/payload-rules.js'
+import {
+  MAX_PAYLOAD_BYTES,
+  MAX_PORT,
+  nameRefusal,
+  type PayloadProblem,
+  parseRevision,
+  pathRefusal,
+  payloadProblems,
+  type SecretType,
+} from '../core/secret-manager.js'
 import type { WireRecord } from '../plugin/messages.js'
 
 /** A record as received, with its bytes when it carried any. */
@@ -24,8 +33,6 @@ export type Role =
   | { kind: 'secret-meta'; dir: string }
   | { kind: 'version-meta'; dir: string; revision: number }
   | { kind: 'payload'; dir: string; revision: number }
-
-const REVISION = /^[1-9][0-9]{0,8}$/
 
 function split(pathname: string): { parent: string; base: string } {
   const cut = pathname.lastIndexOf('/')
@@ -46,10 +53,9 @@ export function roleOf(record: WireRecord): Role {
   const up = split(parent)
   if (up.base === VERSIONS_DIR) {
     const meta = base.endsWith('.json')
-    const revision = meta ? base.slice(0, -'.json'.length) : base
-    if (REVISION.test(revision)) {
-      const kind = meta ? 'version-meta' : 'payload'
-      return { kind, dir: up.parent, revision: Number(revision) }
+    const revision = parseRevision(meta ? base.slice(0, -'.json'.length) : base)
+    if (revision !== undefined) {
+      return { kind: meta ? 'version-meta' : 'payload', dir: up.parent, revision }
     }
   }
   return { kind: 'stray', reason: `${record.pathname} is not part of a scw-secret snapshot layout` }
@@ -86,11 +92,44 @@ function parseJson(data: Buffer | undefined): unknown {
   }
 }
 
-function safeLocation(meta: SecretMetadata): string | undefined {
-  if (meta.name.includes('/')) return 'secret name contains "/"'
-  const segments = meta.path.split('/').filter((s) => s !== '')
-  if (segments.some((s) => s === '.' || s === '..')) return 'secret path contains "." or ".."'
-  return undefined
+function locationProblem(meta: SecretMetadata): string | undefined {
+  const name = nameRefusal(meta.name)
+  if (name) return `secret name ${name.problem}`
+  const path = pathRefusal(meta.path)
+  return path && `secret path ${path.problem}`
+}
+
+/** The API's refusal in words; key names are the user's data, so say where, not what. */
+function describePayloadProblem(type: SecretType, problem: PayloadProblem): string {
+  const where = (p: { index: number; count: number }) => `(field ${p.index + 1} of ${p.count})`
+  switch (problem.kind) {
+    case 'empty':
+      return 'payload is empty; Secret Manager refuses empty payloads'
+    case 'too-large':
+      return `payload is ${problem.size} bytes; Secret Manager accepts at most ${MAX_PAYLOAD_BYTES}`
+    case 'not-json':
+      return `a ${type} payload is not JSON`
+    case 'not-object':
+      return `a ${type} payload is not a JSON object`
+    case 'missing-field':
+      return `a ${type} payload lacks "${problem.field}"`
+    case 'extra-field':
+      return `a ${type} payload has a field the API does not allow ${where(problem)}`
+    case 'not-a-string':
+      return `a ${type} payload has a ${problem.given} value, not a string ${where(problem)}`
+    case 'port-not-digits':
+      return 'a database_credentials port must be digits only'
+    case 'port-too-high':
+      return `a database_credentials port must be at most ${MAX_PORT}`
+    case 'not-pem':
+      return 'a certificate payload is not a list of PEM blocks'
+  }
+}
+
+/** Why the API would refuse this payload for a secret of this type, or undefined. */
+function payloadRefusal(type: SecretType, payload: Uint8Array): string | undefined {
+  const [first] = payloadProblems(type, payload)
+  return first && describePayloadProblem(type, first)
 }
 
 /** Checks a secret's snapshot content as a whole; nothing is written for a bad one. */
@@ -101,7 +140,7 @@ export function validateGroup(group: SecretGroup): Validated {
   const parsed = SecretMetadataSchema.safeParse(parseJson(metaMember.received.data))
   if (!parsed.success) return fail(`${SECRET_META} is corrupt or not from this tool`)
   const meta = parsed.data
-  const unsafe = safeLocation(meta)
+  const unsafe = locationProblem(meta)
   if (unsafe) return fail(unsafe)
 
   const metas = new Map<number, VersionMetadata>()
@@ -120,7 +159,7 @@ export function validateGroup(group: SecretGroup): Validated {
   const versions: BackedUpVersion[] = []
   for (const [revision, payload] of payloads) {
     if (!metas.has(revision)) return fail(`payload of revision ${revision} has no metadata`)
-    const problem = payloadProblem(meta.type, payload)
+    const problem = payloadRefusal(meta.type, payload)
     if (problem) return fail(`revision ${revision}: ${problem}`)
   }
   for (const [revision, vmeta] of [...metas].sort((a, b) => a[0] - b[0])) {

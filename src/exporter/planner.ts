@@ -1,11 +1,11 @@
 // Restore planning, pure: from one backed-up secret and what the destination already
 // holds, the ordered list of API writes that makes the destination match the snapshot.
 // The restorer executes the steps; a dry run prints them.
-import { placeholderPayload } from '../core/payload-rules.js'
+import { isDeletedVersion } from '../core/secret-manager.js'
 import type { CreateSecretInput, SecretType, SecretVersionStatus } from '../scaleway/api.js'
 import type { BackedUpSecret, BackedUpVersion } from './collect.js'
 
-export type OnConflict = 'sync' | 'skip' | 'fail'
+type OnConflict = 'sync' | 'skip' | 'fail'
 
 export interface PlanOptions {
   onConflict: OnConflict
@@ -30,7 +30,7 @@ export interface DestinationSecret {
   versions: DestinationVersion[]
 }
 
-export interface DestinationVersion {
+interface DestinationVersion {
   revision: number
   status: SecretVersionStatus
   description: string
@@ -55,7 +55,7 @@ export type Step =
   | { op: 'restore-version'; revision: number }
   | { op: 'protect' }
 
-export type Outcome = 'create' | 'update' | 'unchanged' | 'skip' | 'conflict'
+type Outcome = 'create' | 'update' | 'unchanged' | 'skip' | 'conflict'
 
 export interface Plan {
   target: { path: string; name: string }
@@ -70,7 +70,26 @@ export interface Plan {
 /** Marks versions a restore wrote only to keep revision numbers aligned. */
 export const PLACEHOLDER_DESCRIPTION = 'scw-secret-manager: placeholder keeping revision numbers'
 
-const GONE: SecretVersionStatus[] = ['deleted', 'scheduled_for_deletion']
+/** A payload every type accepts (see the payload rules), marking placeholders. */
+export function placeholderPayload(type: SecretType): Buffer {
+  const text = (() => {
+    switch (type) {
+      case 'certificate':
+        return '-----BEGIN CERTIFICATE-----\ncGxhY2Vob2xkZXI=\n-----END CERTIFICATE-----\n'
+      case 'key_value':
+        return '{"placeholder":"revision gap"}'
+      case 'basic_credentials':
+        return '{"username":"placeholder","password":"placeholder"}'
+      case 'database_credentials':
+        return '{"engine":"placeholder","username":"placeholder","password":"placeholder","host":"placeholder","dbname":"placeholder","port":"0"}'
+      case 'ssh_key':
+        return '{"ssh_private_key":"placeholder"}'
+      default:
+        return 'placeholder'
+    }
+  })()
+  return Buffer.from(text, 'utf8')
+}
 
 export function targetPath(original: string, reroot: string): string {
   if (reroot === '/' || reroot === '') return original
@@ -121,7 +140,7 @@ function writeVersion(v: BackedUpVersion, type: SecretType, warnings: string[]):
       },
     ]
   }
-  if (!GONE.includes(v.meta.status)) {
+  if (!isDeletedVersion(v.meta.status)) {
     warnings.push(
       `revision ${v.revision} was ${v.meta.status} but its payload is not in the snapshot (back up with read_disabled=true); restored as deleted`,
     )
@@ -230,7 +249,7 @@ function metadataSteps(
 
 /** A live placeholder left by an interrupted restore; nothing else is ever deleted. */
 function isLivePlaceholder(d: DestinationVersion, type: SecretType): boolean {
-  return !GONE.includes(d.status) && d.payload?.equals(placeholderPayload(type)) === true
+  return !isDeletedVersion(d.status) && d.payload?.equals(placeholderPayload(type)) === true
 }
 
 function syncVersion(v: BackedUpVersion, d: DestinationVersion, type: SecretType, plan: Plan) {

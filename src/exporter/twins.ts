@@ -2,6 +2,7 @@
 // name while the old one waits, soft-deleted, for its purge. So a destination can hold,
 // for one (path, name), a live secret and any number of soft-deleted twins. This picks the
 // one a restore works with; pure, so every history is tested without a server.
+import { holdsName } from '../core/secret-manager.js'
 import type { Secret, SecretType } from '../scaleway/api.js'
 
 export type Target =
@@ -11,8 +12,6 @@ export type Target =
   | { kind: 'live'; secret: Secret }
   /** A soft-deleted secret to bring back: the same secret (in place) or the latest twin. */
   | { kind: 'revive'; secret: Secret; inPlace: boolean }
-
-const isDeleted = (s: Secret) => s.deletionRequestedAt !== undefined
 
 /** Newest deletion first; the creation time breaks ties. */
 function newestFirst(a: Secret, b: Secret): number {
@@ -31,7 +30,7 @@ export function chooseTarget(
   snapshot: { id: string; type: SecretType },
   candidates: readonly Secret[],
 ): Target {
-  const live = candidates.find((s) => !isDeleted(s))
+  const live = candidates.find(holdsName)
   if (live) return { kind: 'live', secret: live }
   const same = candidates.find((s) => s.id === snapshot.id)
   if (same) return { kind: 'revive', secret: same, inPlace: true }

@@ -6,7 +6,7 @@
 // Plakar's change detection acknowledges unchanged files without opening them, and an
 // incremental backup must not pay for payloads it never reads. So read-ahead starts only
 // after payload Opens in a row, and a payload acknowledged unopened stops it at once.
-import { MAX_PAYLOAD_BYTES } from '../core/payload-rules.js'
+import { MAX_PAYLOAD_BYTES } from '../core/secret-manager.js'
 
 export interface PayloadRef {
   secretId: string

@@ -9,6 +9,7 @@ import {
   versionsDir,
 } from '../core/layout.js'
 import { secretMetadata, toJsonBytes, versionMetadata } from '../core/metadata.js'
+import { isDeletedVersion } from '../core/secret-manager.js'
 import {
   type FileInfo,
   GoFileMode,
@@ -17,9 +18,9 @@ import {
 } from '../plugin/messages.js'
 import type { Secret, SecretVersion } from '../scaleway/api.js'
 
-export const DIR_MODE = (GoFileMode.DIR | 0o750) >>> 0
-export const META_MODE = 0o640
-export const PAYLOAD_MODE = 0o600
+const DIR_MODE = (GoFileMode.DIR | 0o750) >>> 0
+const META_MODE = 0o640
+const PAYLOAD_MODE = 0o600
 const EPOCH = new Date(0)
 
 export type PlannedRecord =
@@ -47,10 +48,6 @@ export function isReadable(version: SecretVersion, options: RecordOptions): bool
   return version.status === 'enabled' || (version.status === 'disabled' && options.readDisabled)
 }
 
-function isDeleted(version: SecretVersion): boolean {
-  return version.status === 'deleted' || version.status === 'scheduled_for_deletion'
-}
-
 /** Metadata changes whenever any version's metadata changes, so take the newest. */
 function newest(dates: Array<Date | undefined>): Date {
   let best = EPOCH
@@ -64,7 +61,7 @@ export function secretRecords(
   options: RecordOptions,
 ): PlannedRecord[] {
   const kept = versions
-    .filter((v) => options.includeDeletedMetadata || !isDeleted(v))
+    .filter((v) => options.includeDeletedMetadata || !isDeletedVersion(v.status))
     .sort((a, b) => a.revision - b.revision)
   const created = secret.createdAt ?? EPOCH
   const out: PlannedRecord[] = [
@@ -106,7 +103,7 @@ export function secretRecords(
  * compares inodes, so content-derived inodes make it re-read a metadata file whenever
  * its bytes change, even within the same second and size.
  */
-export function stableIno(...parts: Array<string | Buffer>): number {
+function stableIno(...parts: Array<string | Buffer>): number {
   const hash = createHash('sha256')
   for (const part of parts) hash.update(part).update('\u0000')
   return hash.digest().readUIntBE(0, 6)
@@ -117,7 +114,7 @@ function basename(pathname: string): string {
   return pathname.slice(pathname.lastIndexOf('/') + 1)
 }
 
-export function fileInfoOf(record: PlannedRecord): FileInfo {
+function fileInfoOf(record: PlannedRecord): FileInfo {
   const common = {
     name: basename(record.pathname),
     mod_time: timestampFromDate(record.mtime),

@@ -16,11 +16,11 @@ export type WalkEntry =
   | { secret: Secret; versions: SecretVersion[] }
   | { secret: Secret; error: unknown }
 
-export function inFolder(secretPath: string, folder: string): boolean {
+function inFolder(secretPath: string, folder: string): boolean {
   return folder === '/' || secretPath === folder || secretPath.startsWith(`${folder}/`)
 }
 
-export function matches(secret: Secret, filter: WalkFilter): boolean {
+function matches(secret: Secret, filter: WalkFilter): boolean {
   if (!inFolder(secret.path, filter.folder)) return false
   if (!filter.includeManaged && secret.managed) return false
   if (filter.nameMatches && !filter.nameMatches(secret.name)) return false

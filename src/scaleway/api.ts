@@ -2,28 +2,17 @@
 // this interface (importer, exporter, ping) is written against it; tests drive it through
 // the real SDK against the emulator, the one stand-in for Secret Manager.
 import type { Secretv1beta1 } from '@scaleway/sdk-secret'
+import type { Region, RevisionRef } from '../core/secret-manager.js'
 
 export type Secret = Secretv1beta1.Secret
 export type SecretVersion = Secretv1beta1.SecretVersion
 export type SecretType = Secretv1beta1.SecretType
 export type SecretVersionStatus = Secretv1beta1.SecretVersionStatus
-export type EphemeralPolicy = Secretv1beta1.EphemeralPolicy
+type EphemeralPolicy = Secretv1beta1.EphemeralPolicy
 
-/** The secret types a user can create (the API's `unknown_type` is not one). */
-export const SECRET_TYPES = [
-  'opaque',
-  'certificate',
-  'key_value',
-  'basic_credentials',
-  'database_credentials',
-  'ssh_key',
-] as const satisfies readonly SecretType[]
-
-export const REGIONS = ['fr-par', 'nl-ams', 'pl-waw'] as const
-export type Region = (typeof REGIONS)[number]
-
-/** A revision number, or one of the API's aliases. */
-export type RevisionRef = number | 'latest' | 'latest_enabled'
+// Re-exported for the layers above; the model of Secret Manager owns them.
+export { REGIONS, SECRET_TYPES } from '../core/secret-manager.js'
+export type { Region, RevisionRef }
 
 export interface ListSecretsQuery {
   /** Exact path match (the API has no recursive filter). */

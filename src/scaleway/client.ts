@@ -10,6 +10,7 @@ import {
 } from '@scaleway/sdk-client'
 import { Secretv1beta1 } from '@scaleway/sdk-secret'
 import pLimit from 'p-limit'
+import { isUuid } from '../core/secret-manager.js'
 import { bindSecretApi, type Runner } from './adapter.js'
 import { REGIONS, type Region, type SecretApi } from './api.js'
 import {
@@ -24,7 +25,7 @@ import { defaultBurst, sharedTokenBucket, TokenBucket } from './pacing.js'
 import { type RetryPolicy, retryPolicy } from './retry.js'
 import { type ApiStats, StatsRecorder } from './stats.js'
 
-export const DEFAULT_API_URL = 'https://api.scaleway.com'
+const DEFAULT_API_URL = 'https://api.scaleway.com'
 
 export interface SecretApiOptions {
   region: Region
@@ -64,8 +65,6 @@ export interface SecretApiClient {
   stats: ApiStats
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 function configError(message: string): ApiError {
   return new ApiError('invalid', `Invalid Secret Manager client configuration: ${message}`)
 }
@@ -77,7 +76,7 @@ function validateOptions(options: SecretApiOptions): void {
       `region must be one of ${REGIONS.join(', ')}, got '${String(options.region)}'`,
     )
   }
-  if (typeof options.projectId !== 'string' || !UUID.test(options.projectId)) {
+  if (typeof options.projectId !== 'string' || !isUuid(options.projectId)) {
     throw configError(`project id must be a UUID, got '${String(options.projectId)}'`)
   }
   if (typeof options.secretKey !== 'string' || options.secretKey.trim() === '') {

@@ -3,6 +3,7 @@
 // our own templates and a few short server fields; they never include a payload, and
 // the client scrubs the secret key from them as a last line of defence.
 import { Errors } from '@scaleway/sdk-client'
+import { DUPLICATE_NAME_HELP } from '../core/secret-manager.js'
 import type { RevisionRef, SecretApi } from './api.js'
 
 export type ApiErrorKind =
@@ -16,6 +17,9 @@ export type ApiErrorKind =
   | 'server'
   | 'network'
   | 'timeout'
+  // A create (POST /secrets, POST /secrets/{id}/versions) whose answer was lost after the
+  // request may have reached the server: deliberately not retried, since repeating it could
+  // add a duplicate. The caller must look at the current state before writing again.
   | 'ambiguous_write'
   | 'integrity'
 
@@ -80,20 +84,6 @@ export class ApiError extends Error {
     this.gaveUp = info.gaveUp
     this.permissionSet = info.permissionSet
     this.invalidArguments = info.invalidArguments
-  }
-}
-
-/**
- * A create (POST /secrets, POST /secrets/{id}/versions) whose answer was lost after the
- * request may have reached the server. It was deliberately not retried: the write may
- * have happened, and repeating it could add a duplicate version. The caller knows what
- * state to expect and must look before writing again.
- */
-export class AmbiguousWriteError extends ApiError {
-  override name = 'AmbiguousWriteError'
-
-  constructor(message: string, info: ApiErrorInfo = {}) {
-    super('ambiguous_write', message, info)
   }
 }
 
@@ -185,7 +175,7 @@ function ambiguousCause(facts: TransportFacts): string {
 }
 
 /** The explanation half of a transport failure's message. */
-export function explainTransport(kind: TransportKind, facts: TransportFacts): string {
+function explainTransport(kind: TransportKind, facts: TransportFacts): string {
   switch (kind) {
     case 'rate_limited':
       return `rate limited by Scaleway (HTTP 429) ${attemptsPhrase(facts)}; lower rate_limit or concurrency, or try again later`
@@ -207,10 +197,7 @@ export function transportError(
   info: ApiErrorInfo,
 ): ApiError {
   const message = `${lead}: ${explainTransport(kind, facts)}`
-  const withFacts = { ...info, ...facts }
-  return kind === 'ambiguous_write'
-    ? new AmbiguousWriteError(message, withFacts)
-    : new ApiError(kind, message, withFacts)
+  return new ApiError(kind, message, { ...info, ...facts })
 }
 
 const AUTH_REASONS: Record<string, string> = {
@@ -296,10 +283,11 @@ function invalidArguments(err: Errors.ScalewayError): InvalidArgument[] {
   return err instanceof Errors.InvalidArgumentsError ? err.details.map((d) => ({ ...d })) : []
 }
 
-export const DUPLICATE_NAME_HELP = 'cannot have same secret name in same path'
+/** Re-exported for src/scaleway/fake.ts only, until that file is deleted. */
+export { DUPLICATE_NAME_HELP }
 
 /** True for the API's answer to a create whose (name, path) is already taken. */
-export function isDuplicateNameError(error: unknown): boolean {
+function isDuplicateNameError(error: unknown): boolean {
   if (!(error instanceof ApiError) || error.kind !== 'invalid') return false
   return (error.invalidArguments ?? []).some(
     (a) => a.argumentName === 'name' && a.helpMessage === DUPLICATE_NAME_HELP,
@@ -393,9 +381,7 @@ function infoOf(err: ApiError): ApiErrorInfo {
 /** A copy of `err` (same class and fields) with another message, and maybe without its cause. */
 export function rewritten(err: ApiError, message: string, dropCause = false): ApiError {
   const info = { ...infoOf(err), cause: dropCause ? undefined : err.cause }
-  return err instanceof AmbiguousWriteError
-    ? new AmbiguousWriteError(message, info)
-    : new ApiError(err.kind, message, info)
+  return new ApiError(err.kind, message, info)
 }
 
 /** Re-renders an error from the HTTP layer so that it names the operation, not the route. */

@@ -118,7 +118,7 @@ export function planRetry(policy: RetryPolicy, state: RetryState, random: () => 
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504])
 
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUSES.has(status)
 }
 

@@ -1,9 +1,9 @@
 // Turns a concrete request into a stable route label, so statistics and retry logs group
 // calls by what they do rather than by which secret they touched, and never echo query
 // strings (which carry secret names and paths).
+import { isUuid } from '../core/secret-manager.js'
 
 const API_PREFIX = /^\/secret-manager\/v1beta1\/regions\/[^/]+/
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Actions that set a state rather than add something: repeating them converges. */
 const IDEMPOTENT_POST_ACTIONS = new Set([
@@ -20,7 +20,7 @@ export type RouteClass = 'read' | 'access' | 'write'
 function templateSegment(segment: string, previous: string | undefined): string {
   if (previous === 'secrets' && segment !== 'browse') return '{id}'
   if (previous === 'versions') return '{rev}'
-  return UUID.test(segment) ? '{id}' : segment
+  return isUuid(segment) ? '{id}' : segment
 }
 
 /** `GET /secrets/{id}/versions/{rev}/access` from a method and a full URL or path. */

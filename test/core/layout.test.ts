@@ -5,13 +5,13 @@ import {
   BACKUP_INFO,
   encodeSegment,
   folderDir,
-  parsePath,
   payloadPath,
   secretDir,
   secretMetaPath,
   versionMetaPath,
   versionsDir,
 } from '../../src/core/layout.js'
+import { parsePath } from '../support/layout-reader.js'
 
 // Names that try to look like the layout itself, plus arbitrary unicode.
 const tricky = fc.constantFrom(

@@ -1,9 +1,9 @@
 // End to end with the real plakar v1.1.4: package, source/destination, backup, ls,
 // cat, check, incremental backup, restore, subtree restore, faults.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Emulator } from '../../emulator/index.js'
+import { SAMPLE_PROJECT_ID, sampleSeed } from '../../emulator/sample.js'
 import { findPlakar, PlakarHome, recordSkip } from '../../scripts/lib/plakar-home.js'
-import type { Emulator } from '../../src/emulator/index.js'
-import { SAMPLE_PROJECT_ID, sampleSeed } from '../../src/emulator/sample.js'
 import { projectView } from '../support/compare.js'
 import { accessCount, emulator, faultCount, SECRET_KEY, writeCount } from '../support/world.js'
 

@@ -1,9 +1,9 @@
 // Restores through the real plakar that users schedule: under faults one run is enough and
 // exits 0; when a secret cannot be restored, plakar exits non-zero and says how many.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Emulator } from '../../emulator/index.js'
+import { generatedSeed, SAMPLE_PROJECT_ID, sampleSecrets } from '../../emulator/sample.js'
 import { findPlakar, PlakarHome, recordSkip } from '../../scripts/lib/plakar-home.js'
-import type { Emulator } from '../../src/emulator/index.js'
-import { generatedSeed, SAMPLE_PROJECT_ID, sampleSecrets } from '../../src/emulator/sample.js'
 import { projectView } from '../support/compare.js'
 import { emulator, faultCount, SECRET_KEY, writeCount } from '../support/world.js'
 

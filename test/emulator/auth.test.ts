@@ -2,7 +2,7 @@
 
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Emulator, type KeysDoc, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, type KeysDoc, startEmulator } from '../../emulator/index.js'
 import { b64, call, createSecret, OTHER_PROJECT, PROJECT, TOKEN } from './helpers.js'
 
 const READER = '9a0d6f5e-1c4b-4e8a-b3f2-7d6c5b4a3921'

@@ -6,10 +6,13 @@
 
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import type { Emulator, SeedSecret } from '../../src/emulator/index.js'
+import type { Emulator, SeedSecret } from '../../emulator/index.js'
+import { UUID_TEXT } from '../../src/core/secret-manager.js'
 
-export const CASSETTE_DIR = '/work/shared/fixtures/scaleway-recorded'
+// Copies kept in the repository, with their provenance and licence (MPL-2.0) beside them.
+const CASSETTE_DIR = fileURLToPath(new URL('../fixtures/scaleway-recorded/', import.meta.url))
 
 interface Interaction {
   id: number
@@ -39,8 +42,9 @@ export const loadCassettes = (): Cassette[] =>
       ).interactions,
     }))
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g
-const IS_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+// Lower case only: the API and the emulator both print ids in lower case.
+const UUID = new RegExp(UUID_TEXT, 'g')
+const IS_UUID = new RegExp(`^${UUID_TEXT}$`)
 const IS_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/
 
 class Bijection {
@@ -85,7 +89,7 @@ const compareStrings = (recorded: string, actual: string, at: string, maps: Maps
     : [`${at}: expected ${JSON.stringify(recorded)}, got ${JSON.stringify(actual)}`]
 }
 
-export const compareJson = (recorded: Json, actual: Json, at: string, maps: Maps): string[] => {
+const compareJson = (recorded: Json, actual: Json, at: string, maps: Maps): string[] => {
   if (kind(recorded) !== kind(actual))
     return [`${at}: expected ${kind(recorded)}, got ${kind(actual)}`]
   if (typeof recorded === 'string') return compareStrings(recorded, actual as string, at, maps)

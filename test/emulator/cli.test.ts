@@ -1,13 +1,13 @@
-// The scw-sm-emulator command: URL on the first stdout line, clean exit on SIGTERM, state
-// file persistence across restarts.
+// The scw-sm-emulator command: URL on the first stdout line, clean exit on SIGTERM, and its
+// options.
 
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { KeysDoc, SeedDoc } from '../../src/emulator/index.js'
+import type { KeysDoc, SeedDoc } from '../../emulator/index.js'
 import { PROJECT, TOKEN } from './helpers.js'
 
 interface Running {
@@ -19,7 +19,7 @@ interface Running {
 const running: Running[] = []
 
 const launch = async (args: string[]): Promise<Running> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/emulator/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', ...args], {
     cwd: join(import.meta.dirname, '../..'),
   })
   const stdoutLines: string[] = []
@@ -52,11 +52,6 @@ const api = (url: string, path: string, init: RequestInit = {}, token = TOKEN) =
     headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
   })
 
-const until = async (check: () => boolean): Promise<void> => {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20))
-  expect(check()).toBe(true)
-}
-
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'scw-sm-emulator-'))
 
 describe('scw-sm-emulator CLI', () => {
@@ -72,29 +67,6 @@ describe('scw-sm-emulator CLI', () => {
     expect(list.secrets.map((s) => s.name)).toEqual(['from-seed'])
     expect(await stop(proc)).toBe(0)
     expect(proc.stdoutLines).toEqual([proc.url])
-  })
-
-  it('keeps state across a restart with --state', async () => {
-    const stateFile = join(tmp(), 'state.json')
-    const first = await launch(['--state', stateFile])
-    const created = await api(first.url, '/secrets', {
-      method: 'POST',
-      body: JSON.stringify({ project_id: PROJECT, name: 'persisted' }),
-    })
-    const secret = (await created.json()) as { id: string }
-    await api(first.url, `/secrets/${secret.id}/versions`, {
-      method: 'POST',
-      body: JSON.stringify({ data: Buffer.from('kept').toString('base64') }),
-    })
-    // Saved after each write, not only at exit: survive a SIGKILL.
-    await until(() => readFileSync(stateFile, 'utf8').includes('"revision":1'))
-    first.child.kill('SIGKILL')
-    const second = await launch(['--state', stateFile])
-    const access = await api(second.url, `/secrets/${secret.id}/versions/1/access`)
-    expect(((await access.json()) as { data: string }).data).toBe(
-      Buffer.from('kept').toString('base64'),
-    )
-    expect(await stop(second)).toBe(0)
   })
 
   it('applies --keys, --rate-limit, --latency and --faults', async () => {

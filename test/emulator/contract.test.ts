@@ -2,7 +2,7 @@
 // emulator, must get the same status and a body of the same shape and values.
 
 import { afterEach, describe, expect, it } from 'vitest'
-import { type Emulator, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, startEmulator } from '../../emulator/index.js'
 import { loadCassettes, replay } from './cassettes.js'
 
 const cassettes = loadCassettes()

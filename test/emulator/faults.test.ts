@@ -1,7 +1,7 @@
 // Fault injection, latency, the gateway rate limit, and request counters.
 
 import { afterEach, describe, expect, it } from 'vitest'
-import { type Emulator, parseFaults, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, parseFaults, startEmulator } from '../../emulator/index.js'
 import { call, createSecret, PROJECT, TOKEN } from './helpers.js'
 
 let emu: Emulator | undefined
@@ -52,7 +52,7 @@ describe('faults', () => {
       expect(res.headers.get('content-type')).toBe('application/json')
       expect(res.json.type).toBe('internal_error')
     }
-    expect(e.store.size).toBe(0)
+    expect(e.store.allSecrets()).toEqual([])
   })
 
   it('answers a bare 429 like the gateway', async () => {
@@ -144,14 +144,14 @@ describe('counters', () => {
     await call(e, 'POST', `/secrets/${id}/versions`, { body: { data: 'eA==' } })
     await call(e, 'GET', `/secrets/${id}/versions/1/access`)
     await call(e, 'GET', `/secrets/${id}/versions/latest/access`)
-    await call(e, 'GET', '/secrets/browse')
+    await call(e, 'GET', '/secrets')
     await call(e, 'GET', '/nowhere')
     expect(e.counts()).toEqual({
       total: 6,
       'POST /secrets': 1,
       'POST /secrets/{id}/versions': 1,
       'GET /secrets/{id}/versions/{rev}/access': 2,
-      'GET /secrets/browse': 1,
+      'GET /secrets': 1,
       'GET (unmatched)': 1,
     })
     e.resetCounts()

@@ -1,7 +1,7 @@
 // Plain-HTTP helpers shared by the emulator tests.
 
 import { randomUUID } from 'node:crypto'
-import type { Emulator, Region } from '../../src/emulator/index.js'
+import type { Emulator, Region } from '../../emulator/index.js'
 
 export const PROJECT = '6f0cbcbe-3b2e-4c4f-9b55-0a6c1a1d7e11'
 export const OTHER_PROJECT = '0d3c2a41-7c55-4a8e-8f5e-9b1b7a0c2f22'

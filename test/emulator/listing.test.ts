@@ -1,7 +1,7 @@
-// Lists: pagination, filters, ordering, browse, tags and secret types.
+// Lists: pagination, filters and ordering.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Emulator, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, startEmulator } from '../../emulator/index.js'
 import { call, OTHER_PROJECT, PROJECT } from './helpers.js'
 
 let emu: Emulator
@@ -79,7 +79,7 @@ describe('listing secrets', () => {
     expect(names(ams)).toEqual(['amsterdam'])
   })
 
-  it('filters by name, exact path, all tags, type and ephemerality', async () => {
+  it('filters by name, exact path, all tags, type and deletion', async () => {
     const p = { project_id: PROJECT }
     expect(names(await list({ ...p, name: 'charlie' }))).toEqual(['charlie'])
     expect(names(await list({ ...p, path: '/app/' }))).toEqual(['alpha', 'delta', 'echo'])
@@ -87,7 +87,6 @@ describe('listing secrets', () => {
     expect(names(await list({ ...p, tags: ['prod'] }))).toEqual(['alpha', 'bravo', 'delta'])
     expect(names(await list({ ...p, type: 'key_value' }))).toEqual(['delta'])
     expect(names(await list({ ...p, type: 'unknown_type' }))).toHaveLength(6)
-    expect(names(await list({ ...p, ephemeral: true }))).toEqual(['echo'])
     expect(names(await list({ ...p, scheduled_for_deletion: true }))).toEqual(['gone'])
   })
 
@@ -105,45 +104,5 @@ describe('listing secrets', () => {
     expect(created).toEqual(['delta', 'alpha', 'charlie', 'bravo', 'echo', 'foxtrot'])
     expect(names(await list({ ...p, order_by: 'created_at_desc' }))).toEqual([...created].reverse())
     expect((await list({ order_by: 'size_asc' })).status).toBe(400)
-  })
-})
-
-describe('browse, tags and types', () => {
-  it('shows the folders and secrets directly under a prefix', async () => {
-    const root = await call(emu, 'GET', '/secrets/browse', { query: { project_id: PROJECT } })
-    expect(root.json.current_path).toBe('/')
-    expect(
-      root.json.items.map((i: { name: string; folder?: object }) => [i.name, 'folder' in i]),
-    ).toEqual([
-      ['app', true],
-      ['bravo', false],
-    ])
-    expect(Object.keys(root.json.items[1])).toEqual(['name', 'created_at', 'updated_at', 'secret'])
-    expect(Object.keys(root.json.items[1].secret)).toEqual([
-      'id',
-      'tags',
-      'version_count',
-      'protected',
-      'ephemeral_policy',
-      'type',
-    ])
-    const app = await call(emu, 'GET', '/secrets/browse', {
-      query: { project_id: PROJECT, prefix: '/app/' },
-    })
-    expect(app.json.current_path).toBe('/app')
-    expect(app.json.items.map((i: { name: string }) => i.name)).toEqual([
-      'alpha',
-      'delta',
-      'echo',
-      'sub',
-    ])
-    expect(app.json.total_count).toBe(4)
-  })
-
-  it('lists distinct tags and the types in use', async () => {
-    const tags = await call(emu, 'GET', '/tags', { query: { project_id: PROJECT } })
-    expect(tags.json).toEqual({ tags: ['db', 'dev', 'prod'], total_count: 3 })
-    const types = await call(emu, 'GET', '/secret-types', { query: { project_id: PROJECT } })
-    expect(types.json).toEqual({ types: ['opaque', 'key_value', 'ssh_key'], total_count: 3 })
   })
 })

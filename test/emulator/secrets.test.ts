@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Emulator, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, startEmulator } from '../../emulator/index.js'
 import { call, createSecret, PROJECT } from './helpers.js'
 
 let emu: Emulator
@@ -209,18 +209,6 @@ describe('reading and updating', () => {
     const res = await call(emu, 'PATCH', `/secrets/${json.id}`, { body: { name: 'taken' } })
     expect(res.status).toBe(400)
     expect(res.json.details[0].help_message).toBe('cannot have same secret name in same path')
-  })
-
-  it('records owners with add-owner', async () => {
-    const { json } = await createSecret(emu)
-    const res = await call(emu, 'POST', `/secrets/${json.id}/add-owner`, {
-      body: { product: 's2s_vpn' },
-    })
-    expect(res.status).toBe(204)
-    expect(res.text).toBe('')
-    expect((await call(emu, 'GET', `/secrets/${json.id}`)).json.used_by).toEqual(['s2s_vpn'])
-    const bad = await call(emu, 'POST', `/secrets/${json.id}/add-owner`, { body: {} })
-    expect(bad.status).toBe(400)
   })
 })
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { SecretMetadata, VersionMetadata } from '../../src/core/metadata.js'
-import { placeholderPayload } from '../../src/core/payload-rules.js'
 import { type BackedUpSecret, type BackedUpVersion, Grouper } from '../../src/exporter/collect.js'
 import {
   type DestinationSecret,
   PLACEHOLDER_DESCRIPTION,
   type PlanOptions,
+  placeholderPayload,
   planSecret,
   targetPath,
 } from '../../src/exporter/planner.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SAMPLE_PROJECT_ID } from '../../src/emulator/sample.js'
+import { SAMPLE_PROJECT_ID } from '../../emulator/sample.js'
 import { type ImportedEntry, snapshotToExport } from '../host/plugin-host.js'
 import { projectView } from '../support/compare.js'
 import { DEST, SOURCE, sampleWorld } from '../support/sample-world.js'

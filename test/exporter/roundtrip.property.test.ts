@@ -1,7 +1,8 @@
 // Random projects survive backup -> restore exactly, and a second restore writes nothing.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { SeedSecret } from '../../src/emulator/index.js'
+import type { SeedSecret } from '../../emulator/index.js'
+import { MAX_PAYLOAD_BYTES } from '../../src/core/secret-manager.js'
 import { init, runExport, runImport, snapshotToExport, startPlugin } from '../host/plugin-host.js'
 import { projectView } from '../support/compare.js'
 import { connectorConfig, emulator, writeCount } from '../support/world.js'
@@ -19,7 +20,7 @@ const name = fc
 const status = fc.constantFrom('enabled', 'enabled', 'disabled', 'scheduled_for_deletion')
 const binary = fc.oneof(
   fc.uint8Array({ minLength: 1, maxLength: 64 }),
-  fc.uint8Array({ minLength: 65_000, maxLength: 65_536 }),
+  fc.uint8Array({ minLength: MAX_PAYLOAD_BYTES - 536, maxLength: MAX_PAYLOAD_BYTES }),
 )
 const opaque = fc.record({
   type: fc.constant('opaque' as const),

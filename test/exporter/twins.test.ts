@@ -1,7 +1,7 @@
 // Destination history: a name freed by a deletion and used again leaves a live secret
 // next to soft-deleted twins. Each case is exact after one restore, and idempotent.
 import { describe, expect, it } from 'vitest'
-import { SAMPLE_PROJECT_ID } from '../../src/emulator/sample.js'
+import { SAMPLE_PROJECT_ID } from '../../emulator/sample.js'
 import { chooseTarget } from '../../src/exporter/twins.js'
 import type { Secret, SecretType } from '../../src/scaleway/api.js'
 import type { ImportedEntry } from '../host/plugin-host.js'

@@ -234,7 +234,7 @@ export function snapshotToExport(entries: ImportedEntry[], subtree = '/'): Expor
 }
 
 /** Depth-first, children in byte order: the order plakar's restore walks a snapshot. */
-export function walkOrder(a: string, b: string): number {
+function walkOrder(a: string, b: string): number {
   const as = a.split('/').filter((s) => s !== '')
   const bs = b.split('/').filter((s) => s !== '')
   for (let i = 0; i < Math.min(as.length, bs.length); i++) {

@@ -1,7 +1,7 @@
 // A backup says what it did not capture: versions kept as metadata only, and why, in the
 // summary line, in ping, and in .backup.json.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Emulator } from '../../src/emulator/index.js'
+import type { Emulator } from '../../emulator/index.js'
 import { describeCoverage } from '../../src/importer/coverage.js'
 import { init, type PluginProcess, ping, runImport, startPlugin } from '../host/plugin-host.js'
 import { connectorConfig, emulator } from '../support/world.js'

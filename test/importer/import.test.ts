@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Emulator } from '../../src/emulator/index.js'
-import { SAMPLE_PROJECT_ID, sampleSeed } from '../../src/emulator/sample.js'
+import type { Emulator } from '../../emulator/index.js'
+import { SAMPLE_PROJECT_ID, sampleSeed } from '../../emulator/sample.js'
 import { GoFileMode } from '../../src/plugin/messages.js'
 import { LocationFlags } from '../../src/plugin/protocol.js'
 import {

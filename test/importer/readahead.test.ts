@@ -1,8 +1,8 @@
 // Payload read-ahead: the logic on its own (a stub reader and a map of bytes), then
 // through a real importer process driven the way plakar drives it.
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Emulator } from '../../src/emulator/index.js'
-import { generatedSeed, SAMPLE_PROJECT_ID, sampleSeed } from '../../src/emulator/sample.js'
+import type { Emulator } from '../../emulator/index.js'
+import { generatedSeed, SAMPLE_PROJECT_ID, sampleSeed } from '../../emulator/sample.js'
 import { type PayloadRef, READ_AHEAD_DEFAULTS, ReadAhead } from '../../src/importer/readahead.js'
 import { readAheadFromEnv } from '../../src/importer/session.js'
 import type { WireRecord } from '../../src/plugin/messages.js'

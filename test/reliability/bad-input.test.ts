@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { type Emulator, startEmulator } from '../../emulator/index.js'
 import {
   ConfigError,
   OPTION_DOCS,
@@ -13,7 +14,7 @@ import {
   parseExporterConfig,
   parseImporterConfig,
 } from '../../src/config/index.js'
-import { type Emulator, startEmulator } from '../../src/emulator/index.js'
+import { MAX_PAYLOAD_BYTES } from '../../src/core/secret-manager.js'
 import { GrpcStatusError } from '../host/grpc-pipe.js'
 import {
   type ImportedEntry,
@@ -306,9 +307,11 @@ const HOSTILE: Array<[string, () => ImportedEntry[], RegExp]> = [
     () =>
       hostile('too-big', (files, meta) => {
         setMeta(files, meta)
-        files.set('versions/2', Buffer.alloc(64 * 1024 + 1, 0x61))
+        files.set('versions/2', Buffer.alloc(MAX_PAYLOAD_BYTES + 1, 0x61))
       }),
-    /65537 bytes; Secret Manager accepts at most 65536/,
+    new RegExp(
+      `${MAX_PAYLOAD_BYTES + 1} bytes; Secret Manager accepts at most ${MAX_PAYLOAD_BYTES}`,
+    ),
   ],
   [
     '".." in the path',

@@ -4,7 +4,7 @@
 // either ends identical to its source or fails out loud, and then a clean run finishes
 // the job; no version ever goes missing in silence, none is ever written twice.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type Emulator, type FaultSpec, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, type FaultSpec, startEmulator } from '../../emulator/index.js'
 import type { ExportItem } from '../host/plugin-host.js'
 import { DEST_PROJECT, writeCount } from '../support/world.js'
 import {

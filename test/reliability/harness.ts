@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
-import type { Emulator, FaultSpec, SeedDoc, SeedSecret } from '../../src/emulator/index.js'
-import { seededRandom } from '../../src/emulator/prng.js'
-import { generatedSeed, SAMPLE_PROJECT_ID, sampleSecrets } from '../../src/emulator/sample.js'
+import type { Emulator, FaultSpec, SeedDoc, SeedSecret } from '../../emulator/index.js'
+import { seededRandom } from '../../emulator/prng.js'
+import { generatedSeed, SAMPLE_PROJECT_ID, sampleSecrets } from '../../emulator/sample.js'
 import { GrpcPipeClient } from '../host/grpc-pipe.js'
 import { DIST, type PluginProcess } from '../host/plugin-host.js'
 
@@ -20,7 +20,7 @@ export const SOURCE = `scw-secret://fr-par/${SOURCE_PROJECT}`
 export const CANARY_KEY = '9b1d4c77-3e0a-4f6b-a2c8-51e7d0f3b6a9'
 /** A second key, for the run after the first one was revoked. */
 export const CANARY_KEY_2 = 'e58a02c1-7b94-4d3e-8f16-c0a9b4e27d53'
-export const CANARY_KEYS = [CANARY_KEY, CANARY_KEY_2] as const
+const CANARY_KEYS = [CANARY_KEY, CANARY_KEY_2] as const
 
 /** Payloads that may travel only inside gRPC DATA frames of the importer. */
 export const CANARY_PAYLOADS = [

@@ -1,8 +1,8 @@
 // plakar may kill a plugin at any moment (SIGKILL when its context ends). The next run
 // must still complete, with nothing written twice.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
+import { type Emulator, startEmulator } from '../../emulator/index.js'
 import { payloadPath } from '../../src/core/layout.js'
-import { type Emulator, startEmulator } from '../../src/emulator/index.js'
 import type { ExportItem } from '../host/plugin-host.js'
 import { DEST_PROJECT } from '../support/world.js'
 import {

@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type Emulator, type FaultSpec, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, type FaultSpec, startEmulator } from '../../emulator/index.js'
 import { init, ping } from '../host/plugin-host.js'
 import { DEST_PROJECT } from '../support/world.js'
 import {

@@ -3,8 +3,9 @@
 // true to each secret (a payload is only ever the bytes of the revision it is filed
 // under) and every change must be reported, not papered over.
 import { afterAll, afterEach, expect, it } from 'vitest'
-import { parsePath, payloadPath, secretDir } from '../../src/core/layout.js'
-import { type Emulator, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, startEmulator } from '../../emulator/index.js'
+import { payloadPath, secretDir } from '../../src/core/layout.js'
+import { parsePath } from '../support/layout-reader.js'
 import { auditAll, printTally, reliabilitySeed, SOURCE_PROJECT } from './harness.js'
 import { backup, captureSource, checkBackup } from './ops.js'
 

@@ -2,9 +2,9 @@
 // "identical, or failed out loud": every version the emulator has is accounted for,
 // either by its exact bytes in the snapshot (or destination) or by an error the host saw.
 
-import { parsePath, payloadPath, secretDir, versionMetaPath } from '../../src/core/layout.js'
-import { placeholderPayload } from '../../src/core/payload-rules.js'
-import type { Emulator } from '../../src/emulator/index.js'
+import type { Emulator } from '../../emulator/index.js'
+import { payloadPath, secretDir, versionMetaPath } from '../../src/core/layout.js'
+import { placeholderPayload } from '../../src/exporter/planner.js'
 import type { WireRecord } from '../../src/plugin/messages.js'
 import type { SecretType } from '../../src/scaleway/api.js'
 import {
@@ -17,6 +17,7 @@ import {
   snapshotToExport,
 } from '../host/plugin-host.js'
 import { projectView } from '../support/compare.js'
+import { parsePath } from '../support/layout-reader.js'
 import {
   CANARY_KEY,
   noteText,

@@ -1,7 +1,7 @@
 // Least privilege: the permission sets the README documents are enough, and a missing
 // one fails clearly, naming the set to add, before anything is written.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type Emulator, type PermissionSet, startEmulator } from '../../src/emulator/index.js'
+import { type Emulator, type PermissionSet, startEmulator } from '../../emulator/index.js'
 import { init, ping } from '../host/plugin-host.js'
 import { DEST_PROJECT } from '../support/world.js'
 import {

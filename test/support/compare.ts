@@ -1,6 +1,6 @@
 // What the API exposes of a project, minus what legitimately differs between a source
 // and its restored copy (ids, timestamps, project, region).
-import type { Emulator } from '../../src/emulator/index.js'
+import type { Emulator } from '../../emulator/index.js'
 
 export function projectView(
   emu: Emulator,

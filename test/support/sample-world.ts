@@ -1,8 +1,8 @@
 // The sample project in a fresh emulator per test, and backups and restores through real
 // importer and exporter processes: what the exporter's tests share.
 import { afterEach, beforeEach } from 'vitest'
-import type { Emulator } from '../../src/emulator/index.js'
-import { SAMPLE_PROJECT_ID, sampleSeed } from '../../src/emulator/sample.js'
+import type { Emulator } from '../../emulator/index.js'
+import { SAMPLE_PROJECT_ID, sampleSeed } from '../../emulator/sample.js'
 import {
   type ExportOutcome,
   exportAll,
