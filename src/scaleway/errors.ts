@@ -284,7 +284,6 @@ function invalidArguments(err: Errors.ScalewayError): InvalidArgument[] {
 }
 
 /** Re-exported for src/scaleway/fake.ts only, until that file is deleted. */
-export { DUPLICATE_NAME_HELP }
 
 /** True for the API's answer to a create whose (name, path) is already taken. */
 function isDuplicateNameError(error: unknown): boolean {
