@@ -1,38 +1,79 @@
-// Executes restore plans against the destination: looks up what exists, plans each
-// secret (planner.ts), then writes in order. A write whose answer was lost is checked
-// against the destination before anything is written again, so no retry duplicates.
-import { log } from '../log.js'
+// Executes restore plans against the destination: picks the destination secret among
+// same-name twins (twins.ts), plans it (planner.ts), then writes in order. A write whose
+// answer was lost is never repeated blindly: the secret stops as "unsettled", and
+// settle.ts tries it again, re-read and re-planned, once that write can no longer land.
 import type { Secret, SecretApi, SecretVersion } from '../scaleway/api.js'
-import { ApiError } from '../scaleway/errors.js'
-import { listAllVersions, secretPages } from '../scaleway/pages.js'
+import { ApiError, type ApiErrorKind } from '../scaleway/errors.js'
+import { listAllVersions, PAGE_SIZE, secretPages } from '../scaleway/pages.js'
 import type { BackedUpSecret } from './collect.js'
 import {
   type DestinationSecret,
-  describeStep,
   type Plan,
   type PlanOptions,
   planSecret,
   type Step,
   targetPath,
 } from './planner.js'
+import { chooseTarget, type Target } from './twins.js'
 
 export interface RestoreOptions extends Omit<PlanOptions, 'sameProjectAndRegion'> {
   dryRun: boolean
 }
 
-export interface RestoreResult {
-  plan: Plan
+interface Work {
+  writes: number
   /** Versions actually written (placeholders aside). */
   versionsWritten: number
-  /** Set when the secret could not be restored (fully or at all). */
-  error?: string
-  writes: number
+}
+
+export type RestoreResult = Work &
+  (
+    | { status: 'done'; plan: Plan }
+    /** Retrying in this run would not help (a conflict, a refusal, bad content). */
+    | { status: 'failed'; plan?: Plan; error: string }
+    /** Stopped for safety or by a transient failure at `failedAt`: try again later. */
+    | { status: 'unsettled'; plan?: Plan; error: string; failedAt: number }
+  )
+
+/**
+ * A write that may or may not have happened: its answer was lost and it has not appeared
+ * (yet), or the secret changed under us. Nothing more is written until it has settled.
+ */
+export class UnsettledWrite extends Error {
+  override name = 'UnsettledWrite'
+}
+
+/** Failures a later attempt in the same run can get past. */
+const TRANSIENT: readonly ApiErrorKind[] = [
+  'rate_limited',
+  'server',
+  'network',
+  'timeout',
+  'ambiguous_write',
+]
+
+export function isTransient(error: unknown): boolean {
+  return (
+    error instanceof UnsettledWrite || (error instanceof ApiError && TRANSIENT.includes(error.kind))
+  )
+}
+
+export const messageOf = (error: unknown) =>
+  error instanceof Error ? error.message : String(error)
+
+/** The result of a failure thrown before or while writing. */
+export function failure(error: unknown, work: Work, plan?: Plan): RestoreResult {
+  const message = messageOf(error)
+  const text = work.writes > 0 ? `restore stopped after ${work.writes} writes: ${message}` : message
+  return isTransient(error)
+    ? { ...work, plan, status: 'unsettled', error: text, failedAt: Date.now() }
+    : { ...work, plan, status: 'failed', error: text }
 }
 
 const key = (path: string, name: string) => `${path}\u0000${name}`
 
 export class Restorer {
-  private index: Promise<Map<string, Secret>> | undefined
+  private index: Promise<Map<string, Secret[]>> | undefined
 
   constructor(
     private readonly api: SecretApi,
@@ -40,63 +81,81 @@ export class Restorer {
   ) {}
 
   /** Every secret of the destination, live and soft-deleted, by (path, name). Listed once. */
-  existing(): Promise<Map<string, Secret>> {
+  private existing(): Promise<Map<string, Secret[]>> {
     this.index ??= this.listDestination()
     return this.index
   }
 
-  private async listDestination(): Promise<Map<string, Secret>> {
-    const out = new Map<string, Secret>()
+  private async listDestination(): Promise<Map<string, Secret[]>> {
+    const out = new Map<string, Secret[]>()
     for (const scheduledForDeletion of [false, true]) {
       for await (const page of secretPages(this.api, { scheduledForDeletion })) {
-        for (const s of page) out.set(key(s.path, s.name), s)
+        for (const s of page) {
+          const k = key(s.path, s.name)
+          out.set(k, [...(out.get(k) ?? []), s])
+        }
       }
     }
     return out
   }
 
-  async find(secret: BackedUpSecret): Promise<Secret | undefined> {
-    const path = targetPath(secret.meta.path, this.options.reroot)
-    return (await this.existing()).get(key(path, secret.meta.name))
+  /** The same, for one (path, name), read now: what a retry must plan against. */
+  private async lookup(path: string, name: string): Promise<Secret[]> {
+    const out: Secret[] = []
+    for (const scheduledForDeletion of [false, true]) {
+      const page = await this.api.listSecrets({ path, name, scheduledForDeletion }, 1, PAGE_SIZE)
+      out.push(...page.items)
+    }
+    return out
   }
 
-  async restore(secret: BackedUpSecret): Promise<RestoreResult> {
+  /** Which destination secret the snapshot's secret goes to. `fresh` reads it again. */
+  async target(secret: BackedUpSecret, fresh = false): Promise<Target> {
+    const path = targetPath(secret.meta.path, this.options.reroot)
+    const candidates = fresh
+      ? await this.lookup(path, secret.meta.name)
+      : ((await this.existing()).get(key(path, secret.meta.name)) ?? [])
+    return chooseTarget(secret.meta, candidates)
+  }
+
+  async restore(secret: BackedUpSecret, fresh = false): Promise<RestoreResult> {
     const planOptions: PlanOptions = {
       ...this.options,
       sameProjectAndRegion:
         secret.meta.project_id === this.api.projectId && secret.meta.region === this.api.region,
     }
-    const found = await this.find(secret)
-    if (found && (await this.wouldConflict(secret, found, planOptions))) {
-      // Nothing is written, not even the revival of a soft-deleted secret.
-      const dest = await this.destinationState(found)
-      const plan = planSecret(secret, dest, planOptions)
-      return { plan, writes: 0, versionsWritten: 0, error: conflictError(plan) }
+    const target = await this.target(secret, fresh)
+    const twinNote: string[] = []
+    let found = target.kind === 'new' ? undefined : target.secret
+    if (
+      found &&
+      target.kind === 'revive' &&
+      (await this.wouldConflict(secret, found, planOptions))
+    ) {
+      // Its name is free: leave the differing twin to its purge and restore beside it.
+      twinNote.push(
+        `a soft-deleted secret of the same name (${found.id}) differs from the snapshot; it is left as it is and a new secret is created`,
+      )
+      found = undefined
     }
     const current = found ? await this.revive(found) : undefined
     const dest = current ? await this.destinationState(current.secret) : undefined
     const plan = planSecret(secret, dest, planOptions)
+    plan.warnings.unshift(...twinNote)
     if (current?.revived) {
       plan.steps.unshift({ op: 'restore-secret' })
       if (plan.outcome === 'unchanged') plan.outcome = 'update'
     }
-    const label = `${plan.target.path === '/' ? '' : plan.target.path}/${plan.target.name}`
-    for (const warning of plan.warnings) log.warn(`${label}: ${warning}`)
-    if (this.options.dryRun) {
-      log.info(
-        `dry run: ${label}: ${plan.outcome}${plan.steps.map((s) => `\n  - ${describeStep(s)}`).join('')}`,
-      )
-      return { plan, writes: 0, versionsWritten: 0, error: conflictError(plan) }
-    }
+    const none = { writes: current?.revived ? 1 : 0, versionsWritten: 0 }
     if (plan.outcome === 'conflict') {
-      return { plan, writes: 0, versionsWritten: 0, error: conflictError(plan) }
+      return { ...none, plan, status: 'failed', error: conflictError(plan) }
     }
+    if (this.options.dryRun) return { ...none, plan, status: 'done' }
     return this.execute(plan, found?.id, current?.revived === true)
   }
 
   /** For a soft-deleted secret, whose payloads cannot be read yet: a conflict by revisions alone? */
   private async wouldConflict(secret: BackedUpSecret, found: Secret, options: PlanOptions) {
-    if (found.deletionRequestedAt === undefined) return false
     const plan = planSecret(secret, await this.destinationState(found), options)
     return plan.outcome === 'conflict'
   }
@@ -149,27 +208,19 @@ export class Restorer {
     revived: boolean,
   ): Promise<RestoreResult> {
     let secretId = existingId
-    let writes = 0
-    let versionsWritten = 0
+    const work: Work = { writes: revived ? 1 : 0, versionsWritten: 0 }
     try {
       for (const step of plan.steps) {
-        if (step.op === 'restore-secret' && revived) {
-          // Already done by revive().
-        } else if (step.op === 'create-secret') secretId = await this.createSecret(step)
+        if (step.op === 'restore-secret' && revived) continue // done by revive()
+        if (step.op === 'create-secret') secretId = await this.createSecret(step)
         else if (secretId) await this.apply(secretId, step)
         else throw new Error(`no secret to apply ${step.op} to`)
-        writes += 1
-        if (step.op === 'create-version' && !step.placeholder) versionsWritten += 1
+        work.writes += 1
+        if (step.op === 'create-version' && !step.placeholder) work.versionsWritten += 1
       }
-      return { plan, writes, versionsWritten }
+      return { ...work, plan, status: 'done' }
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      return {
-        plan,
-        writes,
-        versionsWritten,
-        error: `restore stopped after ${writes} writes: ${message}`,
-      }
+      return failure(error, work, plan)
     }
   }
 
@@ -184,7 +235,9 @@ export class Restorer {
         1,
       )
       if (items[0]) return items[0].id
-      return (await this.api.createSecret(step.input)).id
+      throw new UnsettledWrite(
+        'the answer to creating the secret was lost and it has not appeared (yet)',
+      )
     }
   }
 
@@ -216,14 +269,13 @@ export class Restorer {
       created = await this.api.createVersion(secretId, step.data, step.description)
     } catch (error) {
       if (!(error instanceof ApiError) || error.kind !== 'ambiguous_write') throw error
-      created = await this.afterLostAnswer(secretId, step, error)
+      created = await this.afterLostAnswer(secretId, step)
     }
     if (this.options.preserveRevisions && created.revision !== step.revision) {
       // Later steps address revisions by number: going on could disable or delete the
-      // wrong version.
-      throw new Error(
-        `revision ${step.revision} was written as revision ${created.revision} (the secret ` +
-          'changed meanwhile); nothing more is written for this secret',
+      // wrong version. A fresh plan sees what is there now.
+      throw new UnsettledWrite(
+        `revision ${step.revision} was written as revision ${created.revision} (the secret changed meanwhile)`,
       )
     }
   }
@@ -232,7 +284,6 @@ export class Restorer {
   private async afterLostAnswer(
     secretId: string,
     step: Extract<Step, { op: 'create-version' }>,
-    lost: ApiError,
   ): Promise<SecretVersion> {
     const versions = await listAllVersions(this.api, secretId)
     const landed = versions.find((v) => v.revision === step.revision)
@@ -241,20 +292,19 @@ export class Restorer {
       if (Buffer.from(data).equals(step.data)) return landed
     }
     if (landed) {
-      throw new Error(`revision ${step.revision} appeared in the destination with other content`)
+      throw new UnsettledWrite(
+        `revision ${step.revision} appeared in the destination with other content`,
+      )
     }
     // Nothing proves the server is done with the request: after a timeout, a dropped
     // connection or a gateway 5xx it may still land after a second create, a duplicate
-    // version. Stop this secret instead; the next run's sync plan resumes it.
-    const why = lost.status === undefined ? 'was lost' : `was HTTP ${lost.status}`
-    throw new Error(
-      `the answer to writing revision ${step.revision} ${why} and it has not appeared (yet); ` +
-        'nothing more is written for this secret so as not to duplicate it; run the restore again',
+    // version. So nothing more is written until it can no longer land.
+    throw new UnsettledWrite(
+      `the answer to writing revision ${step.revision} was lost and it has not appeared (yet)`,
     )
   }
 }
 
-function conflictError(plan: Plan): string | undefined {
-  if (plan.conflicts.length === 0) return undefined
+function conflictError(plan: Plan): string {
   return `not restored, the destination differs: ${plan.conflicts.join('; ')}`
 }

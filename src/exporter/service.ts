@@ -8,6 +8,7 @@ import type {
 } from '@grpc/grpc-js'
 import { log } from '../log.js'
 import {
+  aborted,
   asGrpcError,
   failedPrecondition,
   invalidArgument,
@@ -29,13 +30,16 @@ import {
   type SecretGroup,
   validateGroup,
 } from './collect.js'
-import { type RestoreOptions, type RestoreResult, Restorer } from './restorer.js'
+import { describeStep, type Plan } from './planner.js'
+import { type RestoreOptions, Restorer } from './restorer.js'
+import { restoreSettled, type Settled, type SettleTiming } from './settle.js'
 
 export interface ExporterSession {
   api: SecretApi
   origin: string
   options: RestoreOptions
   concurrency: number
+  settle: SettleTiming
   apiSummary(): string
 }
 
@@ -49,19 +53,31 @@ class Tally {
   updated = 0
   unchanged = 0
   skipped = 0
-  failed = 0
+  retried = 0
   versionsWritten = 0
   writes = 0
+  /** Secrets seen, restorable or not. */
+  secrets = 0
+  /** Secrets not restored, with why: what the final status sums up. */
+  readonly failures: Array<{ label: string; error: string }> = []
+  /** Records outside the layout, refused. */
+  strays = 0
   readonly started = Date.now()
 
-  count(result: RestoreResult) {
+  count({ result, retries, created }: Settled) {
     this.writes += result.writes
     this.versionsWritten += result.versionsWritten
-    if (result.error) this.failed += 1
-    else if (result.plan.outcome === 'create') this.created += 1
-    else if (result.plan.outcome === 'update') this.updated += 1
-    else if (result.plan.outcome === 'skip') this.skipped += 1
+    if (retries > 0) this.retried += 1
+    if (result.status !== 'done') return
+    const outcome = created ? 'create' : result.plan.outcome
+    if (outcome === 'create') this.created += 1
+    else if (outcome === 'update') this.updated += 1
+    else if (outcome === 'skip') this.skipped += 1
     else this.unchanged += 1
+  }
+
+  fail(label: string, error: string) {
+    this.failures.push({ label, error })
   }
 
   line(session: ExporterSession): string {
@@ -69,9 +85,33 @@ class Tally {
     const dry = session.options.dryRun ? 'dry run of ' : ''
     return (
       `${dry}restore into ${session.origin}: ${this.created} created, ${this.updated} updated, ` +
-      `${this.unchanged} unchanged, ${this.skipped} skipped, ${this.failed} failed, ` +
-      `${session.options.dryRun ? 0 : this.versionsWritten} versions written, ${session.apiSummary()}, ${elapsed}s`
+      `${this.unchanged} unchanged, ${this.skipped} skipped, ${this.failures.length} failed, ` +
+      `${session.options.dryRun ? 0 : this.versionsWritten} versions written, ` +
+      `${this.retried} retried in this run, ${session.apiSummary()}, ${elapsed}s`
     )
+  }
+
+  /** The reasons, shortened: one shared reason once, else the first three. */
+  private why(): string {
+    const first = this.failures[0]?.error ?? ''
+    if (this.failures.length > 1 && this.failures.every((f) => f.error === first)) return first
+    const shown = this.failures
+      .slice(0, 3)
+      .map((f) => `${f.label} (${f.error})`)
+      .join('; ')
+    return this.failures.length > 3 ? `${shown}; and ${this.failures.length - 3} more above` : shown
+  }
+
+  /** One line for the final status when something was not restored; undefined if all was. */
+  verdict(dryRun: boolean): string | undefined {
+    if (this.failures.length === 0 && this.strays === 0) return undefined
+    const parts: string[] = []
+    if (this.failures.length > 0) {
+      const verb = dryRun ? 'would not be restored' : 'not restored'
+      parts.push(`${this.failures.length} of ${this.secrets} secrets ${verb}: ${this.why()}`)
+    }
+    if (this.strays > 0) parts.push(`${this.strays} records outside the snapshot layout refused`)
+    return parts.join('; ')
   }
 }
 
@@ -149,6 +189,20 @@ async function* receive(call: AsyncIterable<ExportRequest>): AsyncGenerator<Rece
   if (file) throw invalidArgument(`stream ended inside the data of ${file.record.pathname}`)
 }
 
+function labelOf(secret: BackedUpSecret): string {
+  return `${secret.meta.path === '/' ? '' : secret.meta.path}/${secret.meta.name}`
+}
+
+/** What the user reads about one secret: its warnings, and in a dry run its plan. */
+function report(label: string, plan: Plan | undefined, dryRun: boolean) {
+  if (!plan) return
+  for (const warning of plan.warnings) log.warn(`${label}: ${warning}`)
+  if (dryRun) {
+    const steps = plan.steps.map((s) => `\n  - ${describeStep(s)}`).join('')
+    log.info(`dry run: ${label}: ${plan.outcome}${steps}`)
+  }
+}
+
 async function runExport(
   session: ExporterSession,
   call: ServerDuplexStream<ExportRequest, ExportResponse>,
@@ -166,26 +220,26 @@ async function runExport(
   const replyGroup = (group: SecretGroup, error = '') => {
     for (const member of group.members) reply(member.received.record, error)
   }
+  const refuseGroup = (group: SecretGroup, label: string, error: string) => {
+    tally.fail(label, error)
+    log.error(`${label}: ${error}`)
+    replyGroup(group, error)
+  }
   const restoreGroup = async (group: SecretGroup, secret: BackedUpSecret) => {
-    let result: RestoreResult
-    try {
-      result = await restorer.restore(secret)
-    } catch (error) {
-      tally.failed += 1
-      log.error(`${group.dir}: ${messageOf(error)}`)
-      return replyGroup(group, messageOf(error))
-    }
-    tally.count(result)
-    if (result.error) log.error(`${group.dir}: ${result.error}`)
-    replyGroup(group, result.error)
+    const label = labelOf(secret)
+    const settled = await restoreSettled(restorer, secret, session.settle, (error) =>
+      log.warn(`${label}: ${error}; trying again in this run once that has settled`),
+    )
+    tally.count(settled)
+    const { result } = settled
+    report(label, result.plan, session.options.dryRun)
+    if (result.status === 'done') return replyGroup(group)
+    refuseGroup(group, label, result.error)
   }
   const schedule = async (group: SecretGroup) => {
+    tally.secrets += 1
     const validated = validateGroup(group)
-    if (!validated.ok) {
-      tally.failed += 1
-      log.error(validated.error)
-      return replyGroup(group, validated.error)
-    }
+    if (!validated.ok) return refuseGroup(group, group.dir, validated.error)
     if (failMode) return void deferred.push({ group, secret: validated.secret })
     while (inflight.size >= session.concurrency) await Promise.race(inflight)
     const task = restoreGroup(group, validated.secret).finally(() => inflight.delete(task))
@@ -198,8 +252,11 @@ async function runExport(
     for await (const received of receive(call.iterator({ destroyOnReturn: false }))) {
       const role = roleOf(received.record)
       if (role.kind === 'ack') reply(received.record)
-      else if (role.kind === 'stray') reply(received.record, role.reason)
-      else if (!grouper.accepts(role.dir)) {
+      else if (role.kind === 'stray') {
+        tally.strays += 1
+        reply(received.record, role.reason)
+      } else if (!grouper.accepts(role.dir)) {
+        tally.strays += 1
         reply(
           received.record,
           `${received.record.pathname} arrived apart from its secret's records`,
@@ -215,8 +272,12 @@ async function runExport(
     // Even when the stream broke: let restores under way finish before the call ends.
     await Promise.allSettled(inflight)
   }
-  if (failMode) await restoreAllOrNothing(deferred, restorer, restoreGroup, replyGroup)
+  if (failMode) await restoreAllOrNothing(deferred, restorer, restoreGroup, refuseGroup)
   log.info(tally.line(session))
+  // Per-record errors alone leave plakar's exit status at 0: an incomplete restore must
+  // end the call with an error, after every result was sent.
+  const verdict = tally.verdict(session.options.dryRun)
+  if (verdict) throw aborted(verdict)
 }
 
 /** on_conflict=fail: check every target before the first write. */
@@ -224,24 +285,22 @@ async function restoreAllOrNothing(
   deferred: Array<{ group: SecretGroup; secret: BackedUpSecret }>,
   restorer: Restorer,
   restoreGroup: (group: SecretGroup, secret: BackedUpSecret) => Promise<void>,
-  replyGroup: (group: SecretGroup, error?: string) => void,
+  refuseGroup: (group: SecretGroup, label: string, error: string) => void,
 ) {
   const existing: string[] = []
   try {
     for (const { secret } of deferred) {
-      const found = await restorer.find(secret)
-      if (found) existing.push(`${found.path === '/' ? '' : found.path}/${found.name}`)
+      const target = await restorer.target(secret)
+      if (target.kind !== 'new') existing.push(labelOf(secret))
     }
   } catch (error) {
     const message = `on_conflict=fail: nothing restored, the destination could not be checked: ${messageOf(error)}`
-    log.error(message)
-    for (const { group } of deferred) replyGroup(group, message)
+    for (const { group, secret } of deferred) refuseGroup(group, labelOf(secret), message)
     return
   }
   if (existing.length > 0) {
     const message = `on_conflict=fail: nothing restored, ${existing.length} secret(s) already exist: ${existing.slice(0, 5).join(', ')}${existing.length > 5 ? ', ...' : ''}`
-    log.error(message)
-    for (const { group } of deferred) replyGroup(group, message)
+    for (const { group, secret } of deferred) refuseGroup(group, labelOf(secret), message)
     return
   }
   for (const { group, secret } of deferred) await restoreGroup(group, secret)

@@ -3,6 +3,7 @@ import { parseExporterConfig } from '../config/index.js'
 import { clientFor, originOf } from '../connector.js'
 import type { InitRequest } from '../plugin/messages.js'
 import type { ExporterSession } from './service.js'
+import { settleTiming } from './settle.js'
 
 export async function openExporterSession(request: InitRequest): Promise<ExporterSession> {
   const config = parseExporterConfig(request.config ?? {})
@@ -11,6 +12,7 @@ export async function openExporterSession(request: InitRequest): Promise<Exporte
     api,
     origin: originOf(config),
     concurrency: config.concurrency,
+    settle: settleTiming(config.timeoutMs),
     options: {
       onConflict: config.onConflict,
       updateMetadata: config.updateMetadata,

@@ -21,9 +21,11 @@ import type {
   OpenResponse,
 } from '../plugin/messages.js'
 import { LocationFlags } from '../plugin/protocol.js'
-import type { SecretApi } from '../scaleway/api.js'
+import type { Secret, SecretApi } from '../scaleway/api.js'
 import { ApiError, rewritten } from '../scaleway/errors.js'
-import { ReadAhead } from './readahead.js'
+import { listAllVersions, PAGE_SIZE } from '../scaleway/pages.js'
+import { addVersions, coverageCounts, describeCoverage, noCoverageGaps } from './coverage.js'
+import { ReadAhead, type ReadAheadOptions } from './readahead.js'
 import {
   errorRecord,
   type PlannedRecord,
@@ -45,6 +47,8 @@ export interface ImporterSession {
   origin: string
   filter: WalkFilter
   records: RecordOptions
+  /** Overrides of the payload read-ahead (SCW_SM_READ_AHEAD). */
+  readAhead: Partial<ReadAheadOptions>
   /** Written to /.backup.json, with the counts added at the end. */
   info: Record<string, unknown>
   apiSummary(): string
@@ -75,6 +79,8 @@ class Counters {
   /** Payloads plakar acknowledged without opening them (its change detection). */
   payloadsSkipped = 0
   errors = 0
+  /** Versions whose bytes the snapshot will not hold, by reason. */
+  readonly coverage = noCoverageGaps()
   readonly started = Date.now()
 }
 
@@ -109,8 +115,8 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
 
     Ping(_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) {
       try {
-        const { api } = requireSession()
-        ping(api)
+        const { api, records } = requireSession()
+        ping(api, records)
           .then(() => callback(null, {}))
           .catch((error: unknown) => callback(asGrpcError(error)))
       } catch (error) {
@@ -129,8 +135,9 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
       }
       imported = true
       // Reads ahead are never of disabled versions (see runImport's emit).
-      const ahead = new ReadAhead((ref) =>
-        readPayload(current.api, { kind: 'payload', ...ref, disabled: false }, counters),
+      const ahead = new ReadAhead(
+        (ref) => readPayload(current.api, { kind: 'payload', ...ref, disabled: false }, counters),
+        current.readAhead,
       )
       readAhead = ahead
       call.on('data', (ack: ImportRequest) => acknowledge(ack, pending, ahead, counters))
@@ -195,18 +202,38 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
   }
 }
 
-async function ping(api: SecretApi): Promise<void> {
-  const { items } = await api.listSecrets({}, 1, 1)
+async function ping(api: SecretApi, records: RecordOptions): Promise<void> {
+  const { items, totalCount } = await api.listSecrets({}, 1, PAGE_SIZE)
   const first = items[0]
-  if (!first || first.versionCount === 0) return
-  try {
-    await api.accessVersion(first.id, 'latest_enabled')
-  } catch (error) {
-    // Only a refusal of access itself is a failed ping; a secret without an enabled
-    // version proves nothing either way.
-    const kind = (error as { kind?: string }).kind
-    if (kind === 'permission' || kind === 'auth') throw error
+  if (first && first.versionCount > 0) {
+    try {
+      await api.accessVersion(first.id, 'latest_enabled')
+    } catch (error) {
+      // Only a refusal of access itself is a failed ping; a secret without an enabled
+      // version proves nothing either way.
+      const kind = (error as { kind?: string }).kind
+      if (kind === 'permission' || kind === 'auth') throw error
+    }
   }
+  await reportCoverage(api, records, items, totalCount)
+}
+
+/** What a backup would keep as metadata only, over the first page of secrets (bounded cost). */
+async function reportCoverage(
+  api: SecretApi,
+  records: RecordOptions,
+  secrets: Secret[],
+  total: number,
+): Promise<void> {
+  const coverage = noCoverageGaps()
+  await Promise.all(
+    secrets.map(async (secret) =>
+      addVersions(coverage, await listAllVersions(api, secret.id), records),
+    ),
+  )
+  const scope = total > secrets.length ? `the first ${secrets.length} of ${total}` : `all ${total}`
+  const gaps = describeCoverage(coverage)
+  log.info(`ping: in ${scope} secrets, ${gaps || 'every version has its payload backed up'}`)
 }
 
 function acknowledge(
@@ -296,6 +323,7 @@ async function runImport(
       continue
     }
     counters.versions += entry.versions.length
+    addVersions(counters.coverage, entry.versions, session.records)
     for (const record of secretRecords(entry.secret, entry.versions, session.records)) {
       await emit(record)
     }
@@ -307,6 +335,7 @@ async function runImport(
       secrets: counters.secrets,
       versions: counters.versions,
       payloads: counters.payloadsListed,
+      ...coverageCounts(counters.coverage),
       errors: counters.errors,
     },
   }
@@ -432,9 +461,11 @@ function summary(
 ): string {
   const elapsed = ((Date.now() - counters.started) / 1000).toFixed(2)
   const { unused } = ahead.stats
+  const gaps = describeCoverage(counters.coverage)
   return (
-    `backup of ${session.origin}: ${counters.secrets} secrets, ${counters.versions} versions, ` +
-    `${counters.payloadsRead} payloads read` +
+    `backup of ${session.origin}: ${counters.secrets} secrets, ${counters.versions} versions` +
+    (gaps ? ` (${gaps})` : '') +
+    `, ${counters.payloadsRead} payloads read` +
     // Only when it happened: reads ahead that plakar's change detection made useless.
     (unused > 0 ? ` (${unused} prefetched but unused)` : '') +
     `, ${counters.payloadsSkipped} unchanged payloads skipped, ` +

@@ -16,6 +16,7 @@ export const notFound = (message: string) => grpcError(status.NOT_FOUND, message
 export const invalidArgument = (message: string) => grpcError(status.INVALID_ARGUMENT, message)
 export const unavailable = (message: string) => grpcError(status.UNAVAILABLE, message)
 export const internal = (message: string) => grpcError(status.INTERNAL, message)
+export const aborted = (message: string) => grpcError(status.ABORTED, message)
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Emulator } from '../../src/emulator/index.js'
 import { SAMPLE_PROJECT_ID, sampleSeed } from '../../src/emulator/sample.js'
 import {
+  exportAll,
   type ImportedEntry,
   init,
   type PluginProcess,
@@ -98,13 +99,22 @@ describe('restore options', () => {
       'nl-ams',
     )
     emu.resetCounts()
-    const failed = await restore(snapshot, `scw-secret://nl-ams/${other}`, { on_conflict: 'fail' })
+    const plugin = startPlugin('exporter')
+    plugins.push(plugin)
+    await init(
+      plugin,
+      'exporter',
+      connectorConfig(emu, `scw-secret://nl-ams/${other}`, { on_conflict: 'fail' }),
+    )
+    const failed = await exportAll(plugin, snapshotToExport(snapshot))
     expect(writeCount(emu)).toBe(0)
+    const refusal =
+      /on_conflict=fail: nothing restored, 1 secret\(s\) already exist: \/staging\/web\/tls/
     expect(
       failed.results.find((r) => r.header.pathname === '/prod/db.secret/secret.json')?.error,
-    ).toMatch(
-      /on_conflict=fail: nothing restored, 1 secret\(s\) already exist: \/staging\/web\/tls/,
-    )
+    ).toMatch(refusal)
+    // The call itself fails, so plakar exits non-zero, with one line saying why.
+    expect(failed.failure?.details).toMatch(/^11 of 11 secrets not restored: on_conflict=fail/)
   })
 
   it('restores a subtree at its original path, and re-roots on purpose', async () => {

@@ -4,7 +4,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import path from 'node:path'
 import pLimit from 'p-limit'
 import type { WireRecord } from '../../src/plugin/messages.js'
-import { GrpcPipeClient } from './grpc-pipe.js'
+import { GrpcPipeClient, GrpcStatusError } from './grpc-pipe.js'
 
 export const DIST = path.resolve(import.meta.dirname, '../../dist')
 /** The executables plakar starts (the manifest's `executable`): launchers for dist/. */
@@ -168,10 +168,16 @@ export interface ExportResult {
 }
 
 /** One full Export: records and chunks in order, all results collected. */
-export async function runExport(
+/** An Export call's results, and the status it ended with when that was not OK. */
+export interface ExportOutcome {
+  results: ExportResult[]
+  failure?: GrpcStatusError
+}
+
+export async function exportAll(
   plugin: PluginProcess,
   items: ExportItem[],
-): Promise<ExportResult[]> {
+): Promise<ExportOutcome> {
   const call = plugin.client.call<{ result: ExportResult }>(
     '/plakar.exporter.Exporter/Export',
     'plakar.exporter.ExportRequest',
@@ -196,8 +202,23 @@ export async function runExport(
     }
   }
   call.end()
-  await reading
-  await call.done
+  try {
+    await reading
+    await call.done
+  } catch (error) {
+    if (!(error instanceof GrpcStatusError)) throw error
+    return { results, failure: error }
+  }
+  return { results }
+}
+
+/** An Export that must end OK: its results. */
+export async function runExport(
+  plugin: PluginProcess,
+  items: ExportItem[],
+): Promise<ExportResult[]> {
+  const { results, failure } = await exportAll(plugin, items)
+  if (failure) throw failure
   return results
 }
 

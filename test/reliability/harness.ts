@@ -143,7 +143,10 @@ export function noteText(text: string | undefined): void {
   if (text) decodedTexts.push(text)
 }
 
-export function spawnPlugin(kind: 'importer' | 'exporter'): SandboxedPlugin {
+export function spawnPlugin(
+  kind: 'importer' | 'exporter',
+  extraEnv: Record<string, string> = {},
+): SandboxedPlugin {
   const sandbox = mkdtempSync(path.join(tmpdir(), `scw-reliability-${kind}-`))
   for (const dir of ['home', 'tmp', 'cwd']) mkdirSync(path.join(sandbox, dir))
   const child: ChildProcessWithoutNullStreams = spawn(path.join(BIN, kind), [], {
@@ -154,6 +157,7 @@ export function spawnPlugin(kind: 'importer' | 'exporter'): SandboxedPlugin {
       HOME: path.join(sandbox, 'home'),
       TMPDIR: path.join(sandbox, 'tmp'),
       SCW_SM_LOG_LEVEL: 'debug',
+      ...extraEnv,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   })

@@ -10,9 +10,9 @@ import type { SecretType } from '../../src/scaleway/api.js'
 import {
   type ExportItem,
   type ExportResult,
+  exportAll,
   type ImportedEntry,
   init,
-  runExport,
   runImport,
   snapshotToExport,
 } from '../host/plugin-host.js'
@@ -50,6 +50,8 @@ export interface BackupOptions {
   location?: string
   config?: Record<string, string>
   shouldOpen?: (record: WireRecord) => boolean
+  /** Extra environment of the importer process. */
+  env?: Record<string, string>
   /** Called with the process once it is running, e.g. to kill it from a timer. */
   started?: (plugin: SandboxedPlugin) => void
 }
@@ -57,7 +59,7 @@ export interface BackupOptions {
 /** One backup in a fresh importer process; never throws for a failure of the plugin. */
 export async function backup(emu: Emulator, options: BackupOptions = {}): Promise<BackupRun> {
   tally.operations += 1
-  const plugin = spawnPlugin('importer')
+  const plugin = spawnPlugin('importer', options.env)
   options.started?.(plugin)
   const cfg = config(emu, options.location ?? SOURCE, {
     read_disabled: 'true',
@@ -210,7 +212,7 @@ export function checkBackup(
 
 export interface RestoreRun {
   results: ExportResult[]
-  /** Set when Init or the Export call itself failed. */
+  /** Set when Init failed or the Export call ended with an error status (its message). */
   error?: string
   failed: ExportResult[]
   plugin: SandboxedPlugin
@@ -232,15 +234,19 @@ export async function restore(
   const plugin = spawnPlugin('exporter')
   options.started?.(plugin)
   let results: ExportResult[] = []
+  let error: string | undefined
   try {
     await init(plugin, 'exporter', config(emu, location, options.config))
-    results = await runExport(plugin, items)
-  } catch (error) {
-    noteText(messageOf(error))
-    return { results, error: messageOf(error), failed: [], plugin }
+    const outcome = await exportAll(plugin, items)
+    results = outcome.results
+    error = outcome.failure?.details
+  } catch (thrown) {
+    noteText(messageOf(thrown))
+    return { results, error: messageOf(thrown), failed: [], plugin }
   }
   for (const result of results) noteText(result.error)
-  return { results, failed: results.filter((r) => r.error !== ''), plugin }
+  if (error !== undefined) noteText(error)
+  return { results, error, failed: results.filter((r) => r.error !== ''), plugin }
 }
 
 export function exportItems(entries: ImportedEntry[]): ExportItem[] {

@@ -1,0 +1,77 @@
+// One run is enough: a secret stopped for safety (a write whose answer was lost) or by a
+// transient failure is tried again within the same restore, re-read and re-planned
+// against what the destination holds then, as a rerun would. Never before the uncertain
+// write can no longer land, so a version is never written twice.
+import type { BackedUpSecret } from './collect.js'
+import { failure, type RestoreResult } from './restorer.js'
+
+export interface SettleTiming {
+  /**
+   * How long after a failed write it may still land (a request the server still held
+   * when we gave up on it). Two request timeouts: a write the server has not applied
+   * by then is taken as never applied.
+   */
+  windowMs: number
+  /** How long after its first failure a secret is tried again, at most. */
+  budgetMs: number
+  now(): number
+  sleep(ms: number): Promise<void>
+}
+
+/** Two request timeouts of waiting; ten such windows, and at least five minutes, of trying. */
+export function settleTiming(requestTimeoutMs: number): SettleTiming {
+  const windowMs = 2 * requestTimeoutMs
+  return {
+    windowMs,
+    budgetMs: Math.max(300_000, 10 * windowMs),
+    now: Date.now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  }
+}
+
+export interface Attempts {
+  /** Runs one attempt; `fresh` means look the destination up again first. */
+  restore(secret: BackedUpSecret, fresh: boolean): Promise<RestoreResult>
+}
+
+export interface Settled {
+  result: RestoreResult
+  /** Attempts made after the first. */
+  retries: number
+  /** Whether some attempt created the secret (the final one may only have finished it). */
+  created: boolean
+}
+
+async function attempt(restorer: Attempts, secret: BackedUpSecret, fresh: boolean) {
+  try {
+    return await restorer.restore(secret, fresh)
+  } catch (error) {
+    return failure(error, { writes: 0, versionsWritten: 0 })
+  }
+}
+
+export async function restoreSettled(
+  restorer: Attempts,
+  secret: BackedUpSecret,
+  timing: SettleTiming,
+  onRetry: (error: string) => void = () => {},
+): Promise<Settled> {
+  let result = await attempt(restorer, secret, false)
+  let writes = result.writes
+  let versionsWritten = result.versionsWritten
+  let created = result.plan?.outcome === 'create' && result.writes > 0
+  let retries = 0
+  const giveUpAt = timing.now() + timing.budgetMs
+  while (result.status === 'unsettled') {
+    const retryAt = result.failedAt + timing.windowMs
+    if (retryAt > giveUpAt) break
+    onRetry(result.error)
+    await timing.sleep(Math.max(0, retryAt - timing.now()))
+    retries += 1
+    result = await attempt(restorer, secret, true)
+    writes += result.writes
+    versionsWritten += result.versionsWritten
+    created ||= result.plan?.outcome === 'create' && result.writes > 0
+  }
+  return { result: { ...result, writes, versionsWritten }, retries, created }
+}

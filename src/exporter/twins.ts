@@ -1,0 +1,40 @@
+// Deleting a secret frees its name: a new secret may then be created at the same path and
+// name while the old one waits, soft-deleted, for its purge. So a destination can hold,
+// for one (path, name), a live secret and any number of soft-deleted twins. This picks the
+// one a restore works with; pure, so every history is tested without a server.
+import type { Secret, SecretType } from '../scaleway/api.js'
+
+export type Target =
+  /** Nothing usable: create a new secret (the name is free). */
+  | { kind: 'new' }
+  /** The live secret. Its twins are left as they are. */
+  | { kind: 'live'; secret: Secret }
+  /** A soft-deleted secret to bring back: the same secret (in place) or the latest twin. */
+  | { kind: 'revive'; secret: Secret; inPlace: boolean }
+
+const isDeleted = (s: Secret) => s.deletionRequestedAt !== undefined
+
+/** Newest deletion first; the creation time breaks ties. */
+function newestFirst(a: Secret, b: Secret): number {
+  const at = (d: Date | undefined) => d?.getTime() ?? 0
+  return at(b.deletionRequestedAt) - at(a.deletionRequestedAt) || at(b.createdAt) - at(a.createdAt)
+}
+
+/**
+ * `candidates` are the destination's secrets with the snapshot secret's path and name.
+ * A live one always wins: reviving a twin over it is refused by the API (the name is
+ * taken). Without one, the snapshot's own secret (same id) comes back in place; else the
+ * most recently deleted twin of the same type, since one of another type could never
+ * match the snapshot.
+ */
+export function chooseTarget(
+  snapshot: { id: string; type: SecretType },
+  candidates: readonly Secret[],
+): Target {
+  const live = candidates.find((s) => !isDeleted(s))
+  if (live) return { kind: 'live', secret: live }
+  const same = candidates.find((s) => s.id === snapshot.id)
+  if (same) return { kind: 'revive', secret: same, inPlace: true }
+  const [latest] = candidates.filter((s) => s.type === snapshot.type).sort(newestFirst)
+  return latest ? { kind: 'revive', secret: latest, inPlace: false } : { kind: 'new' }
+}

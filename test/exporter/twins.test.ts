@@ -1,0 +1,210 @@
+// Destination history: a name freed by a deletion and used again leaves a live secret
+// next to soft-deleted twins. Each case is exact after one restore, and idempotent.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Emulator } from '../../src/emulator/index.js'
+import { SAMPLE_PROJECT_ID, sampleSeed } from '../../src/emulator/sample.js'
+import { chooseTarget } from '../../src/exporter/twins.js'
+import type { Secret, SecretType } from '../../src/scaleway/api.js'
+import {
+  exportAll,
+  type ImportedEntry,
+  init,
+  type PluginProcess,
+  runImport,
+  snapshotToExport,
+  startPlugin,
+} from '../host/plugin-host.js'
+import { projectView } from '../support/compare.js'
+import { connectorConfig, DEST_PROJECT, emulator, writeCount } from '../support/world.js'
+
+describe('chooseTarget', () => {
+  const at = (iso: string | undefined) => (iso ? new Date(iso) : undefined)
+  const secret = (id: string, deleted?: string, type: Secret['type'] = 'opaque') =>
+    ({
+      id,
+      type,
+      deletionRequestedAt: at(deleted),
+      createdAt: at('2026-01-01T00:00:00Z'),
+    }) as Secret
+  const snap = { id: 'snap', type: 'opaque' as const }
+
+  it('uses the live secret whatever twins sit beside it', () => {
+    const live = secret('live')
+    const target = chooseTarget(snap, [secret('snap', '2026-02-01T00:00:00Z'), live])
+    expect(target).toEqual({ kind: 'live', secret: live })
+  })
+
+  it('without a live one, brings back the same secret in place, else the latest of its type', () => {
+    const own = secret('snap', '2026-01-02T00:00:00Z')
+    const later = secret('later', '2026-03-01T00:00:00Z')
+    expect(chooseTarget(snap, [later, own])).toEqual({ kind: 'revive', secret: own, inPlace: true })
+    const older = secret('older', '2026-02-01T00:00:00Z')
+    const otherType = secret('kv', '2026-04-01T00:00:00Z', 'key_value')
+    expect(chooseTarget(snap, [older, otherType, later])).toEqual({
+      kind: 'revive',
+      secret: later,
+      inPlace: false,
+    })
+  })
+
+  it('creates a new secret when only twins of another type or nothing are there', () => {
+    expect(chooseTarget(snap, [secret('kv', '2026-04-01T00:00:00Z', 'key_value')])).toEqual({
+      kind: 'new',
+    })
+    expect(chooseTarget(snap, [])).toEqual({ kind: 'new' })
+  })
+})
+
+const SOURCE = `scw-secret://fr-par/${SAMPLE_PROJECT_ID}`
+const DEST = `scw-secret://nl-ams/${DEST_PROJECT}`
+
+describe('restoring over a destination with history', () => {
+  let emu: Emulator
+  const plugins: PluginProcess[] = []
+
+  beforeEach(async () => {
+    emu = await emulator({ seed: sampleSeed() })
+  })
+
+  afterEach(async () => {
+    await Promise.all(plugins.splice(0).map((p) => p.stop()))
+    await emu.close()
+  })
+
+  async function backup(): Promise<ImportedEntry[]> {
+    const plugin = startPlugin('importer')
+    plugins.push(plugin)
+    await init(plugin, 'importer', connectorConfig(emu, SOURCE, { read_disabled: 'true' }))
+    return runImport(plugin)
+  }
+
+  /** One restore; it must end OK with no record failed. */
+  async function restore(snapshot: ImportedEntry[], location = DEST) {
+    const plugin = startPlugin('exporter')
+    plugins.push(plugin)
+    await init(plugin, 'exporter', connectorConfig(emu, location))
+    const outcome = await exportAll(plugin, snapshotToExport(snapshot))
+    expect(outcome.failure).toBeUndefined()
+    expect(outcome.results.filter((r) => r.error !== '')).toEqual([])
+    return plugin
+  }
+
+  const now = () => new Date().toISOString()
+  const deleteSecret = (id: string, when = now()) =>
+    emu.store.updateSecret(id, { deletionRequestedAt: when })
+  const dbTwins = (project: string, region: 'fr-par' | 'nl-ams') =>
+    emu.store.allSecrets(project, region).filter((s) => s.path === '/prod' && s.name === 'db')
+
+  /** /prod/db as the source has it, without versions: what an interrupted restore leaves. */
+  const likeSourceDb = () => {
+    const [db] = dbTwins(SAMPLE_PROJECT_ID, 'fr-par')
+    return {
+      name: 'db',
+      path: '/prod',
+      type: db?.type ?? 'opaque',
+      tags: db?.tags ?? [],
+      description: db?.description ?? '',
+    }
+  }
+
+  async function exactAndIdempotent(snapshot: ImportedEntry[], location = DEST) {
+    const [, region, project] = /^scw-secret:\/\/([^/]+)\/(.+)$/.exec(location) ?? []
+    const view = () => projectView(emu, project ?? '', region as 'nl-ams')
+    expect(view()).toEqual(projectView(emu, SAMPLE_PROJECT_ID, 'fr-par'))
+    emu.resetCounts()
+    await restore(snapshot, location)
+    expect(writeCount(emu)).toBe(0)
+  }
+
+  it('uses the live secret, never reviving an older twin over it', async () => {
+    const snapshot = await backup()
+    const old = emu.store.addSecret(
+      DEST_PROJECT,
+      { name: 'db', path: '/prod', versions: [{ data_utf8: 'old one' }] },
+      'nl-ams',
+    )
+    deleteSecret(old.id)
+    const live = emu.store.addSecret(DEST_PROJECT, { ...likeSourceDb(), versions: [] }, 'nl-ams')
+    await restore(snapshot)
+    await exactAndIdempotent(snapshot)
+    const twins = dbTwins(DEST_PROJECT, 'nl-ams')
+    expect(twins.find((s) => s.id === live.id)?.deletionRequestedAt).toBeNull()
+    expect(twins.find((s) => s.id === old.id)?.deletionRequestedAt).not.toBeNull()
+    expect(emu.counts()['POST /secrets/{id}/restore'] ?? 0).toBe(0)
+  })
+
+  it('in place: brings back the snapshot own secret among several deleted twins', async () => {
+    const snapshot = await backup()
+    const [own] = dbTwins(SAMPLE_PROJECT_ID, 'fr-par')
+    deleteSecret(own?.id ?? '', '2026-01-01T00:00:00.000000Z')
+    for (const data of ['newer one', 'newest one']) {
+      const twin = emu.store.addSecret(SAMPLE_PROJECT_ID, {
+        name: 'db',
+        path: '/prod',
+        versions: [
+          {
+            data_utf8: JSON.stringify({
+              engine: 'pg',
+              username: data,
+              password: 'p',
+              host: 'h',
+              dbname: 'd',
+              port: '1',
+            }),
+          },
+        ],
+      })
+      deleteSecret(twin.id)
+    }
+    emu.resetCounts()
+    await restore(snapshot, SOURCE)
+    expect(emu.counts()['POST /secrets'] ?? 0).toBe(0)
+    const live = dbTwins(SAMPLE_PROJECT_ID, 'fr-par').filter((s) => s.deletionRequestedAt === null)
+    expect(live.map((s) => s.id)).toEqual([own?.id])
+    emu.resetCounts()
+    await restore(snapshot, SOURCE)
+    expect(writeCount(emu)).toBe(0)
+  })
+
+  it('elsewhere: brings back the most recently deleted twin of the same type', async () => {
+    const snapshot = await backup()
+    const make = (type: SecretType, when: string) => {
+      const twin = emu.store.addSecret(
+        DEST_PROJECT,
+        { ...likeSourceDb(), type, versions: [] },
+        'nl-ams',
+      )
+      deleteSecret(twin.id, when)
+      return twin
+    }
+    const sourceType = likeSourceDb().type
+    const otherType = sourceType === 'key_value' ? 'opaque' : 'key_value'
+    make(sourceType, '2026-01-01T00:00:00.000000Z')
+    const latest = make(sourceType, '2026-02-01T00:00:00.000000Z')
+    make(otherType, '2026-03-01T00:00:00.000000Z')
+    await restore(snapshot)
+    await exactAndIdempotent(snapshot)
+    const live = dbTwins(DEST_PROJECT, 'nl-ams').filter((s) => s.deletionRequestedAt === null)
+    expect(live.map((s) => s.id)).toEqual([latest.id])
+  })
+
+  it('creates a new secret beside a deleted twin of another type', async () => {
+    const snapshot = await backup()
+    const sourceType = dbTwins(SAMPLE_PROJECT_ID, 'fr-par')[0]?.type
+    const kv = emu.store.addSecret(
+      DEST_PROJECT,
+      {
+        name: 'db',
+        path: '/prod',
+        type: sourceType === 'key_value' ? 'opaque' : 'key_value',
+        versions: [],
+      },
+      'nl-ams',
+    )
+    deleteSecret(kv.id)
+    await restore(snapshot)
+    await exactAndIdempotent(snapshot)
+    expect(emu.store.secret(kv.id)?.deletionRequestedAt).not.toBeNull()
+    expect(emu.store.secret(kv.id)?.type).not.toBe(sourceType)
+  })
+})
