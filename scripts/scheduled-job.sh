@@ -58,8 +58,10 @@ if ! flock -n 9; then
   exit 75
 fi
 
+# 9>&-: plakar and the plugins it starts must not inherit the lock, or one outliving this
+# run (a plugin finishing its exit) would keep the next run from starting.
 plakar_at() {
-  "$plakar" -quiet at "$store" "$@"
+  "$plakar" -quiet at "$store" "$@" 9>&-
 }
 
 output=$(mktemp "${TMPDIR:-/tmp}/scw-sm-job.XXXXXX") || settings_error 'mktemp failed'
@@ -67,8 +69,11 @@ trap 'rm -f "$output"' EXIT
 failed=''
 
 # step NAME COMMAND...: runs it, shows its output, logs the outcome, remembers a failure.
-# plakar exits 0 from a backup or restore in which items failed; those items show up as
-# "KO" lines, and the totals as "completed with N errors", so the output counts too.
+# plakar exits 0 from a backup in which items failed; those items show up as
+# "<snapshot>: KO ..." lines and the totals as "<snapshot>: backup completed with N errors",
+# so the output counts too (anchored: the plugin's own lines name secrets, which could
+# hold any words).
+PLAKAR_FAILED_ITEMS='^[0-9a-f]{8}: (KO |[a-z]+ completed with [0-9]+ error)'
 step() {
   name=$1
   shift
@@ -76,7 +81,7 @@ step() {
   "$@" >"$output" 2>&1
   status=$?
   cat "$output"
-  if [ "$status" -eq 0 ] && ! grep -q -e ': KO ' -e ' completed with ' "$output"; then
+  if [ "$status" -eq 0 ] && ! grep -Eq "$PLAKAR_FAILED_ITEMS" "$output"; then
     log "$name: ok"
     return 0
   fi

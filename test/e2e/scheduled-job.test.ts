@@ -4,6 +4,7 @@
 // that has no count. Snapshot times are forced to yesterday (SCW_SM_BACKUP_FLAGS), so that
 // which snapshots share a prune bucket never depends on when the test runs.
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process'
+import { chmodSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findPlakar, PlakarHome, plakarEnv, recordSkip } from '../../scripts/lib/plakar-home.js'
@@ -75,8 +76,20 @@ describe.skipIf(!plakar)('scripts/scheduled-job.sh with the real plakar', () => 
 
   it('first run: backs up, prunes, checks, drills; exit 0', async () => {
     emu.resetCounts()
-    const run = await runJob({ SCW_SM_BACKUP_FLAGS: `-force-timestamp ${yesterdayAt(1)}` })
+    // The real plakar behind a probe that reports whether it inherited the job's lock (fd 9):
+    // a plugin outliving a run with it would keep the next run from starting.
+    const probe = path.join(home.dir, 'plakar-probe')
+    writeFileSync(
+      probe,
+      `#!/bin/sh\n[ -e /proc/$$/fd/9 ] && echo 'LOCK FD INHERITED' >&2\nexec '${plakar}' "$@"\n`,
+    )
+    chmodSync(probe, 0o755)
+    const run = await runJob({
+      PLAKAR: probe,
+      SCW_SM_BACKUP_FLAGS: `-force-timestamp ${yesterdayAt(1)}`,
+    })
     expect(run.code, run.output).toBe(0)
+    expect(run.output).not.toContain('LOCK FD INHERITED')
     const [first] = await jobSnapshots('scw-sm-prod')
     expect(await jobSnapshots('scw-sm-prod')).toHaveLength(1)
     for (const step of ['backup', 'prune', 'check', 'drill']) {
@@ -108,8 +121,7 @@ describe.skipIf(!plakar)('scripts/scheduled-job.sh with the real plakar', () => 
   })
 
   it('a drill that fails makes the run fail (exit 1); the other steps still pass', async () => {
-    // The key now opens the source project only, so the drill's restore is refused; plakar's
-    // own `restore` would still exit 0, with KO lines.
+    // The key now opens the source project only, so the drill's restore is refused.
     emu.setKeys({
       keys: [
         {
@@ -130,15 +142,32 @@ describe.skipIf(!plakar)('scripts/scheduled-job.sh with the real plakar', () => 
     expect(run.output).not.toContain(SECRET_KEY)
   })
 
-  it('a backup that fails is not followed by a prune (exit 1)', async () => {
+  it('a backup with failed items is a failed backup, not followed by a prune (exit 1)', async () => {
     const before = await jobSnapshots('scw-sm-prod')
-    emu.revokeKey(SECRET_KEY)
+    // Listing works, payloads are refused, and one payload is new: plakar finishes the
+    // backup with that item failed, and exits 0.
+    const token = emu.store.allSecrets(SAMPLE_PROJECT_ID).find((s) => s.name === 'api-token')
+    emu.store.addVersion(token?.id ?? '', { data_utf8: 'token-six' })
+    emu.setKeys({
+      keys: [
+        {
+          secret_key: SECRET_KEY,
+          projects: [SAMPLE_PROJECT_ID],
+          permission_sets: ['SecretManagerReadOnly'],
+        },
+      ],
+    })
     const run = await runJob({ SCW_SM_BACKUP_FLAGS: `-force-timestamp ${yesterdayAt(4)}` })
     expect(run.code, run.output).toBe(1)
-    expect(run.output).toContain('scheduled-job[scw-sm-prod]: backup: FAILED')
+    expect(run.output).toMatch(/backup completed with [1-9][0-9]* errors? in /)
+    expect(run.output).toContain(
+      'scheduled-job[scw-sm-prod]: backup: FAILED (plakar reported items that failed)',
+    )
     expect(run.output).toContain('prune: skipped, the backup failed')
     expect(run.output).not.toContain('prune: starting')
+    // The partial snapshot is kept, and so is every earlier one.
     const after = await jobSnapshots('scw-sm-prod')
+    expect(after).toHaveLength(before.length + 1)
     expect(after).toEqual(expect.arrayContaining(before))
     expect(run.output).not.toContain(SECRET_KEY)
   })
