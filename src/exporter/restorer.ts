@@ -31,8 +31,8 @@ export type RestoreResult = Work &
     | { status: 'done'; plan: Plan }
     /** Retrying in this run would not help (a conflict, a refusal, bad content). */
     | { status: 'failed'; plan?: Plan; error: string }
-    /** Stopped for safety or by a transient failure at `failedAt`: try again later. */
-    | { status: 'unsettled'; plan?: Plan; error: string; failedAt: number }
+    /** Stopped for safety or by a transient failure: try again once that has settled. */
+    | { status: 'unsettled'; plan?: Plan; error: string }
   )
 
 /**
@@ -66,7 +66,7 @@ export function failure(error: unknown, work: Work, plan?: Plan): RestoreResult 
   const message = messageOf(error)
   const text = work.writes > 0 ? `restore stopped after ${work.writes} writes: ${message}` : message
   return isTransient(error)
-    ? { ...work, plan, status: 'unsettled', error: text, failedAt: Date.now() }
+    ? { ...work, plan, status: 'unsettled', error: text }
     : { ...work, plan, status: 'failed', error: text }
 }
 

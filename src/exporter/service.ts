@@ -32,7 +32,7 @@ import {
 } from './collect.js'
 import { describeStep, type Plan } from './planner.js'
 import { type RestoreOptions, Restorer } from './restorer.js'
-import { restoreSettled, type Settled, type SettleTiming } from './settle.js'
+import { firstAttempt, type Settled, type SettleTiming, settle } from './settle.js'
 
 export interface ExporterSession {
   api: SecretApi
@@ -97,7 +97,7 @@ class Tally {
     if (this.failures.length > 1 && this.failures.every((f) => f.error === first)) return first
     const shown = this.failures
       .slice(0, 3)
-      .map((f) => `${f.label} (${f.error})`)
+      .map((f) => `${f.label} (${f.error.replace(`${f.label}: `, '')})`)
       .join('; ')
     return this.failures.length > 3 ? `${shown}; and ${this.failures.length - 3} more above` : shown
   }
@@ -225,16 +225,26 @@ async function runExport(
     log.error(`${label}: ${error}`)
     replyGroup(group, error)
   }
-  const restoreGroup = async (group: SecretGroup, secret: BackedUpSecret) => {
-    const label = labelOf(secret)
-    const settled = await restoreSettled(restorer, secret, session.settle, (error) =>
-      log.warn(`${label}: ${error}; trying again in this run once that has settled`),
-    )
+  const finish = (group: SecretGroup, label: string, settled: Settled) => {
     tally.count(settled)
     const { result } = settled
     report(label, result.plan, session.options.dryRun)
     if (result.status === 'done') return replyGroup(group)
     refuseGroup(group, label, result.error)
+  }
+  // A secret waiting for an uncertain write to settle gives its slot back meanwhile.
+  const settling = new Set<Promise<void>>()
+  const restoreGroup = async (group: SecretGroup, secret: BackedUpSecret) => {
+    const label = labelOf(secret)
+    const first = await firstAttempt(restorer, secret, session.settle)
+    if (first.result.status !== 'unsettled') return finish(group, label, first)
+    const later = settle(restorer, secret, first, session.settle, (error) =>
+      log.warn(`${label}: ${error}; trying again in this run once that has settled`),
+    )
+      .then((settled) => finish(group, label, settled))
+      .catch((error: unknown) => log.error(`${label}: ${messageOf(error)}`))
+    settling.add(later)
+    void later.finally(() => settling.delete(later))
   }
   const schedule = async (group: SecretGroup) => {
     tally.secrets += 1
@@ -271,8 +281,10 @@ async function runExport(
   } finally {
     // Even when the stream broke: let restores under way finish before the call ends.
     await Promise.allSettled(inflight)
+    await Promise.allSettled(settling)
   }
   if (failMode) await restoreAllOrNothing(deferred, restorer, restoreGroup, refuseGroup)
+  await Promise.allSettled(settling)
   log.info(tally.line(session))
   // Per-record errors alone leave plakar's exit status at 0: an incomplete restore must
   // end the call with an error, after every result was sent.

@@ -36,6 +36,8 @@ export interface Attempts {
 
 export interface Settled {
   result: RestoreResult
+  /** When the last attempt ended: an uncertain write it made was sent before that. */
+  endedAt: number
   /** Attempts made after the first. */
   retries: number
   /** Whether some attempt created the secret (the final one may only have finished it). */
@@ -50,28 +52,43 @@ async function attempt(restorer: Attempts, secret: BackedUpSecret, fresh: boolea
   }
 }
 
-export async function restoreSettled(
+const createdBy = (result: RestoreResult) => result.plan?.outcome === 'create' && result.writes > 0
+
+/** The first attempt, against the destination as listed at the start. */
+export async function firstAttempt(
   restorer: Attempts,
   secret: BackedUpSecret,
   timing: SettleTiming,
+): Promise<Settled> {
+  const result = await attempt(restorer, secret, false)
+  return { result, endedAt: timing.now(), retries: 0, created: createdBy(result) }
+}
+
+/**
+ * Tries an unsettled secret again, each time once its uncertain write can no longer land,
+ * until it is done, fails for good, or its budget runs out (then it stays unsettled).
+ */
+export async function settle(
+  restorer: Attempts,
+  secret: BackedUpSecret,
+  first: Settled,
+  timing: SettleTiming,
   onRetry: (error: string) => void = () => {},
 ): Promise<Settled> {
-  let result = await attempt(restorer, secret, false)
-  let writes = result.writes
-  let versionsWritten = result.versionsWritten
-  let created = result.plan?.outcome === 'create' && result.writes > 0
-  let retries = 0
+  let { result, endedAt, retries, created } = first
+  let { writes, versionsWritten } = result
   const giveUpAt = timing.now() + timing.budgetMs
   while (result.status === 'unsettled') {
-    const retryAt = result.failedAt + timing.windowMs
+    const retryAt = endedAt + timing.windowMs
     if (retryAt > giveUpAt) break
     onRetry(result.error)
     await timing.sleep(Math.max(0, retryAt - timing.now()))
     retries += 1
     result = await attempt(restorer, secret, true)
+    endedAt = timing.now()
     writes += result.writes
     versionsWritten += result.versionsWritten
-    created ||= result.plan?.outcome === 'create' && result.writes > 0
+    created ||= createdBy(result)
   }
-  return { result: { ...result, writes, versionsWritten }, retries, created }
+  return { result: { ...result, writes, versionsWritten }, endedAt, retries, created }
 }

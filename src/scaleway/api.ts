@@ -1,6 +1,6 @@
 // The narrow slice of the Secret Manager API this integration uses. Everything above
-// this interface (importer, exporter, ping) is written against it, so the core logic
-// can be driven by a fake in unit tests and by the real SDK everywhere else.
+// this interface (importer, exporter, ping) is written against it; tests drive it through
+// the real SDK against the emulator, the one stand-in for Secret Manager.
 import type { Secretv1beta1 } from '@scaleway/sdk-secret'
 
 export type Secret = Secretv1beta1.Secret

@@ -1,21 +1,13 @@
 // Destination history: a name freed by a deletion and used again leaves a live secret
 // next to soft-deleted twins. Each case is exact after one restore, and idempotent.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Emulator } from '../../src/emulator/index.js'
-import { SAMPLE_PROJECT_ID, sampleSeed } from '../../src/emulator/sample.js'
+import { describe, expect, it } from 'vitest'
+import { SAMPLE_PROJECT_ID } from '../../src/emulator/sample.js'
 import { chooseTarget } from '../../src/exporter/twins.js'
 import type { Secret, SecretType } from '../../src/scaleway/api.js'
-import {
-  exportAll,
-  type ImportedEntry,
-  init,
-  type PluginProcess,
-  runImport,
-  snapshotToExport,
-  startPlugin,
-} from '../host/plugin-host.js'
+import type { ImportedEntry } from '../host/plugin-host.js'
 import { projectView } from '../support/compare.js'
-import { connectorConfig, DEST_PROJECT, emulator, writeCount } from '../support/world.js'
+import { DEST, SOURCE, sampleWorld } from '../support/sample-world.js'
+import { DEST_PROJECT, writeCount } from '../support/world.js'
 
 describe('chooseTarget', () => {
   const at = (iso: string | undefined) => (iso ? new Date(iso) : undefined)
@@ -55,45 +47,23 @@ describe('chooseTarget', () => {
   })
 })
 
-const SOURCE = `scw-secret://fr-par/${SAMPLE_PROJECT_ID}`
-const DEST = `scw-secret://nl-ams/${DEST_PROJECT}`
-
 describe('restoring over a destination with history', () => {
-  let emu: Emulator
-  const plugins: PluginProcess[] = []
-
-  beforeEach(async () => {
-    emu = await emulator({ seed: sampleSeed() })
-  })
-
-  afterEach(async () => {
-    await Promise.all(plugins.splice(0).map((p) => p.stop()))
-    await emu.close()
-  })
-
-  async function backup(): Promise<ImportedEntry[]> {
-    const plugin = startPlugin('importer')
-    plugins.push(plugin)
-    await init(plugin, 'importer', connectorConfig(emu, SOURCE, { read_disabled: 'true' }))
-    return runImport(plugin)
-  }
+  const world = sampleWorld()
+  const backup = () => world.backup()
 
   /** One restore; it must end OK with no record failed. */
   async function restore(snapshot: ImportedEntry[], location = DEST) {
-    const plugin = startPlugin('exporter')
-    plugins.push(plugin)
-    await init(plugin, 'exporter', connectorConfig(emu, location))
-    const outcome = await exportAll(plugin, snapshotToExport(snapshot))
+    const outcome = await world.restore(snapshot, location)
     expect(outcome.failure).toBeUndefined()
     expect(outcome.results.filter((r) => r.error !== '')).toEqual([])
-    return plugin
+    return outcome.plugin
   }
 
   const now = () => new Date().toISOString()
   const deleteSecret = (id: string, when = now()) =>
-    emu.store.updateSecret(id, { deletionRequestedAt: when })
+    world.emu.store.updateSecret(id, { deletionRequestedAt: when })
   const dbTwins = (project: string, region: 'fr-par' | 'nl-ams') =>
-    emu.store.allSecrets(project, region).filter((s) => s.path === '/prod' && s.name === 'db')
+    world.emu.store.allSecrets(project, region).filter((s) => s.path === '/prod' && s.name === 'db')
 
   /** /prod/db as the source has it, without versions: what an interrupted restore leaves. */
   const likeSourceDb = () => {
@@ -109,28 +79,32 @@ describe('restoring over a destination with history', () => {
 
   async function exactAndIdempotent(snapshot: ImportedEntry[], location = DEST) {
     const [, region, project] = /^scw-secret:\/\/([^/]+)\/(.+)$/.exec(location) ?? []
-    const view = () => projectView(emu, project ?? '', region as 'nl-ams')
-    expect(view()).toEqual(projectView(emu, SAMPLE_PROJECT_ID, 'fr-par'))
-    emu.resetCounts()
+    const view = () => projectView(world.emu, project ?? '', region as 'nl-ams')
+    expect(view()).toEqual(projectView(world.emu, SAMPLE_PROJECT_ID, 'fr-par'))
+    world.emu.resetCounts()
     await restore(snapshot, location)
-    expect(writeCount(emu)).toBe(0)
+    expect(writeCount(world.emu)).toBe(0)
   }
 
   it('uses the live secret, never reviving an older twin over it', async () => {
     const snapshot = await backup()
-    const old = emu.store.addSecret(
+    const old = world.emu.store.addSecret(
       DEST_PROJECT,
       { name: 'db', path: '/prod', versions: [{ data_utf8: 'old one' }] },
       'nl-ams',
     )
     deleteSecret(old.id)
-    const live = emu.store.addSecret(DEST_PROJECT, { ...likeSourceDb(), versions: [] }, 'nl-ams')
+    const live = world.emu.store.addSecret(
+      DEST_PROJECT,
+      { ...likeSourceDb(), versions: [] },
+      'nl-ams',
+    )
     await restore(snapshot)
     await exactAndIdempotent(snapshot)
     const twins = dbTwins(DEST_PROJECT, 'nl-ams')
     expect(twins.find((s) => s.id === live.id)?.deletionRequestedAt).toBeNull()
     expect(twins.find((s) => s.id === old.id)?.deletionRequestedAt).not.toBeNull()
-    expect(emu.counts()['POST /secrets/{id}/restore'] ?? 0).toBe(0)
+    expect(world.emu.counts()['POST /secrets/{id}/restore'] ?? 0).toBe(0)
   })
 
   it('in place: brings back the snapshot own secret among several deleted twins', async () => {
@@ -138,7 +112,7 @@ describe('restoring over a destination with history', () => {
     const [own] = dbTwins(SAMPLE_PROJECT_ID, 'fr-par')
     deleteSecret(own?.id ?? '', '2026-01-01T00:00:00.000000Z')
     for (const data of ['newer one', 'newest one']) {
-      const twin = emu.store.addSecret(SAMPLE_PROJECT_ID, {
+      const twin = world.emu.store.addSecret(SAMPLE_PROJECT_ID, {
         name: 'db',
         path: '/prod',
         versions: [
@@ -156,20 +130,20 @@ describe('restoring over a destination with history', () => {
       })
       deleteSecret(twin.id)
     }
-    emu.resetCounts()
+    world.emu.resetCounts()
     await restore(snapshot, SOURCE)
-    expect(emu.counts()['POST /secrets'] ?? 0).toBe(0)
+    expect(world.emu.counts()['POST /secrets'] ?? 0).toBe(0)
     const live = dbTwins(SAMPLE_PROJECT_ID, 'fr-par').filter((s) => s.deletionRequestedAt === null)
     expect(live.map((s) => s.id)).toEqual([own?.id])
-    emu.resetCounts()
+    world.emu.resetCounts()
     await restore(snapshot, SOURCE)
-    expect(writeCount(emu)).toBe(0)
+    expect(writeCount(world.emu)).toBe(0)
   })
 
   it('elsewhere: brings back the most recently deleted twin of the same type', async () => {
     const snapshot = await backup()
     const make = (type: SecretType, when: string) => {
-      const twin = emu.store.addSecret(
+      const twin = world.emu.store.addSecret(
         DEST_PROJECT,
         { ...likeSourceDb(), type, versions: [] },
         'nl-ams',
@@ -191,7 +165,7 @@ describe('restoring over a destination with history', () => {
   it('creates a new secret beside a deleted twin of another type', async () => {
     const snapshot = await backup()
     const sourceType = dbTwins(SAMPLE_PROJECT_ID, 'fr-par')[0]?.type
-    const kv = emu.store.addSecret(
+    const kv = world.emu.store.addSecret(
       DEST_PROJECT,
       {
         name: 'db',
@@ -204,7 +178,7 @@ describe('restoring over a destination with history', () => {
     deleteSecret(kv.id)
     await restore(snapshot)
     await exactAndIdempotent(snapshot)
-    expect(emu.store.secret(kv.id)?.deletionRequestedAt).not.toBeNull()
-    expect(emu.store.secret(kv.id)?.type).not.toBe(sourceType)
+    expect(world.emu.store.secret(kv.id)?.deletionRequestedAt).not.toBeNull()
+    expect(world.emu.store.secret(kv.id)?.type).not.toBe(sourceType)
   })
 })

@@ -1,11 +1,11 @@
-// Payload read-ahead: the logic on its own (a stub reader and the FakeSecretApi), then
+// Payload read-ahead: the logic on its own (a stub reader and a map of bytes), then
 // through a real importer process driven the way plakar drives it.
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Emulator } from '../../src/emulator/index.js'
 import { generatedSeed, SAMPLE_PROJECT_ID, sampleSeed } from '../../src/emulator/sample.js'
 import { type PayloadRef, READ_AHEAD_DEFAULTS, ReadAhead } from '../../src/importer/readahead.js'
+import { readAheadFromEnv } from '../../src/importer/session.js'
 import type { WireRecord } from '../../src/plugin/messages.js'
-import { FakeSecretApi } from '../../src/scaleway/fake.js'
 import { init, type PluginProcess, runImport, startPlugin } from '../host/plugin-host.js'
 import { accessCount, connectorConfig, emulator, writeCount } from '../support/world.js'
 
@@ -79,30 +79,27 @@ describe('ReadAhead (logic)', () => {
     await finish(ahead, reads)
   })
 
-  it('reads every payload exactly once when Opens come one at a time (FakeSecretApi)', async () => {
-    const api = new FakeSecretApi()
+  it('reads every payload exactly once when Opens come one at a time', async () => {
+    // Only bytes matter here: a map stands in for the API.
+    const stored = new Map<string, Buffer>()
     const payloads: Array<{ pathname: string; ref: PayloadRef; data: Buffer }> = []
     for (let s = 0; s < 30; s++) {
-      const { id } = await api.createSecret({
-        name: `s${s}`,
-        path: '/',
-        type: 'opaque',
-        tags: [],
-        protected: false,
-      })
       for (let v = 1; v <= 3; v++) {
         const data = Buffer.from(`payload ${s}/${v}`)
-        await api.createVersion(id, data)
+        stored.set(`s${s}/${v}`, data)
         payloads.push({
           pathname: `/s${s}.secret/versions/${v}`,
-          ref: { secretId: id, revision: v },
+          ref: { secretId: `s${s}`, revision: v },
           data,
         })
       }
     }
-    api.calls.accessVersion = 0
-    const readNow = async (r: PayloadRef) =>
-      Buffer.from((await api.accessVersion(r.secretId, r.revision)).data)
+    let accesses = 0
+    const readNow = async (r: PayloadRef) => {
+      accesses += 1
+      await Promise.resolve()
+      return stored.get(`${r.secretId}/${r.revision}`) ?? Buffer.alloc(0)
+    }
     const ahead = new ReadAhead(readNow)
     for (const p of payloads) ahead.listed(p.pathname, p.ref, true)
     for (const p of payloads) {
@@ -111,10 +108,23 @@ describe('ReadAhead (logic)', () => {
       expect(ahead.acknowledged(p.pathname)).toBe(false)
     }
     await ahead.close()
-    expect(api.calls.accessVersion).toBe(payloads.length)
+    expect(accesses).toBe(payloads.length)
     expect(ahead.stats.served).toBe(payloads.length - READ_AHEAD_DEFAULTS.openStreak)
     expect(ahead.stats.unused).toBe(0)
     expect(ahead.heldBytes).toBe(0)
+  })
+
+  it('SCW_SM_READ_AHEAD=0 turns it off: no read before its Open, however many Opens in a row', async () => {
+    expect(readAheadFromEnv({ SCW_SM_READ_AHEAD: '0' })).toEqual({ maxWindow: 0 })
+    expect(readAheadFromEnv({ SCW_SM_READ_AHEAD: ' 8 ' })).toEqual({ maxWindow: 8 })
+    expect(readAheadFromEnv({})).toEqual({})
+    expect(readAheadFromEnv({ SCW_SM_READ_AHEAD: 'lots' })).toEqual({})
+    const { reads, read } = manualReader()
+    const ahead = new ReadAhead(read, readAheadFromEnv({ SCW_SM_READ_AHEAD: '0' }))
+    listMany(ahead, 50)
+    for (let i = 1; i <= 50; i++) expect(await ahead.take(path(i))).toBeUndefined()
+    expect(reads).toEqual([])
+    await ahead.close()
   })
 
   it('grows the window to its maximum and no further, within the byte budget', async () => {

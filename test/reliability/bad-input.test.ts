@@ -402,7 +402,9 @@ describe('hostile snapshot content', () => {
         extra.push(...made)
       }
       const run = await restore(emu, exportItems([...entries, ...extra]), DEST)
-      expect(run.error).toBeUndefined()
+      // The call fails, so plakar exits non-zero, naming the count of refused secrets.
+      expect(run.error).toMatch(/^\d+ of \d+ secrets not restored: \/hostile\//)
+      expect(run.error).toMatch(/; 3 records outside the snapshot layout refused$/)
       // Every record of a bad secret carries the reason, not just one of them.
       for (const [pathname, [label, reason]] of bad) {
         const result = run.results.find((r) => r.header.pathname === pathname)
