@@ -5,9 +5,9 @@
 // values that are not strings.
 import { readFileSync } from 'node:fs'
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { parseExporterConfig, parseImporterConfig } from '../../src/config/index.js'
-import { ACCESS, OTHER_PROJECT, PROJECT, SECRET, tempHome } from './helpers.js'
+import { ACCESS, OTHER_PROJECT, PROJECT, removeHomes, SECRET, tempHome } from './helpers.js'
 import { configOf, plakarMasks, README, readmeExamples } from './readme-examples.js'
 
 const schemaFile = (name: string): object =>
@@ -31,6 +31,8 @@ const PLACEHOLDERS = {
 }
 
 const examples = readmeExamples()
+
+afterAll(removeHomes)
 
 describe('the README configuration examples', () => {
   it('are there: at least one source and one destination', () => {

@@ -2,7 +2,7 @@
 // platform, holding the same launchers and bundles; the host's one installs with
 // `plakar pkg add` and works, the others are refused by name, as on a user's machine.
 import { execFile } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findPlakar, PlakarHome, plakarEnv, recordSkip } from '../../scripts/lib/plakar-home.js'
@@ -42,7 +42,7 @@ describe.skipIf(!plakar)('packages for every platform', () => {
     home = new PlakarHome(plakar ?? '')
     await home.run(['-disable-security-check'])
     out = path.join(home.dir, 'out')
-    await sh('/bin/mkdir', [out], plakarEnv(home.dir))
+    mkdirSync(out)
     const env = { ...plakarEnv(home.dir), PLAKAR: plakar }
     made = await sh(path.join(ROOT, 'scripts/packages.sh'), [VERSION, out], env)
   })
