@@ -5,7 +5,7 @@ PLAKAR := $(CURDIR)/.cache/bin/plakar
 GOOS := $(shell go env GOOS 2>/dev/null || uname -s | tr A-Z a-z)
 GOARCH := $(shell go env GOARCH 2>/dev/null || echo amd64)
 
-.PHONY: all build deps plakar test lint demo package bench clean
+.PHONY: all build deps plakar test lint demo package packages bench clean
 
 all: build
 
@@ -34,6 +34,10 @@ demo: build plakar
 package: build plakar
 	$(PLAKAR) pkg create ./manifest.yaml $(VERSION)
 	@ls -l scw-secret-manager_$(VERSION)_$(GOOS)_$(GOARCH).ptar
+
+# One .ptar per platform plakar ships for (linux, darwin, freebsd, openbsd), here.
+packages: build plakar
+	PLAKAR=$(PLAKAR) ./scripts/packages.sh $(VERSION) $(CURDIR)
 
 bench: build
 	PLAKAR_BIN=$(PLAKAR) npx tsx bench/run.ts

@@ -1,13 +1,13 @@
 import { defineConfig, type Options } from 'tsup'
 
-// One dependency-free ESM file per executable, so a plakar package needs nothing
-// but `node` on the user's PATH.
+// One dependency-free ESM file per executable. Plakar starts bin/importer and
+// bin/exporter, POSIX sh launchers that check Node.js and carry the Node flags; the
+// bundles keep a plain #! line so they can still be run by hand.
 const REQUIRE_SHIM =
   // Bundled CommonJS dependencies (grpc-js) call require(); give ESM one.
   "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"
 
-function executable(name: string, entry: string, nodeFlags = ''): Options {
-  const shebang = nodeFlags ? `#!/usr/bin/env -S node ${nodeFlags}` : '#!/usr/bin/env node'
+function executable(name: string, entry: string): Options {
   return {
     entry: { [name]: entry },
     format: ['esm'],
@@ -20,16 +20,13 @@ function executable(name: string, entry: string, nodeFlags = ''): Options {
     minify: false,
     sourcemap: false,
     loader: { '.proto': 'text' },
-    banner: { js: `${shebang}\n${REQUIRE_SHIM}` },
+    banner: { js: `#!/usr/bin/env node\n${REQUIRE_SHIM}` },
   }
 }
 
 export default defineConfig([
-  // The importer's live data is small (records stream, payloads are held only until
-  // acknowledged), but V8 grows its heap lazily; a cap keeps peak RSS flat as projects
-  // grow, for about 5% more CPU.
-  executable('importer', 'src/importer/main.ts', '--max-old-space-size=128'),
-  // The exporter may hold a whole snapshot with on_conflict=fail: no cap.
+  // Node flags (the importer's heap cap) live in bin/importer and bin/exporter.
+  executable('importer', 'src/importer/main.ts'),
   executable('exporter', 'src/exporter/main.ts'),
   executable('emulator', 'emulator/cli.ts'),
 ])

@@ -33,7 +33,7 @@ export interface Frozen {
   importer: string
   exporter: string
   baseline: string
-  /** A plakar package folder: manifest, schemas and the two executables. */
+  /** A plakar package folder: manifest, schemas, launchers and bundles. */
   packageDir: string
 }
 
@@ -53,6 +53,8 @@ export async function prepare(
   for (const file of ['importer.js', 'exporter.js']) {
     copyFileSync(path.join(from, file), path.join(packageDir, 'dist', file))
   }
+  // The launchers are what plakar starts; they run ../dist/<kind>.js next to them.
+  cpSync(path.join(ROOT, 'bin'), path.join(packageDir, 'bin'), { recursive: true })
   copyFileSync(path.join(ROOT, 'manifest.yaml'), path.join(packageDir, 'manifest.yaml'))
   cpSync(path.join(ROOT, 'schema'), path.join(packageDir, 'schema'), { recursive: true })
   const baselineDir = path.join(workDir, 'baseline')
@@ -67,8 +69,8 @@ export async function prepare(
     silent: true,
   })
   return {
-    importer: path.join(packageDir, 'dist/importer.js'),
-    exporter: path.join(packageDir, 'dist/exporter.js'),
+    importer: path.join(packageDir, 'bin/importer'),
+    exporter: path.join(packageDir, 'bin/exporter'),
     baseline: path.join(baselineDir, 'baseline.js'),
     packageDir,
   }

@@ -4,6 +4,7 @@
 // unlike the test host, applies flow control as plakar does.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import path from 'node:path'
 import pLimit from 'p-limit'
 import type { InitResponse, WireRecord } from '../src/plugin/messages.js'
 import type { ExportItem, ImportedEntry } from '../test/host/plugin-host.js'
@@ -29,10 +30,12 @@ interface Plugin {
 }
 
 function spawnPlugin(file: string): Plugin {
-  // Without extra Node options, start the executable itself as plakar does (its #! line
-  // carries the Node flags the package ships with).
+  // Without extra Node options, start the launcher (bin/<kind>) as plakar does: it checks
+  // Node.js and carries the Node flags the package ships with. Node refuses --cpu-prof in
+  // NODE_OPTIONS, so profiling runs the bundle next to it directly.
+  const bundle = path.join(path.dirname(file), '..', 'dist', `${path.basename(file)}.js`)
   const [command, args] =
-    pluginNodeArgs.length > 0 ? [process.execPath, [...pluginNodeArgs, file]] : [file, []]
+    pluginNodeArgs.length > 0 ? [process.execPath, [...pluginNodeArgs, bundle]] : [file, []]
   const child = spawn(command, args, {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, SCW_SM_LOG_LEVEL: 'info', ...pluginEnv },
     stdio: ['pipe', 'pipe', 'pipe'],

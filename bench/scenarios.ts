@@ -128,7 +128,7 @@ export async function plakarHome(ctx: Context, bin: string, source: Place): Prom
     'add',
     'bench',
     location(source),
-    `secret_key=${SECRET_KEY}`,
+    `secret_access_key=${SECRET_KEY}`,
     `api_url=${ctx.emu.url}`,
   ])
   return home
@@ -187,7 +187,7 @@ export async function plakarRestore(
   const name = `dest-${destination.region}-${destination.projectId.slice(-4)}`
   if (kind === 'restore') {
     const extra = concurrency === undefined ? [] : [`concurrency=${concurrency}`]
-    const config = [`secret_key=${SECRET_KEY}`, `api_url=${ctx.emu.url}`, ...extra]
+    const config = [`secret_access_key=${SECRET_KEY}`, `api_url=${ctx.emu.url}`, ...extra]
     await home.ok(['destination', 'add', name, location(destination), ...config])
   }
   const [snapshot] = await home.snapshots()

@@ -37,7 +37,7 @@ try {
     'add',
     'sample',
     source,
-    `secret_key=${SECRET_KEY}`,
+    `secret_access_key=${SECRET_KEY}`,
     `api_url=${emu.url}`,
     'read_disabled=true',
     'environment=production',
@@ -64,7 +64,7 @@ try {
     'add',
     'dr',
     `scw-secret://${DR_REGION}/${DR_PROJECT}`,
-    `secret_key=${SECRET_KEY}`,
+    `secret_access_key=${SECRET_KEY}`,
     `api_url=${emu.url}`,
   ])
   const restore = await home.at(['restore', '-to', '@dr', snap ?? ''])
@@ -80,11 +80,12 @@ try {
   say(ok ? '\nevery secret, revision, status and payload matches' : '\nDIFFERENCES FOUND')
 
   step('the same against real Scaleway')
-  say(`  plakar pkg add ./scw-secret-manager_v0.1.0_linux_amd64.ptar     # make package
+  // secret_access_key, not secret_key: plakar's `source show` masks the former only.
+  say(`  plakar pkg add ./scw-secret-manager_v0.1.0_linux_amd64.ptar     # make packages
   plakar at /var/backups/kloset create
-  plakar source add prod scw-secret://fr-par/<project-id> access_key=SCW... secret_key=<secret-key>
+  plakar source add prod scw-secret://fr-par/<project-id> access_key=<access-key> secret_access_key=<secret-key>
   plakar at /var/backups/kloset backup @prod
-  plakar destination add dr scw-secret://nl-ams/<other-project-id> access_key=SCW... secret_key=<secret-key>
+  plakar destination add dr scw-secret://nl-ams/<other-project-id> access_key=<access-key> secret_access_key=<secret-key>
   plakar at /var/backups/kloset restore -to @dr <snapshot>`)
   process.exitCode = ok ? 0 : 1
 } finally {

@@ -9,6 +9,7 @@ export const TOOL_VERSION = '0.1.0'
 
 export function clientFor(config: CommonConfig): SecretApiClient {
   log.debug(`configuration:\n${config.describe()}`)
+  for (const warning of config.warnings) log.warnOnce(warning)
   return createSecretApi({
     region: config.region,
     projectId: config.projectId,

@@ -14,9 +14,19 @@ function write(level: Level, message: string): void {
   process.stderr.write(`scw-secret-manager: ${level}: ${message}\n`)
 }
 
+// Advice about the configuration is given once per process, however many sessions start.
+const warned = new Set<string>()
+
+function warnOnce(message: string): void {
+  if (warned.has(message)) return
+  warned.add(message)
+  write('warn', message)
+}
+
 export const log = {
   debug: (message: string) => write('debug', message),
   info: (message: string) => write('info', message),
   warn: (message: string) => write('warn', message),
+  warnOnce,
   error: (message: string) => write('error', message),
 }

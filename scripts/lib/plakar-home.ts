@@ -44,10 +44,13 @@ export class PlakarHome {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'scw-sm-e2e-'))
   readonly store = path.join(this.dir, 'store')
 
+  /** Added to (or overriding) plakarEnv for every command, e.g. SCW_API_URL or PATH. */
+  env: NodeJS.ProcessEnv = {}
+
   constructor(readonly bin: string) {}
 
   run(args: string[], timeoutMs = 60_000): Promise<Run> {
-    const env = plakarEnv(this.dir)
+    const env = { ...plakarEnv(this.dir), ...this.env }
     return new Promise((resolve) => {
       execFile(
         this.bin,

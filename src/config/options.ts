@@ -84,10 +84,18 @@ export const COMMON_SHAPE = {
       'Otherwise from SCW_ACCESS_KEY or access_key in the scw config file.',
     { allowed: 'SCW followed by 17 capital letters or digits' },
   ),
+  secret_access_key: option(
+    secretKeyField.optional(),
+    'API secret key under the name plakar masks in source show and destination show (the ' +
+      'same setting as secret_key; if both are given they must agree). Otherwise from ' +
+      'SCW_SECRET_KEY or secret_key in the scw config file. Never printed.',
+    { allowed: 'the UUID secret part of a Scaleway API key', secret: true },
+  ),
   secret_key: option(
     secretKeyField.optional(),
-    'API secret key. Prefer SCW_SECRET_KEY or the scw config file over storing it in the ' +
-      'plakar configuration. Never printed.',
+    "API secret key, under Plakar Control Plane's name for it. plakar source show and " +
+      'destination show print this key in clear: in plakar configurations use ' +
+      'secret_access_key (masked) or SCW_SECRET_KEY. Never printed by this plugin.',
     { allowed: 'the UUID secret part of a Scaleway API key', secret: true },
   ),
   api_url: option(

@@ -38,6 +38,8 @@ export interface Connection {
   readonly accessKey?: string
   readonly apiUrl?: string
   readonly profile?: string
+  /** Advice for the user about this configuration; never holds a value. */
+  readonly warnings: readonly string[]
   readonly provenance: Provenance
 }
 
@@ -47,6 +49,8 @@ interface Spec<T> {
   readonly fileKey: FileKey
   readonly field: z.ZodType<T>
   readonly secret?: boolean
+  /** How "missing" names the config key(s), when not simply `key`. */
+  readonly configKeys?: string
   /** The location can carry it, so "missing" should mention the location. */
   readonly inLocation?: boolean
 }
@@ -71,6 +75,7 @@ const SECRET_KEY: Spec<Redacted> = {
   fileKey: 'secret_key',
   field: secretKeyField,
   secret: true,
+  configKeys: 'secret_access_key (or secret_key)',
 }
 const ACCESS_KEY: Spec<string> = {
   key: 'access_key',
@@ -170,7 +175,7 @@ function fileLabel(sources: Sources): string {
 function missing(spec: Spec<unknown>, sources: Sources): ConfigProblem {
   const places = [
     ...(spec.inLocation ? [`the location (${PROTOCOL}://<region>/<project_id>/<folder>)`] : []),
-    `the config key ${spec.key}`,
+    `the config key ${spec.configKeys ?? spec.key}`,
     `the environment variable ${spec.envVar}`,
     `${spec.fileKey} in the scw config file ${fileLabel(sources)}`,
   ]
@@ -253,6 +258,32 @@ function readFileState(
   return { file: loaded.value, merged: selected.value, broken: false }
 }
 
+/**
+ * secret_key (Plakar Control Plane's name) and secret_access_key (the name plakar masks in
+ * `source show`) are one setting. Two different values are an error, named without them.
+ */
+function secretKeySide(stage: RawStage, problems: ConfigProblem[]): ConfigSide<Redacted> {
+  const { secret_key: plain, secret_access_key: masked } = stage.values
+  const blocked = stage.failed.has('secret_key') || stage.failed.has('secret_access_key')
+  if (plain !== undefined && masked !== undefined && plain.reveal() !== masked.reveal()) {
+    problems.push({
+      key: 'secret_key',
+      text:
+        'secret_key and secret_access_key: both are given and their values differ (neither ' +
+        'is shown). They name the same setting, the API secret key: keep only ' +
+        'secret_access_key, which plakar masks.',
+    })
+    return { blocked: true }
+  }
+  return { key: masked ?? plain, blocked }
+}
+
+/** The once-per-process warning when the secret key sits under the name plakar shows. */
+export const SHOWN_SECRET_KEY =
+  'secret_key: plakar shows this key in clear (plakar source show, destination show). ' +
+  'Store the secret key as secret_access_key instead, which plakar masks, or leave it out ' +
+  'of the plakar configuration and set SCW_SECRET_KEY in the environment.'
+
 export function resolveConnection(
   stage: RawStage,
   context: ParseContext,
@@ -281,7 +312,7 @@ export function resolveConnection(
     sources,
     quiet,
   )
-  const secretKey = required(SECRET_KEY, side('secret_key', values.secret_key), sources, quiet)
+  const secretKey = required(SECRET_KEY, secretKeySide(stage, problems), sources, quiet)
   const accessKey = optional(ACCESS_KEY, side('access_key', values.access_key), sources)
   const apiUrl = optional(API_URL, side('api_url', values.api_url), sources)
   if (region === undefined || project === undefined || secretKey === undefined) return undefined
@@ -292,6 +323,7 @@ export function resolveConnection(
     accessKey: accessKey?.value,
     apiUrl: apiUrl?.value,
     profile: state.merged?.profile,
+    warnings: values.secret_key === undefined ? [] : [SHOWN_SECRET_KEY],
     provenance: {
       region: region.source,
       project_id: project.source,

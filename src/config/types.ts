@@ -52,6 +52,8 @@ export interface CommonConfig {
   readonly timeoutMs: number
   readonly maxRetries: number
   readonly provenance: Provenance
+  /** Advice to log once (e.g. a secret key under a name plakar shows); never holds a value. */
+  readonly warnings: readonly string[]
   /** One line per key with its origin; never contains the secret key. */
   describe(): string
 }

@@ -144,11 +144,17 @@ const VALID: Readonly<Record<string, string>> = {
 }
 
 describe('valid configurations', () => {
+  // The secret key is the canary, given under either of its names or both.
+  const SECRET_NAMES = [['secret_key'], ['secret_access_key'], ['secret_key', 'secret_access_key']]
+  const NOT_VARIED = new Set(['location', 'secret_key', 'secret_access_key'])
   const subset = (keys: readonly string[]) =>
-    fc.subarray(keys.filter((key) => key !== 'secret_key' && key !== 'location'))
+    fc.subarray(keys.filter((key) => !NOT_VARIED.has(key)))
+  const secretNames = fc.constantFrom(...SECRET_NAMES)
 
   it('covers every key', () => {
-    expect(Object.keys(VALID).sort()).toEqual(ALL_KEYS.filter((k) => k !== 'secret_key').sort())
+    expect(Object.keys(VALID).sort()).toEqual(
+      ALL_KEYS.filter((k) => !NOT_VARIED.has(k) || k === 'location').sort(),
+    )
   })
 
   it.each([
@@ -156,15 +162,18 @@ describe('valid configurations', () => {
     ['exporter', exporter, EXPORTER_KEYS],
   ] as const)('%s: parse, and never show the secret key', (_, parse, keys) => {
     fc.assert(
-      fc.property(subset(keys), fc.uuid(), (chosen, canary) => {
+      fc.property(subset(keys), fc.uuid(), secretNames, (chosen, canary, names) => {
         const raw = Object.fromEntries(chosen.map((key) => [key, VALID[key] ?? '']))
-        const config = parse({ ...raw, location: VALID.location ?? '', secret_key: canary })
+        const secrets = Object.fromEntries(names.map((name) => [name, canary]))
+        const config = parse({ ...raw, location: VALID.location ?? '', ...secrets })
         expect(config.secretKey.reveal()).toBe(canary)
+        expect(config.warnings.length).toBe(names.includes('secret_key') ? 1 : 0)
         const texts = [
           String(config),
           JSON.stringify(config),
           inspect(config, { depth: 10 }),
           config.describe(),
+          ...config.warnings,
         ]
         for (const text of texts) expect(text).not.toContain(canary)
       }),

@@ -176,13 +176,13 @@ describe('missing values', () => {
     const error = importerError({ location: 'scw-secret://' }, { env: {}, homeDir: home })
     expect(problemKeys(error)).toEqual(['region', 'project_id', 'secret_key'])
     const [region, project, secret] = error.problems.map((problem) => problem.text)
-    for (const [text, key, envVar, fileKey] of [
-      [region, 'region', 'SCW_DEFAULT_REGION', 'default_region'],
-      [project, 'project_id', 'SCW_DEFAULT_PROJECT_ID', 'default_project_id'],
-      [secret, 'secret_key', 'SCW_SECRET_KEY', 'secret_key'],
+    for (const [text, key, envVar, fileKey, configKeys] of [
+      [region, 'region', 'SCW_DEFAULT_REGION', 'default_region', 'region'],
+      [project, 'project_id', 'SCW_DEFAULT_PROJECT_ID', 'default_project_id', 'project_id'],
+      [secret, 'secret_key', 'SCW_SECRET_KEY', 'secret_key', 'secret_access_key (or secret_key)'],
     ] as const) {
       expect(text).toContain(`${key}: missing.`)
-      expect(text).toContain(`the config key ${key}`)
+      expect(text).toContain(`the config key ${configKeys}`)
       expect(text).toContain(`the environment variable ${envVar}`)
       expect(text).toContain(`${fileKey} in the scw config file ${configPath(home)}`)
     }

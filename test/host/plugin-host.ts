@@ -7,6 +7,8 @@ import type { WireRecord } from '../../src/plugin/messages.js'
 import { GrpcPipeClient, GrpcStatusError } from './grpc-pipe.js'
 
 export const DIST = path.resolve(import.meta.dirname, '../../dist')
+/** The executables plakar starts (the manifest's `executable`): launchers for dist/. */
+export const BIN = path.resolve(import.meta.dirname, '../../bin')
 
 export interface PluginProcess {
   child: ChildProcessWithoutNullStreams
@@ -22,9 +24,9 @@ export function startPlugin(
   kind: 'importer' | 'exporter',
   env: NodeJS.ProcessEnv = {},
 ): PluginProcess {
-  // Started as plakar starts it: the executable itself, so its #! line (and the Node
-  // flags there) apply.
-  const child = spawn(path.join(DIST, `${kind}.js`), [], {
+  // Started as plakar starts it: the manifest's executable, the launcher that checks
+  // Node.js and runs the bundle with the Node flags the package ships with.
+  const child = spawn(path.join(BIN, kind), [], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   })

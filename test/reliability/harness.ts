@@ -11,7 +11,7 @@ import type { Emulator, FaultSpec, SeedDoc, SeedSecret } from '../../emulator/in
 import { seededRandom } from '../../emulator/prng.js'
 import { generatedSeed, SAMPLE_PROJECT_ID, sampleSecrets } from '../../emulator/sample.js'
 import { GrpcPipeClient } from '../host/grpc-pipe.js'
-import { DIST, type PluginProcess } from '../host/plugin-host.js'
+import { BIN, type PluginProcess } from '../host/plugin-host.js'
 
 export const SOURCE_PROJECT = SAMPLE_PROJECT_ID
 export const SOURCE = `scw-secret://fr-par/${SOURCE_PROJECT}`
@@ -149,7 +149,7 @@ export function spawnPlugin(
 ): SandboxedPlugin {
   const sandbox = mkdtempSync(path.join(tmpdir(), `scw-reliability-${kind}-`))
   for (const dir of ['home', 'tmp', 'cwd']) mkdirSync(path.join(sandbox, dir))
-  const child: ChildProcessWithoutNullStreams = spawn(path.join(DIST, `${kind}.js`), [], {
+  const child: ChildProcessWithoutNullStreams = spawn(path.join(BIN, kind), [], {
     cwd: path.join(sandbox, 'cwd'),
     // Debug logging: more text written, more places a secret could slip into.
     env: {

@@ -2,7 +2,7 @@
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../emulator/index.js'
 
 export const SECRET_KEY = '0c4a7d2e-5b1f-4e3a-9d6c-8f7e6d5c4b3a'
-const ACCESS_KEY = 'SCWTESTACCESSKEY0001'
+export const ACCESS_KEY = 'SCWTESTACCESSKEY0001'
 export const DEST_PROJECT = '7d0b3c2a-1e4f-4a5b-8c6d-0000000000b2'
 
 export async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
