@@ -3,9 +3,9 @@
 // and work (ping). The name plakar does not mask, secret_key, is shown by plakar, which is
 // why the plugin warns, once, without the value.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findPlakar, PlakarHome, recordSkip } from '../../scripts/lib/plakar-home.js'
 import type { Emulator } from '../../emulator/index.js'
 import { SAMPLE_PROJECT_ID, sampleSeed } from '../../emulator/sample.js'
+import { findPlakar, PlakarHome, recordSkip } from '../../scripts/lib/plakar-home.js'
 import type { ReadmeExample } from '../config/readme-examples.js'
 import { emulator, SECRET_KEY } from '../support/world.js'
 import { addReadmeEntries } from './readme-entries.js'

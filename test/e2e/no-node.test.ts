@@ -4,9 +4,9 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findPlakar, PlakarHome, recordSkip } from '../../scripts/lib/plakar-home.js'
 import type { Emulator } from '../../emulator/index.js'
 import { sampleSeed } from '../../emulator/sample.js'
+import { findPlakar, PlakarHome, recordSkip } from '../../scripts/lib/plakar-home.js'
 import { emulator } from '../support/world.js'
 import { addReadmeEntries } from './readme-entries.js'
 

@@ -1,9 +1,10 @@
 // The README's `plakar source add` / `destination add` lines, run against the real plakar
 // as written, with the emulator's ids and keys in place of the placeholders. The API
 // endpoint comes from SCW_API_URL in plakar's environment, so the lines stay untouched.
-import type { PlakarHome } from '../../scripts/lib/plakar-home.js'
+
 import type { Emulator } from '../../emulator/index.js'
 import { SAMPLE_PROJECT_ID } from '../../emulator/sample.js'
+import type { PlakarHome } from '../../scripts/lib/plakar-home.js'
 import { fillPlaceholders, type ReadmeExample, readmeExamples } from '../config/readme-examples.js'
 import { ACCESS_KEY, SECRET_KEY } from '../support/world.js'
 

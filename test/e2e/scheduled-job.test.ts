@@ -7,9 +7,9 @@ import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child
 import { chmodSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findPlakar, PlakarHome, plakarEnv, recordSkip } from '../../scripts/lib/plakar-home.js'
 import type { Emulator } from '../../emulator/index.js'
 import { SAMPLE_PROJECT_ID, sampleSeed } from '../../emulator/sample.js'
+import { findPlakar, PlakarHome, plakarEnv, recordSkip } from '../../scripts/lib/plakar-home.js'
 import { emulator, SECRET_KEY, writeCount } from '../support/world.js'
 import { addReadmeEntries, DR_PROJECT } from './readme-entries.js'
 
