@@ -1,9 +1,7 @@
 // Public surface of the configuration module.
-export { OPTION_DOCS, type OptionDoc, renderConfigTable } from './docs.js'
 export { ConfigError, type ConfigProblem, type Connector } from './errors.js'
 export { CONFLICT_POLICIES, ENVIRONMENT_ALIASES, SECRET_TYPES } from './fields.js'
 export { NameGlob } from './glob.js'
-export { renderSchemas, type SchemaFileName, writeSchemas } from './json-schema.js'
 export { type ParsedLocation, PROTOCOL, parseLocation } from './location.js'
 export {
   type ExporterRaw,
