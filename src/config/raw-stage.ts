@@ -6,7 +6,6 @@ import { didYouMean } from './distance.js'
 import {
   type ConfigProblem,
   type Connector,
-  HIDDEN_KEY,
   invalidValue,
   issueReason,
   mayBeCredential,
@@ -14,6 +13,9 @@ import {
   showKey,
 } from './errors.js'
 import { COMMON_KEYS, EXPORTER_ONLY_KEYS, IMPORTER_ONLY_KEYS, optionInfo } from './options.js'
+
+/** Stands in for an unknown key name that may itself be a pasted secret key. */
+const HIDDEN_KEY = '(hidden key)'
 
 export interface Stage<S extends z.ZodObject> {
   /** Present only when every key passed. */
@@ -43,7 +45,7 @@ function foreignKey(key: string, connector: Connector): ConfigProblem {
   }
 }
 
-export function unknownKey(key: string, connector: Connector): ConfigProblem {
+function unknownKey(key: string, connector: Connector): ConfigProblem {
   if (mayBeCredential(key)) {
     return {
       key: HIDDEN_KEY,

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { normaliseSecretPath, parseLocation } from '../../src/config/index.js'
+import { normaliseSecretPath, parseLocation } from '../../src/config/location.js'
 import {
   importer,
   importerError,
@@ -35,7 +35,7 @@ describe('location grammar: accepted forms', () => {
     ['scw-secret://', { folder: '/' }],
   ])('%s', (text, expected) => {
     const result = parseLocation(text)
-    expect(result).toEqual({ ok: true, location: { text, ...expected } })
+    expect(result).toEqual({ ok: true, value: { text, ...expected } })
   })
 })
 
@@ -127,7 +127,7 @@ describe('normaliseSecretPath', () => {
     ['//a//b//', '/a/b'],
     ['/a.b/..c/', '/a.b/..c'],
   ])('%j -> %j', (input, expected) => {
-    expect(normaliseSecretPath(input)).toEqual({ ok: true, path: expected })
+    expect(normaliseSecretPath(input)).toEqual({ ok: true, value: expected })
   })
 
   it.each(['/..', '/a/.', '..', '/a/\t/b'])('refuses %j', (input) => {
