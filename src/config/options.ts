@@ -106,7 +106,3 @@ export const exporterRawSchema = z.strictObject({ ...COMMON_SHAPE, ...EXPORTER_S
 
 export type ImporterRaw = z.output<typeof importerRawSchema>
 export type ExporterRaw = z.output<typeof exporterRawSchema>
-
-export const COMMON_KEYS = Object.keys(COMMON_SHAPE)
-export const IMPORTER_ONLY_KEYS = Object.keys(IMPORTER_SHAPE)
-export const EXPORTER_ONLY_KEYS = Object.keys(EXPORTER_SHAPE)
