@@ -105,4 +105,3 @@ export const importerRawSchema = z.strictObject({ ...COMMON_SHAPE, ...IMPORTER_S
 export const exporterRawSchema = z.strictObject({ ...COMMON_SHAPE, ...EXPORTER_SHAPE })
 
 export type ImporterRaw = z.output<typeof importerRawSchema>
-export type ExporterRaw = z.output<typeof exporterRawSchema>

@@ -1,6 +1,6 @@
 // Entry points: raw map -> each key's schema -> source resolution -> frozen, typed config.
 import type { z } from 'zod'
-import { describeExporter, describeImporter } from './describe.js'
+import { describeConfig } from './describe.js'
 import { ConfigError, type ConfigProblem, type Connector, quoteValue } from './errors.js'
 import { parseKeys, type Stage } from './keys.js'
 import { exporterRawSchema, importerRawSchema } from './options.js'
@@ -62,7 +62,7 @@ export function parseImporterConfig(raw: Raw, context: ParseContext = {}): Impor
     includeManaged: data.include_managed,
     includeDeletedMetadata: data.include_deleted_metadata,
     readDisabled: data.read_disabled,
-    describe: () => describeImporter(config, given),
+    describe: () => describeConfig(config, given),
   }
   return Object.freeze(config)
 }
@@ -93,7 +93,7 @@ export function parseExporterConfig(raw: Raw, context: ParseContext = {}): Expor
     updateMetadata: data.update_metadata,
     preserveRevisions: data.preserve_revisions,
     keyId: data.key_id,
-    describe: () => describeExporter(config, given),
+    describe: () => describeConfig(config, given),
   }
   return Object.freeze(config)
 }

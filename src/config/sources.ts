@@ -51,40 +51,26 @@ interface Spec<T> {
   readonly configKeys?: string
 }
 
-const REGION: Spec<Region> = {
-  key: 'region',
-  envVar: 'SCW_DEFAULT_REGION',
-  fileKey: 'default_region',
-  field: regionField,
+const spec = <T>(
+  key: ProvenanceKey,
+  envVar: Spec<T>['envVar'],
+  fileKey: FileKey,
+  field: z.ZodType<T>,
+  more: Pick<Spec<T>, 'required' | 'configKeys'> = {},
+): Spec<T> => ({ key, envVar, fileKey, field, ...more })
+
+const REGION = spec('region', 'SCW_DEFAULT_REGION', 'default_region', regionField, {
   required: 'in location',
-}
-const PROJECT: Spec<string> = {
-  key: 'project_id',
-  envVar: 'SCW_DEFAULT_PROJECT_ID',
-  fileKey: 'default_project_id',
-  field: uuidField,
+})
+const PROJECT = spec('project_id', 'SCW_DEFAULT_PROJECT_ID', 'default_project_id', uuidField, {
   required: 'in location',
-}
-const SECRET_KEY: Spec<Redacted> = {
-  key: 'secret_key',
-  envVar: 'SCW_SECRET_KEY',
-  fileKey: 'secret_key',
-  field: secretKeyField,
+})
+const SECRET_KEY = spec('secret_key', 'SCW_SECRET_KEY', 'secret_key', secretKeyField, {
   required: 'elsewhere',
   configKeys: 'secret_access_key (or secret_key)',
-}
-const ACCESS_KEY: Spec<string> = {
-  key: 'access_key',
-  envVar: 'SCW_ACCESS_KEY',
-  fileKey: 'access_key',
-  field: accessKeyField,
-}
-const API_URL: Spec<string> = {
-  key: 'api_url',
-  envVar: 'SCW_API_URL',
-  fileKey: 'api_url',
-  field: apiUrlField,
-}
+})
+const ACCESS_KEY = spec('access_key', 'SCW_ACCESS_KEY', 'access_key', accessKeyField)
+const API_URL = spec('api_url', 'SCW_API_URL', 'api_url', apiUrlField)
 
 interface Found<T> {
   readonly value: T
@@ -177,11 +163,12 @@ function missing(spec: Spec<unknown>, s: Sources): ConfigProblem {
 
 /** The setting from the first source that has it; a problem when required and nowhere. */
 function lookup<T>(spec: Spec<T>, side: ConfigSide<T>, s: Sources): Found<T> | undefined {
-  const problems = s.problems.length
   if (side.blocked) return undefined
-  const found = fromConfig(spec, side, s) ?? fromEnvOrFile(spec, s)
-  const reported = s.problems.length > problems
-  if (found === undefined && !reported && spec.required && !s.broken) {
+  const before = s.problems.length
+  const reported = () => s.problems.length > before
+  // A value found but refused (conflicting or invalid) stops the search: no fall-through.
+  const found = fromConfig(spec, side, s) ?? (reported() ? undefined : fromEnvOrFile(spec, s))
+  if (found === undefined && !reported() && spec.required && !s.broken) {
     s.problems.push(missing(spec, s))
   }
   return found
