@@ -96,6 +96,15 @@ describe('location versus config keys', () => {
     )
   })
 
+  it('stops at a disagreement: the environment is not consulted for that setting', () => {
+    const error = importerError(
+      { location: `scw-secret://fr-par/${PROJECT}`, project_id: OTHER_PROJECT, secret_key: SECRET },
+      { env: { SCW_DEFAULT_PROJECT_ID: 'not-a-uuid' } },
+    )
+    expect(problemKeys(error)).toEqual(['project_id'])
+    expect(error.message).not.toContain('SCW_DEFAULT_PROJECT_ID')
+  })
+
   it('accepts agreeing values, crediting the location', () => {
     const config = importer({
       location: `scw-secret://fr-par/${PROJECT}`,
