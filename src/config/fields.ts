@@ -81,16 +81,19 @@ export const booleanField = z
   .regex(BOOLEAN_PATTERN, { error: 'not a boolean' })
   .transform((text) => TRUE_WORDS.includes(text.toLowerCase()))
 
-export function integerField(min: number, max: number) {
-  const inRange = (text: string): Result<number> => {
-    const value = Number(text)
-    return value >= min && value <= max ? ok(value) : fail(`must be between ${min} and ${max}`)
-  }
-  return z
+/** A number read from the text, refused outside [min, max] (`range` says it in words). */
+function within(read: (text: string) => number, min: number, max: number, range: string) {
+  return via((text) => {
+    const value = read(text)
+    return value >= min && value <= max ? ok(value) : fail(`must be between ${range}`)
+  })
+}
+
+export const integerField = (min: number, max: number) =>
+  z
     .string()
     .regex(/^[0-9]+$/, { error: 'not a whole number' })
-    .transform(via(inRange))
-}
+    .transform(within(Number, min, max, `${min} and ${max}`))
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }
 const DURATION_PATTERN = /^(?:[0-9]+(?:\.[0-9]+)?|(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h))+)$/
@@ -105,13 +108,11 @@ function durationMs(text: string): number {
   return total
 }
 
-export function durationField(minMs: number, maxMs: number, rangeText: string) {
-  const inRange = (text: string): Result<number> => {
-    const value = Math.round(durationMs(text))
-    return value >= minMs && value <= maxMs ? ok(value) : fail(`must be between ${rangeText}`)
-  }
-  return z.string().regex(DURATION_PATTERN, { error: 'not a duration' }).transform(via(inRange))
-}
+export const durationField = (minMs: number, maxMs: number, range: string) =>
+  z
+    .string()
+    .regex(DURATION_PATTERN, { error: 'not a duration' })
+    .transform(within((text) => Math.round(durationMs(text)), minMs, maxMs, range))
 
 const splitList = (text: string): string[] =>
   text
