@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { renderSchemas, writeSchemas } from '../src/config/index.js'
+import { renderSchemas, writeSchemas } from './lib/config-docs.js'
 
 const schemaDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema')
 

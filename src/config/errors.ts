@@ -2,6 +2,13 @@
 // because Plakar shows the Init error text verbatim and a user fixing one problem per
 // attempt is a slow loop. Received values are shown (quoted, truncated) so users can
 // spot stray spaces or typos, except where the value may be a credential.
+import { UUID_TEXT } from '../core/secret-manager.js'
+
+/** What every parser of this module returns: the value, or a reason (never naming the key). */
+export type Result<T> = { ok: true; value: T } | { ok: false; reason: string }
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value })
+export const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason })
 
 export type Connector = 'importer' | 'exporter'
 
@@ -28,22 +35,17 @@ function quote(text: string): string {
 
 // A secret key pasted into the wrong key (access_key, region...) must not be echoed
 // either; only these keys legitimately carry UUIDs, everywhere else one is suspicious.
-const UUID_ANYWHERE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
+const UUID_ANYWHERE = new RegExp(UUID_TEXT, 'gi')
 const UUID_KEYS: ReadonlySet<string> = new Set(['location', 'project_id', 'key_id'])
 
-/** Stands in for an unknown key name that may itself be a pasted secret key. */
-export const HIDDEN_KEY = '(hidden key)'
-
 export function mayBeCredential(text: string): boolean {
-  return UUID_ANYWHERE.test(text)
+  return text.search(UUID_ANYWHERE) !== -1
 }
 
-function looksLikeCredential(key: string, value: unknown): boolean {
-  return typeof value === 'string' && !UUID_KEYS.has(key) && UUID_ANYWHERE.test(value)
-}
+const suspicious = (key: string, value: unknown): boolean =>
+  typeof value === 'string' && !UUID_KEYS.has(key) && mayBeCredential(value)
 
-/** Stands in, inside a sentence, for a value that may be a pasted secret key. */
-export const HIDDEN_VALUE = '(a value not shown: it looks like a secret key)'
+const HIDDEN_VALUE = '(a value not shown: it looks like a secret key)'
 
 /**
  * Quotes a value inside a reason or hint, under the same rule as the "got ..." part:
@@ -52,30 +54,14 @@ export const HIDDEN_VALUE = '(a value not shown: it looks like a secret key)'
  * invalidValue), or a secret key pasted into the wrong key gets printed.
  */
 export function quoteValue(key: string, value: string, secret = false): string {
-  return secret || looksLikeCredential(key, value) ? HIDDEN_VALUE : quote(value)
-}
-
-const UUID_EVERYWHERE = new RegExp(UUID_ANYWHERE.source, 'gi')
-
-/**
- * Backstop for reasons written by field parsers: should one ever quote its input
- * directly, a UUID in it is still not printed for a key that should not hold one.
- */
-function scrubReason(key: string, reason: string): string {
-  return UUID_KEYS.has(key) ? reason : reason.replace(UUID_EVERYWHERE, HIDDEN_VALUE)
-}
-
-export function showValue(value: unknown, secret: boolean): string {
-  if (secret) return 'a value that is never shown (it is a credential)'
-  if (typeof value === 'string') return quote(value)
-  return `a ${value === null ? 'null' : typeof value} instead of a string`
+  return secret || suspicious(key, value) ? HIDDEN_VALUE : quote(value)
 }
 
 function showReceived(key: string, value: unknown, secret: boolean): string {
-  if (!secret && looksLikeCredential(key, value)) {
-    return 'a value that is not shown because it looks like a secret key'
-  }
-  return showValue(value, secret)
+  if (secret) return 'a value that is never shown (it is a credential)'
+  if (suspicious(key, value)) return 'a value that is not shown because it looks like a secret key'
+  if (typeof value === 'string') return quote(value)
+  return `a ${value === null ? 'null' : typeof value} instead of a string`
 }
 
 export interface InvalidValue {
@@ -90,14 +76,22 @@ export interface InvalidValue {
 }
 
 export function invalidValue(problem: InvalidValue): ConfigProblem {
-  const from = problem.origin === undefined ? '' : ` (from ${problem.origin})`
+  const { key, received, origin, allowed } = problem
+  const from = origin === undefined ? '' : ` (from ${origin})`
   const got =
-    problem.received === undefined
-      ? ''
-      : `; got ${showReceived(problem.key, problem.received.value, problem.secret ?? false)}`
-  const allowed = problem.allowed === undefined ? '' : ` Allowed: ${problem.allowed}.`
-  const reason = scrubReason(problem.key, problem.reason)
-  return { key: problem.key, text: `${problem.key}${from}: ${reason}${got}.${allowed}` }
+    received === undefined ? '' : `; got ${showReceived(key, received.value, !!problem.secret)}`
+  // Backstop: should a reason ever quote its input, a UUID in it is still not printed.
+  const reason = UUID_KEYS.has(key)
+    ? problem.reason
+    : problem.reason.replace(UUID_ANYWHERE, HIDDEN_VALUE)
+  const tail = allowed === undefined ? '' : ` Allowed: ${allowed}.`
+  return { key, text: `${key}${from}: ${reason}${got}.${tail}` }
+}
+
+/** Zod's own wording for a wrong type is generic; every other reason is ours. */
+export function issueReason(issue: { code: string; message: string }, present: boolean): string {
+  if (issue.code !== 'invalid_type') return issue.message
+  return present ? 'not a string' : 'missing (required)'
 }
 
 /** What Plakar calls the configuration entry of each connector. */
@@ -125,10 +119,4 @@ export class ConfigError extends Error {
     this.connector = connector
     this.problems = problems
   }
-}
-
-/** Zod's own wording for a wrong type is generic; every other reason is ours. */
-export function issueReason(issue: { code: string; message: string }, present: boolean): string {
-  if (issue.code !== 'invalid_type') return issue.message
-  return present ? 'not a string' : 'missing (required)'
 }

@@ -3,25 +3,23 @@
 // UUID"); the error formatter adds the key, the received value and what is allowed, so
 // a schema can never be the thing that echoes a secret.
 import { z } from 'zod'
-import { REGIONS, SECRET_TYPES } from '../scaleway/api.js'
-import { quoteValue } from './errors.js'
-import { ACCESS_KEY_PATTERN, SLUG_PATTERN, UUID_PATTERN } from './formats.js'
+import { REGIONS, SECRET_TYPES, UUID_TEXT } from '../core/secret-manager.js'
+import { fail, ok, quoteValue, type Result } from './errors.js'
 import { NameGlob } from './glob.js'
-import { type ParsedLocation, PROTOCOL, parseLocation, protocolProblem } from './location.js'
-import { normaliseSecretPath } from './paths.js'
+import { normaliseSecretPath, PROTOCOL, parseLocation, protocolProblem } from './location.js'
 import { Redacted } from './redacted.js'
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string }
+/** Labels (environment, data classes) end up in reports and tags: keep them boring. */
+const SLUG_PATTERN = /^[a-z][a-z0-9-]{0,31}$/
+// JSON Schema patterns carry no flags, so the published one spells out both cases.
+const UUID_PATTERN = new RegExp(`^${UUID_TEXT.replaceAll('a-f', 'a-fA-F')}$`)
 
-const ok = <T>(value: T): Outcome<T> => ({ ok: true, value })
-const fail = <T>(reason: string): Outcome<T> => ({ ok: false, reason })
-
-/** Adapts an Outcome-returning parser to a zod transform. */
-function via<T>(parse: (text: string) => Outcome<T>) {
+/** Adapts one of this module's parsers to a zod transform. */
+function via<T>(parse: (text: string) => Result<T>) {
   return (text: string, ctx: z.core.$RefinementCtx<string>): T => {
-    const outcome = parse(text)
-    if (outcome.ok) return outcome.value
-    ctx.addIssue({ code: 'custom', message: outcome.reason })
+    const result = parse(text)
+    if (result.ok) return result.value
+    ctx.addIssue({ code: 'custom', message: result.reason })
     return z.NEVER
   }
 }
@@ -39,11 +37,11 @@ export const secretKeyField = z
   .regex(UUID_PATTERN, { error: 'not a UUID' })
   .transform((text) => new Redacted(text))
 
-export const accessKeyField = z.string().regex(ACCESS_KEY_PATTERN, {
+export const accessKeyField = z.string().regex(/^SCW[A-Z0-9]{17}$/, {
   error: 'not an access key (SCW followed by 17 capital letters or digits)',
 })
 
-function apiUrl(text: string): Outcome<string> {
+function apiUrl(text: string): Result<string> {
   let url: URL
   try {
     url = new URL(text)
@@ -83,16 +81,19 @@ export const booleanField = z
   .regex(BOOLEAN_PATTERN, { error: 'not a boolean' })
   .transform((text) => TRUE_WORDS.includes(text.toLowerCase()))
 
-export function integerField(min: number, max: number) {
-  const inRange = (text: string): Outcome<number> => {
-    const value = Number(text)
-    return value >= min && value <= max ? ok(value) : fail(`must be between ${min} and ${max}`)
-  }
-  return z
+/** A number read from the text, refused outside [min, max] (`range` says it in words). */
+function within(read: (text: string) => number, min: number, max: number, range: string) {
+  return via((text) => {
+    const value = read(text)
+    return value >= min && value <= max ? ok(value) : fail(`must be between ${range}`)
+  })
+}
+
+export const integerField = (min: number, max: number) =>
+  z
     .string()
     .regex(/^[0-9]+$/, { error: 'not a whole number' })
-    .transform(via(inRange))
-}
+    .transform(within(Number, min, max, `${min} and ${max}`))
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }
 const DURATION_PATTERN = /^(?:[0-9]+(?:\.[0-9]+)?|(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h))+)$/
@@ -107,13 +108,11 @@ function durationMs(text: string): number {
   return total
 }
 
-export function durationField(minMs: number, maxMs: number, rangeText: string) {
-  const inRange = (text: string): Outcome<number> => {
-    const value = Math.round(durationMs(text))
-    return value >= minMs && value <= maxMs ? ok(value) : fail(`must be between ${rangeText}`)
-  }
-  return z.string().regex(DURATION_PATTERN, { error: 'not a duration' }).transform(via(inRange))
-}
+export const durationField = (minMs: number, maxMs: number, range: string) =>
+  z
+    .string()
+    .regex(DURATION_PATTERN, { error: 'not a duration' })
+    .transform(within((text) => Math.round(durationMs(text)), minMs, maxMs, range))
 
 const splitList = (text: string): string[] =>
   text
@@ -126,7 +125,7 @@ const uniqueSorted = (items: readonly string[]): string[] => [...new Set(items)]
 // Tags are matched against Scaleway's tags verbatim, so no case folding here.
 export const tagsField = z.string().transform((text) => uniqueSorted(splitList(text)))
 
-function dataClasses(text: string): Outcome<string[]> {
+function dataClasses(text: string): Result<string[]> {
   const items = splitList(text).map((item) => item.toLowerCase())
   const bad = items.filter((item) => !SLUG_PATTERN.test(item))
   if (bad.length === 0) return ok(uniqueSorted(items))
@@ -136,13 +135,13 @@ function dataClasses(text: string): Outcome<string[]> {
 
 export const dataClassField = z.string().transform(via(dataClasses))
 
-export const ENVIRONMENT_ALIASES: Readonly<Record<string, string>> = {
+const ENVIRONMENT_ALIASES: Readonly<Record<string, string>> = {
   prod: 'production',
   stg: 'staging',
   dev: 'development',
 }
 
-function environment(text: string): Outcome<string> {
+function environment(text: string): Result<string> {
   const lowered = text.trim().toLowerCase()
   const value = ENVIRONMENT_ALIASES[lowered] ?? lowered
   return SLUG_PATTERN.test(value) ? ok(value) : fail('not a slug')
@@ -150,36 +149,19 @@ function environment(text: string): Outcome<string> {
 
 export const environmentField = z.string().transform(via(environment))
 
-export { SECRET_TYPES }
-
 export const secretTypeField = z.enum(SECRET_TYPES, { error: 'not a secret type' })
 
 export const CONFLICT_POLICIES = ['sync', 'skip', 'fail'] as const
 
 export const onConflictField = z.enum(CONFLICT_POLICIES, { error: 'not a conflict policy' })
 
-export const secretPathField = z.string().transform(
-  via<string>((text) => {
-    const result = normaliseSecretPath(text)
-    return result.ok ? ok(result.path) : fail(result.reason)
-  }),
-)
+export const secretPathField = z.string().transform(via(normaliseSecretPath))
 
-export const nameGlobField = z.string().transform(
-  via<NameGlob>((text) => {
-    const result = NameGlob.parse(text)
-    return result.ok ? ok(result.glob) : fail(`not a valid glob: ${result.reason}`)
-  }),
-)
+export const nameGlobField = z.string().transform(via(NameGlob.parse))
 
 export const profileField = z.string().min(1, { error: 'empty' })
 
 export const locationField = z
   .string()
   .regex(new RegExp(`^${PROTOCOL}://`), { error: (issue) => protocolProblem(String(issue.input)) })
-  .transform(
-    via<ParsedLocation>((text) => {
-      const result = parseLocation(text)
-      return result.ok ? ok(result.location) : fail(result.reason)
-    }),
-  )
+  .transform(via(parseLocation))

@@ -2,7 +2,7 @@
 // characters. Compiled once to an anchored RegExp; every character of the pattern is
 // emitted as a \u{...} escape so no user text is ever interpreted as RegExp syntax.
 
-export type GlobResult = { ok: true; glob: NameGlob } | { ok: false; reason: string }
+import { fail, ok, type Result } from './errors.js'
 
 const codePoint = (char: string): number => char.codePointAt(0) ?? 0
 const literal = (char: string): string => `\\u{${codePoint(char).toString(16)}}`
@@ -71,11 +71,11 @@ export class NameGlob {
     this.#regex = regex
   }
 
-  static parse(pattern: string): GlobResult {
-    if (pattern === '') return { ok: false, reason: 'an empty pattern matches no secret' }
-    const compiled = compile(pattern)
-    if (typeof compiled === 'string') return { ok: false, reason: compiled }
-    return { ok: true, glob: new NameGlob(pattern, compiled) }
+  // An arrow, so that it can be passed around unbound.
+  static parse = (pattern: string): Result<NameGlob> => {
+    const compiled = pattern === '' ? 'an empty pattern matches no secret' : compile(pattern)
+    if (typeof compiled === 'string') return fail(`not a valid glob: ${compiled}`)
+    return ok(new NameGlob(pattern, compiled))
   }
 
   matches(name: string): boolean {

@@ -1,27 +1,4 @@
 // Public surface of the configuration module.
-export { OPTION_DOCS, type OptionDoc, renderConfigTable } from './docs.js'
-export { ConfigError, type ConfigProblem, type Connector } from './errors.js'
-export { CONFLICT_POLICIES, ENVIRONMENT_ALIASES, SECRET_TYPES } from './fields.js'
-export { NameGlob } from './glob.js'
-export { renderSchemas, type SchemaFileName, writeSchemas } from './json-schema.js'
-export { type ParsedLocation, PROTOCOL, parseLocation } from './location.js'
-export {
-  type ExporterRaw,
-  exporterRawSchema,
-  type ImporterRaw,
-  importerRawSchema,
-} from './options.js'
+export { ConfigError } from './errors.js'
 export { parseExporterConfig, parseImporterConfig } from './parse.js'
-export { normaliseSecretPath } from './paths.js'
-export { Redacted } from './redacted.js'
-export type {
-  CommonConfig,
-  ConflictPolicy,
-  ExporterConfig,
-  ImporterConfig,
-  ParseContext,
-  Provenance,
-  ProvenanceKey,
-  SecretTypeFilter,
-  Source,
-} from './types.js'
+export type { ExporterConfig, ImporterConfig, ParseContext } from './types.js'

@@ -8,9 +8,8 @@
 // The first segment after '//' is the URL authority: it is either empty or a region.
 // After a region, the next segment must be the project UUID. Guessing ("is 'prod' a
 // region or a folder?") would turn a typo in a UUID into a silently different folder.
-import type { Region } from '../scaleway/api.js'
-import { isRegion, isUuid, REGION_LIST } from './formats.js'
-import { normaliseSecretPath } from './paths.js'
+import { isUuid, REGIONS, type Region } from '../core/secret-manager.js'
+import { fail, ok, type Result } from './errors.js'
 
 export const PROTOCOL = 'scw-secret'
 const PREFIX = `${PROTOCOL}://`
@@ -24,9 +23,24 @@ export interface ParsedLocation {
   folder: string
 }
 
-export type LocationResult = { ok: true; location: ParsedLocation } | { ok: false; reason: string }
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
+const CONTROL = /[\u0000-\u001f\u007f]/
 
-const fail = (reason: string): LocationResult => ({ ok: false, reason })
+/**
+ * Secret Manager folder paths in the canonical form the API stores and matches exactly:
+ * leading '/', no trailing '/', no empty segments ('//' collapses). '.' and '..' are
+ * refused rather than resolved: a restore root that silently climbs out of where the
+ * user pointed it is worse than an error.
+ */
+export function normaliseSecretPath(input: string): Result<string> {
+  if (CONTROL.test(input)) return fail('it contains control characters')
+  const segments = input.split('/').filter((segment) => segment !== '')
+  const dotted = segments.find((segment) => segment === '.' || segment === '..')
+  if (dotted !== undefined) {
+    return fail(`the segment "${dotted}" is not allowed (no relative paths)`)
+  }
+  return ok(`/${segments.join('/')}`)
+}
 
 export function protocolProblem(raw: string): string {
   const separator = raw.indexOf('://')
@@ -34,13 +48,13 @@ export function protocolProblem(raw: string): string {
   return `it does not start with ${PREFIX}`
 }
 
-function withFolder(base: Omit<ParsedLocation, 'folder'>, rest: string): LocationResult {
+function withFolder(base: Omit<ParsedLocation, 'folder'>, rest: string): Result<ParsedLocation> {
   const folder = normaliseSecretPath(rest)
   if (!folder.ok) return fail(`the folder part is invalid: ${folder.reason}`)
-  return { ok: true, location: { ...base, folder: folder.path } }
+  return ok({ ...base, folder: folder.value })
 }
 
-function afterRegion(text: string, region: Region, rest: string): LocationResult {
+function afterRegion(text: string, region: Region, rest: string): Result<ParsedLocation> {
   const [project = '', ...folder] = rest.split('/')
   if (project === '' && folder.every((segment) => segment === '')) {
     return withFolder({ text, region }, '')
@@ -54,7 +68,9 @@ function afterRegion(text: string, region: Region, rest: string): LocationResult
   return withFolder({ text, region, projectId: project.toLowerCase() }, folder.join('/'))
 }
 
-export function parseLocation(raw: string): LocationResult {
+const isRegion = (text: string): text is Region => (REGIONS as readonly string[]).includes(text)
+
+export function parseLocation(raw: string): Result<ParsedLocation> {
   if (!raw.startsWith(PREFIX)) return fail(protocolProblem(raw))
   const rest = raw.slice(PREFIX.length)
   const slash = rest.indexOf('/')
@@ -63,7 +79,7 @@ export function parseLocation(raw: string): LocationResult {
   if (authority === '') return withFolder({ text: raw }, path)
   if (!isRegion(authority)) {
     return fail(
-      `"${authority}" is not a Secret Manager region (${REGION_LIST}); ` +
+      `"${authority}" is not a Secret Manager region (${REGIONS.join(', ')}); ` +
         `to give only a folder, leave the region out: ${PREFIX}/${rest}`,
     )
   }

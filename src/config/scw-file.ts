@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseDocument } from 'yaml'
-import { quoteValue } from './errors.js'
+import { fail, ok, quoteValue, type Result } from './errors.js'
 
-export const FILE_KEYS = [
+const FILE_KEYS = [
   'access_key',
   'secret_key',
   'default_region',
@@ -16,7 +16,7 @@ export const FILE_KEYS = [
 export type FileKey = (typeof FILE_KEYS)[number]
 
 /** Values as found; non-strings are kept so validation can say "not a string". */
-export type FileValues = Partial<Record<FileKey, unknown>>
+type FileValues = Partial<Record<FileKey, unknown>>
 
 export interface ScwFile {
   readonly path: string
@@ -25,10 +25,6 @@ export interface ScwFile {
   readonly profiles: ReadonlyMap<string, FileValues>
   readonly activeProfile?: unknown
 }
-
-export type Result<T> = { ok: true; value: T } | { ok: false; reason: string }
-
-const fail = <T>(reason: string): Result<T> => ({ ok: false, reason })
 
 /** The name the scw CLI gives the top-level values. */
 export const DEFAULT_PROFILE = 'default'
@@ -69,7 +65,7 @@ function parseYaml(text: string): Result<unknown> {
     return fail(`it is not valid YAML (${error.code}${where})`)
   }
   try {
-    return { ok: true, value: document.toJS() }
+    return ok(document.toJS())
   } catch {
     return fail('it is not valid YAML')
   }
@@ -77,14 +73,14 @@ function parseYaml(text: string): Result<unknown> {
 
 function readProfiles(node: unknown): Result<Map<string, FileValues>> {
   const profiles = new Map<string, FileValues>()
-  if (node === undefined || node === null) return { ok: true, value: profiles }
+  if (node === undefined || node === null) return ok(profiles)
   if (!isMapping(node)) return fail('its `profiles` entry is not a mapping')
   for (const [name, body] of Object.entries(node)) {
     if (body === null) profiles.set(name, {})
     else if (isMapping(body)) profiles.set(name, pickValues(body))
     else return fail(`its profile ${quoteValue('profile', name)} is not a mapping`)
   }
-  return { ok: true, value: profiles }
+  return ok(profiles)
 }
 
 function fromData(path: string, data: unknown): Result<ScwFile> {
@@ -92,16 +88,13 @@ function fromData(path: string, data: unknown): Result<ScwFile> {
   if (!isMapping(data)) return fail('it is not a YAML mapping')
   const profiles = readProfiles(data.profiles)
   if (!profiles.ok) return profiles
-  return {
-    ok: true,
-    value: {
-      path,
-      exists: true,
-      defaults: pickValues(data),
-      profiles: profiles.value,
-      activeProfile: data.active_profile,
-    },
-  }
+  return ok({
+    path,
+    exists: true,
+    defaults: pickValues(data),
+    profiles: profiles.value,
+    activeProfile: data.active_profile,
+  })
 }
 
 function errorCode(error: unknown): string {
@@ -116,7 +109,7 @@ export function loadScwFile(path: string): Result<ScwFile> {
   } catch (error) {
     const code = errorCode(error)
     if (code === 'ENOENT') {
-      return { ok: true, value: { path, exists: false, defaults: {}, profiles: new Map() } }
+      return ok({ path, exists: false, defaults: {}, profiles: new Map() })
     }
     return fail(`it cannot be read (${code})`)
   }
@@ -130,7 +123,7 @@ export interface ProfileRequest {
   readonly by: string
 }
 
-export interface FileValue {
+interface FileValue {
   readonly value: unknown
   /** The profile the value was found in; DEFAULT_PROFILE for top-level values. */
   readonly profile: string
@@ -144,9 +137,9 @@ export interface MergedProfile {
 
 function activeProfile(file: ScwFile): Result<ProfileRequest | undefined> {
   const name = file.activeProfile
-  if (name === undefined || name === null || name === '') return { ok: true, value: undefined }
+  if (name === undefined || name === null || name === '') return ok(undefined)
   if (typeof name !== 'string') return fail('its active_profile is not a string')
-  return { ok: true, value: { name, by: `active_profile in ${file.path}` } }
+  return ok({ name, by: `active_profile in ${file.path}` })
 }
 
 // Profile names are quoted like values: a secret key pasted into `profile` (or
@@ -177,13 +170,12 @@ function merge(file: ScwFile, name: string | undefined, own: FileValues): Merged
 
 /** The explicit request wins; otherwise the file's own active_profile applies. */
 export function selectProfile(file: ScwFile, explicit?: ProfileRequest): Result<MergedProfile> {
-  const active =
-    explicit === undefined ? activeProfile(file) : { ok: true as const, value: explicit }
+  const active = explicit === undefined ? activeProfile(file) : ok(explicit)
   if (!active.ok) return active
   const request = active.value
-  if (request === undefined) return { ok: true, value: merge(file, undefined, {}) }
-  if (request.name === DEFAULT_PROFILE) return { ok: true, value: merge(file, DEFAULT_PROFILE, {}) }
+  if (request === undefined) return ok(merge(file, undefined, {}))
+  if (request.name === DEFAULT_PROFILE) return ok(merge(file, DEFAULT_PROFILE, {}))
   const own = file.profiles.get(request.name)
   if (own === undefined) return fail(unknownProfile(file, request))
-  return { ok: true, value: merge(file, request.name, own) }
+  return ok(merge(file, request.name, own))
 }

@@ -4,7 +4,7 @@
 // never a silent fall-through to the file.
 import { homedir } from 'node:os'
 import type { z } from 'zod'
-import type { Region } from '../scaleway/api.js'
+import type { Region } from '../core/secret-manager.js'
 import { type ConfigProblem, invalidValue, issueReason, quoteValue } from './errors.js'
 import { accessKeyField, apiUrlField, regionField, secretKeyField, uuidField } from './fields.js'
 import { PROTOCOL } from './location.js'
@@ -15,7 +15,6 @@ import {
   type FileKey,
   loadScwFile,
   type MergedProfile,
-  type ProfileRequest,
   type ScwFile,
   scwConfigPath,
   selectProfile,
@@ -23,11 +22,9 @@ import {
 } from './scw-file.js'
 import type { ParseContext, Provenance, ProvenanceKey, Source } from './types.js'
 
-type CommonValues = Partial<Pick<ImporterRaw, keyof typeof COMMON_SHAPE>>
-
-/** The raw parse stage's result: typed values of the keys that passed, and those that failed. */
-export interface RawStage {
-  readonly values: CommonValues
+/** What resolution needs of the parsed keys: the common ones, for either connector. */
+interface Parsed {
+  readonly values: Partial<Pick<ImporterRaw, keyof typeof COMMON_SHAPE>>
   readonly failed: ReadonlySet<string>
 }
 
@@ -48,225 +45,168 @@ interface Spec<T> {
   readonly envVar: `SCW_${string}`
   readonly fileKey: FileKey
   readonly field: z.ZodType<T>
-  readonly secret?: boolean
+  /** Required settings are reported when missing; they may sit in the location or not. */
+  readonly required?: 'in location' | 'elsewhere'
   /** How "missing" names the config key(s), when not simply `key`. */
   readonly configKeys?: string
-  /** The location can carry it, so "missing" should mention the location. */
-  readonly inLocation?: boolean
 }
 
-const REGION: Spec<Region> = {
-  key: 'region',
-  envVar: 'SCW_DEFAULT_REGION',
-  fileKey: 'default_region',
-  field: regionField,
-  inLocation: true,
-}
-const PROJECT: Spec<string> = {
-  key: 'project_id',
-  envVar: 'SCW_DEFAULT_PROJECT_ID',
-  fileKey: 'default_project_id',
-  field: uuidField,
-  inLocation: true,
-}
-const SECRET_KEY: Spec<Redacted> = {
-  key: 'secret_key',
-  envVar: 'SCW_SECRET_KEY',
-  fileKey: 'secret_key',
-  field: secretKeyField,
-  secret: true,
+const spec = <T>(
+  key: ProvenanceKey,
+  envVar: Spec<T>['envVar'],
+  fileKey: FileKey,
+  field: z.ZodType<T>,
+  more: Pick<Spec<T>, 'required' | 'configKeys'> = {},
+): Spec<T> => ({ key, envVar, fileKey, field, ...more })
+
+const REGION = spec('region', 'SCW_DEFAULT_REGION', 'default_region', regionField, {
+  required: 'in location',
+})
+const PROJECT = spec('project_id', 'SCW_DEFAULT_PROJECT_ID', 'default_project_id', uuidField, {
+  required: 'in location',
+})
+const SECRET_KEY = spec('secret_key', 'SCW_SECRET_KEY', 'secret_key', secretKeyField, {
+  required: 'elsewhere',
   configKeys: 'secret_access_key (or secret_key)',
-}
-const ACCESS_KEY: Spec<string> = {
-  key: 'access_key',
-  envVar: 'SCW_ACCESS_KEY',
-  fileKey: 'access_key',
-  field: accessKeyField,
-}
-const API_URL: Spec<string> = {
-  key: 'api_url',
-  envVar: 'SCW_API_URL',
-  fileKey: 'api_url',
-  field: apiUrlField,
-}
+})
+const ACCESS_KEY = spec('access_key', 'SCW_ACCESS_KEY', 'access_key', accessKeyField)
+const API_URL = spec('api_url', 'SCW_API_URL', 'api_url', apiUrlField)
 
 interface Found<T> {
   readonly value: T
   readonly source: Source
 }
 
-/** 'blocked': the value exists but is invalid (already reported); do not report it missing. */
-type Lookup<T> = Found<T> | 'blocked' | undefined
-
 interface Sources {
   readonly env: NodeJS.ProcessEnv
   readonly file: ScwFile
   readonly merged?: MergedProfile
+  /** The file or profile could not be used: "missing" reports would only mislead. */
+  readonly broken: boolean
   readonly problems: ConfigProblem[]
 }
 
-function validate<T>(
-  spec: Spec<T>,
-  raw: unknown,
-  source: Source,
-  origin: string,
-  sources: Sources,
-) {
+/** What the config says about one setting; blocked: it failed to parse, nothing more to say. */
+interface ConfigSide<T> {
+  readonly key?: T
+  readonly location?: T
+  readonly blocked: boolean
+}
+
+/** undefined: not found, or invalid (then a problem is recorded). */
+function validate<T>(spec: Spec<T>, raw: unknown, source: Source, origin: string, s: Sources) {
   const result = spec.field.safeParse(raw)
   if (result.success) return { value: result.data, source }
+  const info = optionInfo.get(COMMON_SHAPE[spec.key])
   const issue = result.error.issues[0] ?? { code: 'custom', message: 'invalid' }
-  sources.problems.push(
+  s.problems.push(
     invalidValue({
       key: spec.key,
       origin,
       reason: issueReason(issue, true),
       received: { value: raw },
-      secret: spec.secret ?? false,
-      allowed: optionInfo.get(COMMON_SHAPE[spec.key])?.allowed,
+      secret: info?.secret,
+      allowed: info?.allowed,
     }),
   )
-  return 'blocked' as const
-}
-
-function fromEnv<T>(spec: Spec<T>, sources: Sources): Lookup<T> {
-  const text = stripQuotes(sources.env[spec.envVar] ?? '')
-  if (text === '') return undefined
-  const origin = `environment variable ${spec.envVar}`
-  return validate(spec, text, `env:${spec.envVar}`, origin, sources)
-}
-
-function fromFile<T>(spec: Spec<T>, sources: Sources): Lookup<T> {
-  const found = sources.merged?.values.get(spec.fileKey)
-  if (found === undefined) return undefined
-  const { path } = sources.file
-  const origin = `${spec.fileKey} in ${path}, profile "${found.profile}"`
-  return validate(spec, found.value, `file:${path}#${found.profile}`, origin, sources)
-}
-
-function fromConfig<T>(
-  spec: Spec<T>,
-  fromKey: T | undefined,
-  fromLocation: T | undefined,
-  sources: Sources,
-): Lookup<T> {
-  const shown = (value: T) => quoteValue(spec.key, String(value), spec.secret)
-  if (fromKey !== undefined && fromLocation !== undefined && fromKey !== fromLocation) {
-    sources.problems.push({
-      key: spec.key,
-      text:
-        `${spec.key}: the config key says ${shown(fromKey)}, which differs from ` +
-        `${shown(fromLocation)} given by the location. Remove one of them or make them agree.`,
-    })
-    return 'blocked'
-  }
-  if (fromLocation !== undefined) return { value: fromLocation, source: 'location' }
-  if (fromKey !== undefined) return { value: fromKey, source: 'config' }
   return undefined
 }
 
-function fileLabel(sources: Sources): string {
-  const { file, merged } = sources
+function fromConfig<T>(spec: Spec<T>, side: ConfigSide<T>, s: Sources): Found<T> | undefined {
+  const { key, location } = side
+  if (key !== undefined && location !== undefined && key !== location) {
+    const shown = (value: T) => quoteValue(spec.key, String(value), spec.key === 'secret_key')
+    s.problems.push({
+      key: spec.key,
+      text:
+        `${spec.key}: the config key says ${shown(key)}, which differs from ` +
+        `${shown(location)} given by the location. Remove one of them or make them agree.`,
+    })
+    return undefined
+  }
+  if (location !== undefined) return { value: location, source: 'location' }
+  if (key !== undefined) return { value: key, source: 'config' }
+  return undefined
+}
+
+function fromEnvOrFile<T>(spec: Spec<T>, s: Sources): Found<T> | undefined {
+  const text = stripQuotes(s.env[spec.envVar] ?? '')
+  if (text !== '') {
+    const origin = `environment variable ${spec.envVar}`
+    return validate(spec, text, `env:${spec.envVar}`, origin, s)
+  }
+  const found = s.merged?.values.get(spec.fileKey)
+  if (found === undefined) return undefined
+  const origin = `${spec.fileKey} in ${s.file.path}, profile "${found.profile}"`
+  return validate(spec, found.value, `file:${s.file.path}#${found.profile}`, origin, s)
+}
+
+function fileLabel({ file, merged }: Sources): string {
   if (!file.exists) return `${file.path} (which does not exist)`
   const profile = merged?.profile
   if (profile === undefined || profile === DEFAULT_PROFILE) return `${file.path} (top level)`
   return `${file.path} (profile "${profile}" or the top level)`
 }
 
-function missing(spec: Spec<unknown>, sources: Sources): ConfigProblem {
+function missing(spec: Spec<unknown>, s: Sources): ConfigProblem {
   const places = [
-    ...(spec.inLocation ? [`the location (${PROTOCOL}://<region>/<project_id>/<folder>)`] : []),
+    ...(spec.required === 'in location'
+      ? [`the location (${PROTOCOL}://<region>/<project_id>/<folder>)`]
+      : []),
     `the config key ${spec.configKeys ?? spec.key}`,
     `the environment variable ${spec.envVar}`,
-    `${spec.fileKey} in the scw config file ${fileLabel(sources)}`,
+    `${spec.fileKey} in the scw config file ${fileLabel(s)}`,
   ]
   const last = places.pop()
-  return {
-    key: spec.key,
-    text: `${spec.key}: missing. Set it in ${places.join(', ')} or ${last}.`,
-  }
+  return { key: spec.key, text: `${spec.key}: missing. Set it in ${places.join(', ')} or ${last}.` }
 }
 
-interface ConfigSide<T> {
-  readonly key?: T
-  readonly location?: T
-  /** The key or the location failed to parse: nothing more to say about this setting. */
-  readonly blocked: boolean
-}
-
-function lookup<T>(spec: Spec<T>, side: ConfigSide<T>, sources: Sources): Lookup<T> {
-  const configured = fromConfig(spec, side.key, side.location, sources)
-  if (configured !== undefined) return configured
-  if (side.blocked) return 'blocked'
-  return fromEnv(spec, sources) ?? fromFile(spec, sources)
-}
-
-function required<T>(
-  spec: Spec<T>,
-  side: ConfigSide<T>,
-  sources: Sources,
-  quiet: boolean,
-): Found<T> | undefined {
-  const found = lookup(spec, side, sources)
-  if (found === 'blocked') return undefined
-  if (found === undefined && !quiet) {
-    sources.problems.push(missing(spec, sources))
+/** The setting from the first source that has it; a problem when required and nowhere. */
+function lookup<T>(spec: Spec<T>, side: ConfigSide<T>, s: Sources): Found<T> | undefined {
+  if (side.blocked) return undefined
+  const before = s.problems.length
+  const reported = () => s.problems.length > before
+  // A value found but refused (conflicting or invalid) stops the search: no fall-through.
+  const found = fromConfig(spec, side, s) ?? (reported() ? undefined : fromEnvOrFile(spec, s))
+  if (found === undefined && !reported() && spec.required && !s.broken) {
+    s.problems.push(missing(spec, s))
   }
   return found
 }
 
-function optional<T>(spec: Spec<T>, side: ConfigSide<T>, sources: Sources): Found<T> | undefined {
-  const found = lookup(spec, side, sources)
-  return found === 'blocked' ? undefined : found
-}
-
-function profileRequest(stage: RawStage, env: NodeJS.ProcessEnv): ProfileRequest | undefined {
-  if (stage.values.profile !== undefined) {
-    return { name: stage.values.profile, by: 'the config key profile' }
-  }
-  const fromEnv = stripQuotes(env.SCW_PROFILE ?? '')
-  if (fromEnv !== '') return { name: fromEnv, by: 'the environment variable SCW_PROFILE' }
-  return undefined
-}
-
-interface FileState {
-  readonly file: ScwFile
-  readonly merged?: MergedProfile
-  /** The file or profile could not be used: "missing" reports would only mislead. */
-  readonly broken: boolean
-}
-
-function readFileState(
-  stage: RawStage,
-  env: NodeJS.ProcessEnv,
-  homeDir: string,
-  problems: ConfigProblem[],
-): FileState {
-  const path = scwConfigPath(env, homeDir)
+function readSources(parsed: Parsed, context: ParseContext, problems: ConfigProblem[]): Sources {
+  const env = context.env ?? process.env
+  const path = scwConfigPath(env, context.homeDir ?? homedir())
   const loaded = loadScwFile(path)
   if (!loaded.ok) {
     problems.push({
       key: 'scw config file',
       text: `scw config file ${path}: ${loaded.reason}. Fix it or point SCW_CONFIG_PATH at another file.`,
     })
-    return { file: { path, exists: false, defaults: {}, profiles: new Map() }, broken: true }
+    const file = { path, exists: false, defaults: {}, profiles: new Map() }
+    return { env, file, broken: true, problems }
   }
-  const selected = selectProfile(loaded.value, profileRequest(stage, env))
-  if (!selected.ok) {
-    problems.push({ key: 'profile', text: `profile: ${selected.reason}.` })
-    return { file: loaded.value, broken: true }
-  }
-  return { file: loaded.value, merged: selected.value, broken: false }
+  const byEnv = stripQuotes(env.SCW_PROFILE ?? '')
+  const request =
+    parsed.values.profile !== undefined
+      ? { name: parsed.values.profile, by: 'the config key profile' }
+      : byEnv !== ''
+        ? { name: byEnv, by: 'the environment variable SCW_PROFILE' }
+        : undefined
+  const selected = selectProfile(loaded.value, request)
+  if (!selected.ok) problems.push({ key: 'profile', text: `profile: ${selected.reason}.` })
+  const merged = selected.ok ? selected.value : undefined
+  return { env, file: loaded.value, merged, broken: !selected.ok, problems }
 }
 
 /**
  * secret_key (Plakar Control Plane's name) and secret_access_key (the name plakar masks in
  * `source show`) are one setting. Two different values are an error, named without them.
  */
-function secretKeySide(stage: RawStage, problems: ConfigProblem[]): ConfigSide<Redacted> {
-  const { secret_key: plain, secret_access_key: masked } = stage.values
-  const blocked = stage.failed.has('secret_key') || stage.failed.has('secret_access_key')
+function secretKeySide({ values, failed }: Parsed, s: Sources): ConfigSide<Redacted> {
+  const { secret_key: plain, secret_access_key: masked } = values
   if (plain !== undefined && masked !== undefined && plain.reveal() !== masked.reveal()) {
-    problems.push({
+    s.problems.push({
       key: 'secret_key',
       text:
         'secret_key and secret_access_key: both are given and their values differ (neither ' +
@@ -275,46 +215,45 @@ function secretKeySide(stage: RawStage, problems: ConfigProblem[]): ConfigSide<R
     })
     return { blocked: true }
   }
-  return { key: masked ?? plain, blocked }
+  return {
+    key: masked ?? plain,
+    blocked: failed.has('secret_key') || failed.has('secret_access_key'),
+  }
 }
 
-/** The once-per-process warning when the secret key sits under the name plakar shows. */
-export const SHOWN_SECRET_KEY =
+/** The warning when the secret key sits under the name plakar shows. */
+const SHOWN_SECRET_KEY =
   'secret_key: plakar shows this key in clear (plakar source show, destination show). ' +
   'Store the secret key as secret_access_key instead, which plakar masks, or leave it out ' +
   'of the plakar configuration and set SCW_SECRET_KEY in the environment.'
 
 export function resolveConnection(
-  stage: RawStage,
+  parsed: Parsed,
   context: ParseContext,
   problems: ConfigProblem[],
 ): Connection | undefined {
-  const env = context.env ?? process.env
-  const state = readFileState(stage, env, context.homeDir ?? homedir(), problems)
-  const sources: Sources = { env, file: state.file, merged: state.merged, problems }
-  const { values, failed } = stage
-  const locationFailed = failed.has('location')
-  const side = <T>(key: ProvenanceKey, value: T | undefined, location?: T): ConfigSide<T> => ({
-    key: value,
-    location,
-    blocked: failed.has(key) || (locationFailed && (key === 'region' || key === 'project_id')),
-  })
-  const quiet = state.broken
-  const region = required(
+  const s = readSources(parsed, context, problems)
+  const { values, failed } = parsed
+  const location = values.location
+  const blocked = (key: ProvenanceKey, inLocation = false): boolean =>
+    failed.has(key) || (inLocation && failed.has('location'))
+  const region = lookup(
     REGION,
-    side('region', values.region, values.location?.region),
-    sources,
-    quiet,
+    { key: values.region, location: location?.region, blocked: blocked('region', true) },
+    s,
   )
-  const project = required(
+  const project = lookup(
     PROJECT,
-    side('project_id', values.project_id, values.location?.projectId),
-    sources,
-    quiet,
+    { key: values.project_id, location: location?.projectId, blocked: blocked('project_id', true) },
+    s,
   )
-  const secretKey = required(SECRET_KEY, secretKeySide(stage, problems), sources, quiet)
-  const accessKey = optional(ACCESS_KEY, side('access_key', values.access_key), sources)
-  const apiUrl = optional(API_URL, side('api_url', values.api_url), sources)
+  const secretKey = lookup(SECRET_KEY, secretKeySide(parsed, s), s)
+  const accessKey = lookup(
+    ACCESS_KEY,
+    { key: values.access_key, blocked: blocked('access_key') },
+    s,
+  )
+  const apiUrl = lookup(API_URL, { key: values.api_url, blocked: blocked('api_url') }, s)
   if (region === undefined || project === undefined || secretKey === undefined) return undefined
   return {
     region: region.value,
@@ -322,7 +261,7 @@ export function resolveConnection(
     secretKey: secretKey.value,
     accessKey: accessKey?.value,
     apiUrl: apiUrl?.value,
-    profile: state.merged?.profile,
+    profile: s.merged?.profile,
     warnings: values.secret_key === undefined ? [] : [SHOWN_SECRET_KEY],
     provenance: {
       region: region.source,

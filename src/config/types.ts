@@ -1,6 +1,6 @@
 // The resolved configuration handed to the importer and exporter.
-import type { Region } from '../scaleway/api.js'
-import type { CONFLICT_POLICIES, SECRET_TYPES } from './fields.js'
+import type { Region, SECRET_TYPES } from '../core/secret-manager.js'
+import type { CONFLICT_POLICIES } from './fields.js'
 import type { NameGlob } from './glob.js'
 import type { Redacted } from './redacted.js'
 
@@ -24,8 +24,8 @@ export interface Provenance {
   readonly access_key?: Source
 }
 
-export type SecretTypeFilter = (typeof SECRET_TYPES)[number]
-export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number]
+type SecretTypeFilter = (typeof SECRET_TYPES)[number]
+type ConflictPolicy = (typeof CONFLICT_POLICIES)[number]
 
 export interface CommonConfig {
   /** The location exactly as Plakar passed it. */

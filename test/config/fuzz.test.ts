@@ -1,12 +1,8 @@
 import { inspect } from 'node:util'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import {
-  ConfigError,
-  type ExporterConfig,
-  type ImporterConfig,
-  OPTION_DOCS,
-} from '../../src/config/index.js'
+import { OPTION_DOCS } from '../../scripts/lib/config-docs.js'
+import { ConfigError, type ExporterConfig, type ImporterConfig } from '../../src/config/index.js'
 import { ACCESS, exporter, importer, LOCATION, PROJECT, removeHomes, SECRET } from './helpers.js'
 
 afterAll(removeHomes)

@@ -1,11 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { NameGlob } from '../../src/config/index.js'
+import { NameGlob } from '../../src/config/glob.js'
 
 function glob(pattern: string): NameGlob {
   const result = NameGlob.parse(pattern)
   if (!result.ok) throw new Error(result.reason)
-  return result.glob
+  return result.value
 }
 
 describe('NameGlob', () => {
@@ -53,7 +53,7 @@ describe('NameGlob', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), fc.string(), (pattern, name) => {
         const result = NameGlob.parse(pattern)
-        if (result.ok) expect(typeof result.glob.matches(name)).toBe('boolean')
+        if (result.ok) expect(typeof result.value.matches(name)).toBe('boolean')
         else expect(result.reason.length).toBeGreaterThan(0)
       }),
     )

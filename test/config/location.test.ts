@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { normaliseSecretPath, parseLocation } from '../../src/config/index.js'
+import { normaliseSecretPath, parseLocation } from '../../src/config/location.js'
 import {
   importer,
   importerError,
@@ -35,7 +35,7 @@ describe('location grammar: accepted forms', () => {
     ['scw-secret://', { folder: '/' }],
   ])('%s', (text, expected) => {
     const result = parseLocation(text)
-    expect(result).toEqual({ ok: true, location: { text, ...expected } })
+    expect(result).toEqual({ ok: true, value: { text, ...expected } })
   })
 })
 
@@ -96,6 +96,15 @@ describe('location versus config keys', () => {
     )
   })
 
+  it('stops at a disagreement: the environment is not consulted for that setting', () => {
+    const error = importerError(
+      { location: `scw-secret://fr-par/${PROJECT}`, project_id: OTHER_PROJECT, secret_key: SECRET },
+      { env: { SCW_DEFAULT_PROJECT_ID: 'not-a-uuid' } },
+    )
+    expect(problemKeys(error)).toEqual(['project_id'])
+    expect(error.message).not.toContain('SCW_DEFAULT_PROJECT_ID')
+  })
+
   it('accepts agreeing values, crediting the location', () => {
     const config = importer({
       location: `scw-secret://fr-par/${PROJECT}`,
@@ -127,7 +136,7 @@ describe('normaliseSecretPath', () => {
     ['//a//b//', '/a/b'],
     ['/a.b/..c/', '/a.b/..c'],
   ])('%j -> %j', (input, expected) => {
-    expect(normaliseSecretPath(input)).toEqual({ ok: true, path: expected })
+    expect(normaliseSecretPath(input)).toEqual({ ok: true, value: expected })
   })
 
   it.each(['/..', '/a/.', '..', '/a/\t/b'])('refuses %j', (input) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { expect, it } from 'vitest'
-import { renderConfigTable } from '../../src/config/index.js'
+import { renderConfigTable } from '../../scripts/lib/config-docs.js'
 
 it('keeps the README configuration table in step with the schema', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')

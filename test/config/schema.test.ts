@@ -5,13 +5,12 @@ import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import {
-  exporterRawSchema,
-  importerRawSchema,
   OPTION_DOCS,
   renderConfigTable,
   renderSchemas,
   writeSchemas,
-} from '../../src/config/index.js'
+} from '../../scripts/lib/config-docs.js'
+import { exporterRawSchema, importerRawSchema } from '../../src/config/options.js'
 import { exporter, importer, LOCATION, PROJECT, removeHomes, SECRET } from './helpers.js'
 
 afterAll(removeHomes)

@@ -3,7 +3,7 @@
 // using the shown one earns a warning; no value is ever printed.
 import { inspect } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { renderSchemas } from '../../src/config/index.js'
+import { renderSchemas } from '../../scripts/lib/config-docs.js'
 import {
   exporter,
   exporterError,

@@ -7,9 +7,9 @@ import path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../../emulator/index.js'
+import { OPTION_DOCS } from '../../scripts/lib/config-docs.js'
 import {
   ConfigError,
-  OPTION_DOCS,
   type ParseContext,
   parseExporterConfig,
   parseImporterConfig,

@@ -1,0 +1,97 @@
+// The raw map, key by key: each known key through its field schema (so that one bad key
+// does not hide the others' problems), and every unknown key named, with a typo hint.
+import type { z } from 'zod'
+import { didYouMean } from './distance.js'
+import {
+  type ConfigProblem,
+  type Connector,
+  invalidValue,
+  issueReason,
+  mayBeCredential,
+  PLAKAR_OBJECT,
+  showKey,
+} from './errors.js'
+import { COMMON_SHAPE, EXPORTER_SHAPE, IMPORTER_SHAPE, optionInfo } from './options.js'
+
+export interface Stage<S extends z.ZodObject> {
+  /** Typed values of the keys that passed (defaults included). */
+  readonly values: Partial<z.output<S>>
+  readonly failed: ReadonlySet<string>
+  /** Keys present in the raw map, for provenance of options ('config' vs 'default'). */
+  readonly given: ReadonlySet<string>
+  readonly problems: ConfigProblem[]
+}
+
+/** Runs each key of `schema` on its own; the result equals `schema.safeParse(raw)`'s. */
+export function parseKeys<S extends z.ZodObject>(
+  schema: S,
+  raw: Readonly<Record<string, unknown>>,
+  connector: Connector,
+): Stage<S> {
+  const values: Record<string, unknown> = {}
+  const failed = new Set<string>()
+  const problems: ConfigProblem[] = []
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const present = Object.hasOwn(raw, key)
+    const result = (field as z.ZodType).safeParse(present ? raw[key] : undefined)
+    if (result.success) {
+      values[key] = result.data
+      continue
+    }
+    failed.add(key)
+    const info = optionInfo.get(field)
+    const issue = result.error.issues[0] ?? { code: 'custom', message: 'invalid' }
+    problems.push(
+      invalidValue({
+        key,
+        reason: issueReason(issue, present),
+        received: present ? { value: raw[key] } : undefined,
+        secret: info?.secret,
+        allowed: info?.allowed,
+      }),
+    )
+  }
+  for (const key of Object.keys(raw)) {
+    if (!Object.hasOwn(schema.shape, key)) problems.push(unknownKey(key, connector))
+  }
+  return {
+    values: values as Partial<z.output<S>>,
+    failed,
+    given: new Set(Object.keys(raw)),
+    problems,
+  }
+}
+
+const OWN_KEYS: Readonly<Record<Connector, readonly string[]>> = {
+  importer: Object.keys(IMPORTER_SHAPE),
+  exporter: Object.keys(EXPORTER_SHAPE),
+}
+
+const other = (connector: Connector): Connector =>
+  connector === 'importer' ? 'exporter' : 'importer'
+
+function unknownKey(key: string, connector: Connector): ConfigProblem {
+  if (mayBeCredential(key)) {
+    const hidden = '(hidden key)'
+    return {
+      key: hidden,
+      text: `${hidden}: unknown key whose name looks like a secret key; remove it.`,
+    }
+  }
+  const foreign = OWN_KEYS[other(connector)]
+  const where = `an ${other(connector)} option`
+  if (foreign.includes(key)) {
+    return {
+      key,
+      text:
+        `${showKey(key)}: this is ${where}; the ${connector} does not take it. ` +
+        `Remove it from the plakar ${PLAKAR_OBJECT[connector]} configuration.`,
+    }
+  }
+  const known = [...Object.keys(COMMON_SHAPE), ...OWN_KEYS[connector]]
+  const guess = didYouMean(key, [...known, ...foreign])
+  let hint = `. Known keys: ${known.join(', ')}.`
+  if (guess !== undefined) hint = `; did you mean \`${guess}\`?`
+  if (guess !== undefined && foreign.includes(guess)) hint += ` That is ${where}, though.`
+  return { key, text: `${showKey(key)}: unknown key${hint}` }
+}
