@@ -39,7 +39,7 @@ export type RestoreResult = Work &
  * A write that may or may not have happened: its answer was lost and it has not appeared
  * (yet), or the secret changed under us. Nothing more is written until it has settled.
  */
-export class UnsettledWrite extends Error {
+class UnsettledWrite extends Error {
   override name = 'UnsettledWrite'
 }
 
@@ -52,13 +52,13 @@ const TRANSIENT: readonly ApiErrorKind[] = [
   'ambiguous_write',
 ]
 
-export function isTransient(error: unknown): boolean {
+function isTransient(error: unknown): boolean {
   return (
     error instanceof UnsettledWrite || (error instanceof ApiError && TRANSIENT.includes(error.kind))
   )
 }
 
-export const messageOf = (error: unknown) =>
+const messageOf = (error: unknown) =>
   error instanceof Error ? error.message : String(error)
 
 /** The result of a failure thrown before or while writing. */
