@@ -19,7 +19,6 @@ function executable(name: string, entry: string, nodeFlags = ''): Options {
     clean: false,
     minify: false,
     sourcemap: false,
-    loader: { '.proto': 'text' },
     banner: { js: `${shebang}\n${REQUIRE_SHIM}` },
   }
 }

@@ -7,14 +7,7 @@
 // too, but its client costs the bench more CPU than the plugin under test uses.
 import type http2 from 'node:http2'
 import type { Readable, Writable } from 'node:stream'
-import { protoRoot } from '../src/plugin/protocol.js'
-import {
-  connectToPlugin,
-  DECODE_OPTIONS as DECODE,
-  Deframer,
-  frame,
-  openCall,
-} from '../test/host/grpc-frames.js'
+import { codecOf, connectToPlugin, Deframer, frame, openCall } from '../test/host/grpc-frames.js'
 
 export interface PipeCall<Res> {
   /** Resolves false when the stream asks the writer to wait for 'drain' (then waits). */
@@ -40,9 +33,8 @@ export class PipeClient {
   }
 
   call<Res>(path: string, requestType: string, responseType: string): PipeCall<Res> {
-    const root = protoRoot()
-    const reqType = root.lookupType(requestType)
-    const resType = root.lookupType(responseType)
+    const reqType = codecOf(requestType)
+    const resType = codecOf(responseType)
     const stream = openCall(this.session, path)
     const queue: Res[] = []
     let wake: (() => void) | undefined
@@ -63,7 +55,7 @@ export class PipeClient {
     stream.on('trailers', readStatus)
     stream.on('data', (chunk: Buffer) => {
       for (const body of deframer.push(chunk)) {
-        queue.push(resType.toObject(resType.decode(body), DECODE) as Res)
+        queue.push(resType.decode(body) as Res)
       }
       if (queue.length >= this.highWater) stream.pause()
       notify()

@@ -7,6 +7,7 @@ import type {
   UntypedServiceImplementation,
 } from '@grpc/grpc-js'
 import { log } from '../log.js'
+import { send } from '../plugin/backpressure.js'
 import {
   asGrpcError,
   failedPrecondition,
@@ -121,14 +122,14 @@ export function createExporterService(open: OpenExporterSession): UntypedService
 async function* receive(call: AsyncIterable<ExportRequest>): AsyncGenerator<Received> {
   let file: { record: WireRecord; chunks: Buffer[]; size: number } | undefined
   for await (const message of call) {
-    if (message.packet === 'record' && message.record) {
+    if (message.record) {
       if (file)
         throw invalidArgument(
           `record ${message.record.pathname} arrived before the end of ${file.record.pathname}`,
         )
       if (message.record.hasReader) file = { record: message.record, chunks: [], size: 0 }
       else yield { record: message.record }
-    } else if (message.packet === 'chunk') {
+    } else if (message.chunk !== undefined) {
       if (!file) throw invalidArgument('file data arrived without a record')
       const chunk = Buffer.from(message.chunk ?? new Uint8Array())
       if (chunk.length === 0) {
@@ -160,11 +161,12 @@ async function runExport(
   const deferred: Array<{ group: SecretGroup; secret: BackedUpSecret }> = []
   const failMode = session.options.onConflict === 'fail'
 
-  const reply = (record: WireRecord, error = '') => {
-    call.write({ result: { header: record, error } })
+  // A result for a call that is over has no reader: it is dropped, as before.
+  const reply = async (record: WireRecord, error = '') => {
+    await send(call, { result: { header: record, error } })
   }
-  const replyGroup = (group: SecretGroup, error = '') => {
-    for (const member of group.members) reply(member.received.record, error)
+  const replyGroup = async (group: SecretGroup, error = '') => {
+    for (const member of group.members) await reply(member.received.record, error)
   }
   const restoreGroup = async (group: SecretGroup, secret: BackedUpSecret) => {
     let result: RestoreResult
@@ -197,10 +199,10 @@ async function runExport(
   try {
     for await (const received of receive(call.iterator({ destroyOnReturn: false }))) {
       const role = roleOf(received.record)
-      if (role.kind === 'ack') reply(received.record)
-      else if (role.kind === 'stray') reply(received.record, role.reason)
+      if (role.kind === 'ack') await reply(received.record)
+      else if (role.kind === 'stray') await reply(received.record, role.reason)
       else if (!grouper.accepts(role.dir)) {
-        reply(
+        await reply(
           received.record,
           `${received.record.pathname} arrived apart from its secret's records`,
         )
@@ -224,7 +226,7 @@ async function restoreAllOrNothing(
   deferred: Array<{ group: SecretGroup; secret: BackedUpSecret }>,
   restorer: Restorer,
   restoreGroup: (group: SecretGroup, secret: BackedUpSecret) => Promise<void>,
-  replyGroup: (group: SecretGroup, error?: string) => void,
+  replyGroup: (group: SecretGroup, error?: string) => Promise<void>,
 ) {
   const existing: string[] = []
   try {
@@ -235,13 +237,13 @@ async function restoreAllOrNothing(
   } catch (error) {
     const message = `on_conflict=fail: nothing restored, the destination could not be checked: ${messageOf(error)}`
     log.error(message)
-    for (const { group } of deferred) replyGroup(group, message)
+    for (const { group } of deferred) await replyGroup(group, message)
     return
   }
   if (existing.length > 0) {
     const message = `on_conflict=fail: nothing restored, ${existing.length} secret(s) already exist: ${existing.slice(0, 5).join(', ')}${existing.length > 5 ? ', ...' : ''}`
     log.error(message)
-    for (const { group } of deferred) replyGroup(group, message)
+    for (const { group } of deferred) await replyGroup(group, message)
     return
   }
   for (const { group, secret } of deferred) await restoreGroup(group, secret)

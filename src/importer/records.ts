@@ -9,6 +9,7 @@ import {
   versionsDir,
 } from '../core/layout.js'
 import { secretMetadata, toJsonBytes, versionMetadata } from '../core/metadata.js'
+import { ExtendedAttributeType } from '../plugin/generated/connectors.js'
 import {
   type FileInfo,
   GoFileMode,
@@ -150,14 +151,34 @@ export function fileInfoOf(record: PlannedRecord): FileInfo {
   }
 }
 
-export function toWireRecord(record: PlannedRecord): Partial<WireRecord> {
-  return {
-    pathname: record.pathname,
-    hasReader: record.kind !== 'dir',
-    fileInfo: fileInfoOf(record),
+/** Shared by every record: the encoder only reads it. */
+const NO_ATTRIBUTES: string[] = []
+
+function wireRecord(
+  pathname: string,
+  fileInfo: FileInfo | undefined,
+  hasReader: boolean,
+  error = '',
+) {
+  const record: WireRecord = {
+    hasReader,
+    pathname,
+    error,
+    isXattr: false,
+    xattrName: '',
+    xattrType: ExtendedAttributeType.EXTENDED_ATTRIBUTE_TYPE_UNSPECIFIED,
+    target: '',
+    fileInfo,
+    extendedAttributes: NO_ATTRIBUTES,
+    fileAttributes: 0,
   }
+  return record
 }
 
-export function errorRecord(pathname: string, message: string): Partial<WireRecord> {
-  return { pathname, error: message }
+export function toWireRecord(record: PlannedRecord): WireRecord {
+  return wireRecord(record.pathname, fileInfoOf(record), record.kind !== 'dir')
+}
+
+export function errorRecord(pathname: string, message: string): WireRecord {
+  return wireRecord(pathname, undefined, false, message)
 }

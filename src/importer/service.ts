@@ -1,26 +1,21 @@
 // The importer's gRPC service: Init, Ping, Import (records out, acks in), Open
 // (payload bytes on demand) and Close. It holds the per-backup state; listing and
 // record planning live in walk.ts and records.ts, payload read-ahead in readahead.ts.
-import type {
-  ServerDuplexStream,
-  ServerUnaryCall,
-  ServerWritableStream,
-  sendUnaryData,
-  UntypedServiceImplementation,
-} from '@grpc/grpc-js'
+import type { ServerDuplexStream, ServerWritableStream } from '@grpc/grpc-js'
 import { ancestors, BACKUP_INFO, folderDir, secretDir } from '../core/layout.js'
 import { toJsonBytes } from '../core/metadata.js'
 import { log } from '../log.js'
+import { send } from '../plugin/backpressure.js'
 import { asGrpcError, failedPrecondition, messageOf, notFound } from '../plugin/grpc-errors.js'
 import type {
   ImportRequest,
   ImportResponse,
   InitRequest,
-  InitResponse,
   OpenRequest,
   OpenResponse,
+  WireRecord,
 } from '../plugin/messages.js'
-import { LocationFlags } from '../plugin/protocol.js'
+import { type Importer, LocationFlags } from '../plugin/protocol.js'
 import type { SecretApi } from '../scaleway/api.js'
 import { ApiError, rewritten } from '../scaleway/errors.js'
 import { ReadAhead } from './readahead.js'
@@ -58,6 +53,8 @@ type PayloadSource = { kind: 'payload'; secretId: string; revision: number; disa
 
 const CHUNK = 1024 * 1024
 
+const ENDED = () => new Error('plakar ended the import')
+
 class Counters {
   /** Every secret the walk listed, by id, to re-check once the backup is over. */
   readonly listed = new Map<string, ListedSecret>()
@@ -78,7 +75,7 @@ class Counters {
   readonly started = Date.now()
 }
 
-export function createImporterService(openSession: OpenSession): UntypedServiceImplementation {
+export function createImporterService(openSession: OpenSession): Importer {
   let session: ImporterSession | undefined
   let imported = false
   let readAhead: ReadAhead | undefined
@@ -91,7 +88,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
   }
 
   return {
-    Init(call: ServerUnaryCall<InitRequest, InitResponse>, callback: sendUnaryData<InitResponse>) {
+    Init(call, callback) {
       if (session) return callback(failedPrecondition('Init was already called'))
       openSession(call.request)
         .then((opened) => {
@@ -107,7 +104,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
         .catch((error: unknown) => callback(asGrpcError(error)))
     },
 
-    Ping(_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) {
+    Ping(_call, callback) {
       try {
         const { api } = requireSession()
         ping(api)
@@ -118,7 +115,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
       }
     },
 
-    Import(call: ServerDuplexStream<ImportRequest, ImportResponse>) {
+    Import(call) {
       let current: ImporterSession
       try {
         current = requireSession()
@@ -161,7 +158,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
       })
     },
 
-    Open(call: ServerWritableStream<OpenRequest, OpenResponse>) {
+    Open(call) {
       const pathname = call.request.record?.pathname ?? ''
       let current: ImporterSession
       try {
@@ -189,7 +186,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
         })
     },
 
-    Close(_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) {
+    Close(_call, callback) {
       callback(null, {})
     },
   }
@@ -225,24 +222,6 @@ function acknowledge(
   }
 }
 
-/** Resolves on 'drain', rejects if the call ends first (otherwise the walk would hang). */
-function drained(call: ServerDuplexStream<ImportRequest, ImportResponse>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (error?: Error) => {
-      call.off('drain', onDrain)
-      call.off('close', onClose)
-      call.off('cancelled', onClose)
-      if (error) reject(error)
-      else resolve()
-    }
-    const onDrain = () => done()
-    const onClose = () => done(new Error('plakar ended the import'))
-    call.on('drain', onDrain)
-    call.on('close', onClose)
-    call.on('cancelled', onClose)
-  })
-}
-
 async function runImport(
   session: ImporterSession,
   call: ServerDuplexStream<ImportRequest, ImportResponse>,
@@ -251,15 +230,14 @@ async function runImport(
   counters: Counters,
 ): Promise<void> {
   const emittedDirs = new Set<string>()
-  const send = async (message: ImportResponse) => {
-    if (call.cancelled || call.destroyed) throw new Error('plakar ended the import')
-    if (!call.write(message)) await drained(call)
+  const sendRecord = async (record: WireRecord) => {
+    if (!(await send(call, { record, finished: false }))) throw ENDED()
   }
   const emitDirs = async (dir: string) => {
     for (const ancestor of ancestors(dir)) {
       if (emittedDirs.has(ancestor)) continue
       emittedDirs.add(ancestor)
-      await send({ record: toWireRecord({ kind: 'dir', pathname: ancestor, mtime: new Date(0) }) })
+      await sendRecord(toWireRecord({ kind: 'dir', pathname: ancestor, mtime: new Date(0) }))
     }
   }
   const emit = async (record: PlannedRecord) => {
@@ -279,7 +257,7 @@ async function runImport(
       counters.payloadsListed += 1
     }
     if (record.kind === 'dir') emittedDirs.add(record.pathname)
-    await send({ record: toWireRecord(record) })
+    await sendRecord(toWireRecord(record))
   }
 
   await emitDirs('/')
@@ -292,7 +270,7 @@ async function runImport(
       counters.errors += 1
       const message = messageOf(entry.error)
       log.warn(`secret ${entry.secret.path}/${entry.secret.name}: ${message}`)
-      await send({ record: errorRecord(secretDir(entry.secret), message) })
+      await sendRecord(errorRecord(secretDir(entry.secret), message))
       continue
     }
     counters.versions += entry.versions.length
@@ -317,7 +295,7 @@ async function runImport(
     bytes: toJsonBytes(info),
   })
   counters.walked = true
-  await send({ finished: true })
+  if (!(await send(call, { record: undefined, finished: true }))) throw ENDED()
 }
 
 /**
@@ -419,8 +397,7 @@ async function disableAgain(
 
 async function writeChunks(call: ServerWritableStream<OpenRequest, OpenResponse>, bytes: Buffer) {
   for (let offset = 0; offset < bytes.length; offset += CHUNK) {
-    const ok = call.write({ chunk: bytes.subarray(offset, offset + CHUNK) })
-    if (!ok) await new Promise((resolve) => call.once('drain', resolve))
+    if (!(await send(call, { chunk: bytes.subarray(offset, offset + CHUNK) }))) return
   }
 }
 

@@ -4,7 +4,7 @@ import { Duplex } from 'node:stream'
 import {
   Server,
   ServerCredentials,
-  type ServiceClientConstructor,
+  type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js'
 import { log } from '../log.js'
@@ -19,7 +19,7 @@ export interface StdioServerOptions {
 const MAX_MESSAGE = 16 * 1024 * 1024
 
 export function serveOnStdio(
-  service: ServiceClientConstructor,
+  service: ServiceDefinition,
   implementation: UntypedServiceImplementation,
   options: StdioServerOptions = {},
 ): void {
@@ -29,7 +29,7 @@ export function serveOnStdio(
     'grpc.max_receive_message_length': MAX_MESSAGE,
     'grpc.max_send_message_length': MAX_MESSAGE,
   })
-  server.addService(service.service, implementation)
+  server.addService(service, implementation)
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure())
   const pipe = Duplex.from({ readable: input, writable: output })
   injector.injectConnection(pipe)
