@@ -292,7 +292,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     const dist = options.dist === undefined ? undefined : path.resolve(options.dist)
     const frozen = await prepare(workDir, log, dist)
-    const rows = await mainPhase(options, frozen, workDir)
+    const rows = options.main ? await mainPhase(options, frozen, workDir) : []
     const scale = await scalePhase(options, frozen, workDir)
     publish(options, rows, scale, (performance.now() - started) / 1000)
     if (profiles) log(`CPU profiles of the plugin processes: ${profiles}`)

@@ -9,6 +9,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --scale <list>             secret counts of the scaling runs (default 100,1000,10000)
   --scale-baseline-max <n>   largest scaling run the baseline also does (default 10000)
   --baseline-sample <n>      secrets the baseline restores, extrapolated to all (default 40)
+  --no-main                  skip the main scenarios (only the scaling runs)
   --no-plakar                skip the runs through the real plakar
   --no-baseline              skip the baseline script
   --profile                  write V8 CPU profiles of the plugin processes (test host runs)
@@ -25,6 +26,7 @@ export interface BenchOptions {
   scale: number[]
   scaleBaselineMax: number
   baselineSample: number
+  main: boolean
   plakar: boolean
   baseline: boolean
   profile: boolean
@@ -61,6 +63,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       scale: { type: 'string' },
       'scale-baseline-max': { type: 'string' },
       'baseline-sample': { type: 'string' },
+      'no-main': { type: 'boolean' },
       'no-plakar': { type: 'boolean' },
       'no-baseline': { type: 'boolean' },
       profile: { type: 'boolean' },
@@ -93,6 +96,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       values['baseline-sample'] ?? (quick ? '10' : '40'),
       1,
     ),
+    main: !(values['no-main'] ?? false),
     plakar: !(values['no-plakar'] ?? false),
     baseline: !(values['no-baseline'] ?? false),
     profile: values.profile ?? false,
