@@ -1,6 +1,6 @@
 // What the importer emits for one secret: pure planning from listed metadata to
 // snapshot records. Payload bytes are not here; they are fetched only on Open.
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import {
   payloadPath,
   secretDir,
@@ -103,14 +103,26 @@ export function secretRecords(
 }
 
 /**
- * A 48-bit number derived from `parts`, used as the inode. plakar's change detection
- * compares inodes, so content-derived inodes make it re-read a metadata file whenever
- * its bytes change, even within the same second and size.
+ * A 48-bit number derived from `parts` (each followed by a NUL), used as the inode.
+ * plakar's change detection compares inodes, so content-derived inodes make it re-read
+ * a metadata file whenever its bytes change, even within the same second and size.
  */
-export function stableIno(...parts: Array<string | Buffer>): number {
-  const hash = createHash('sha256')
-  for (const part of parts) hash.update(part).update('\u0000')
-  return hash.digest().readUIntBE(0, 6)
+function stableIno(parts: string | Buffer): number {
+  return hash('sha256', parts, 'buffer').readUIntBE(0, 6)
+}
+
+const CONTENT_TAG = Buffer.from('content\u0000')
+const NUL = Buffer.from('\u0000')
+
+function inoOf(record: PlannedRecord): number {
+  switch (record.kind) {
+    case 'dir':
+      return stableIno(`dir\u0000${record.pathname}\u0000`)
+    case 'content':
+      return stableIno(Buffer.concat([CONTENT_TAG, record.bytes, NUL]))
+    case 'payload':
+      return stableIno(`payload\u0000${record.secretId}\u0000${record.revision}\u0000`)
+  }
 }
 
 function basename(pathname: string): string {
@@ -118,36 +130,28 @@ function basename(pathname: string): string {
   return pathname.slice(pathname.lastIndexOf('/') + 1)
 }
 
+const MODE = { dir: DIR_MODE, content: META_MODE, payload: PAYLOAD_MODE } as const
+
+/** Size -1 for a payload: unknown until read, and it tells plakar not to compare it. */
+function sizeOf(record: PlannedRecord): number {
+  if (record.kind === 'content') return record.bytes.length
+  return record.kind === 'dir' ? 0 : -1
+}
+
 export function fileInfoOf(record: PlannedRecord): FileInfo {
-  const common = {
+  return {
     name: basename(record.pathname),
+    size: sizeOf(record),
+    mode: MODE[record.kind],
     mod_time: timestampFromDate(record.mtime),
     dev: 0,
+    ino: inoOf(record),
     uid: 0,
     gid: 0,
     nlink: 1,
     username: '',
     groupname: '',
     flags: 0,
-  }
-  switch (record.kind) {
-    case 'dir':
-      return { ...common, size: 0, mode: DIR_MODE, ino: stableIno('dir', record.pathname) }
-    case 'content':
-      return {
-        ...common,
-        size: record.bytes.length,
-        mode: META_MODE,
-        ino: stableIno('content', record.bytes),
-      }
-    case 'payload':
-      // Size is unknown until read; -1 tells plakar not to compare it.
-      return {
-        ...common,
-        size: -1,
-        mode: PAYLOAD_MODE,
-        ino: stableIno('payload', record.secretId, String(record.revision)),
-      }
   }
 }
 
