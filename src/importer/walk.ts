@@ -36,17 +36,22 @@ async function versionsOrError(api: SecretApi, secret: Secret): Promise<WalkEntr
 }
 
 /**
- * Yields every matching secret with its versions. Version lists of a page run
- * concurrently; the API client's shared limiter bounds how many are in flight.
+ * Yields every matching secret with its versions. Version lists run concurrently, the
+ * API client's shared limiter bounding how many are in flight, and those of the next
+ * page start while this page's entries are handed out, so the listing does not stall
+ * at page boundaries. At most two pages of entries are held.
  */
 export async function* walkSecrets(api: SecretApi, filter: WalkFilter): AsyncGenerator<WalkEntry> {
   // Tags and type filter server-side; the API's path filter is exact, not recursive.
   const query = { tags: filter.tags.length > 0 ? filter.tags : undefined, type: filter.type }
+  let current: Array<Promise<WalkEntry>> = []
   for await (const page of secretPages(api, query)) {
-    const pending = page.filter((s) => matches(s, filter)).map((s) => versionsOrError(api, s))
+    const next = page.filter((s) => matches(s, filter)).map((s) => versionsOrError(api, s))
     // Each promise settles to an entry, never rejects, so none goes unhandled.
-    for (const entry of pending) yield await entry
+    for (const entry of current) yield await entry
+    current = next
   }
+  for (const entry of current) yield await entry
 }
 
 /** What the walk saw of a secret, to tell afterwards whether it changed meanwhile. */
