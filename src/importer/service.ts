@@ -40,6 +40,8 @@ export interface ImporterSession {
   origin: string
   filter: WalkFilter
   records: RecordOptions
+  /** Payloads read ahead of plakar's Opens at most; 0 turns read-ahead off. */
+  readAheadWindow: number
   /** Written to /.backup.json, with the counts added at the end. */
   info: Record<string, unknown>
   apiSummary(): string
@@ -126,8 +128,9 @@ export function createImporterService(openSession: OpenSession): Importer {
       }
       imported = true
       // Reads ahead are never of disabled versions (see runImport's emit).
-      const ahead = new ReadAhead((ref) =>
-        readPayload(current.api, { kind: 'payload', ...ref, disabled: false }, counters),
+      const ahead = new ReadAhead(
+        (ref) => readPayload(current.api, { kind: 'payload', ...ref, disabled: false }, counters),
+        { maxWindow: current.readAheadWindow },
       )
       readAhead = ahead
       call.on('data', (ack: ImportRequest) => acknowledge(ack, pending, ahead, counters))
