@@ -259,7 +259,6 @@ async function runImport(
       ahead.listed(record.pathname, ref, !record.disabled && !record.expiresOnceAccessed)
       counters.payloadsListed += 1
     }
-    if (record.kind === 'dir') emittedDirs.add(record.pathname)
     await sendRecord(toWireRecord(record))
   }
 
