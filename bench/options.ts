@@ -6,7 +6,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --versions <n>             versions per secret, 1..100 (default 4)
   --rate-limit <rps>         emulator rate limit for the main scenarios, 0 = none (default 100)
   --tuned-concurrency <n>    plugin concurrency of the tuned runs (default 32)
-  --scale <list>             secret counts of the scaling runs (default 100,1000,10000)
+  --scale <list>             secret counts of the scaling runs (default 100,1000,10000,100000)
   --scale-baseline-max <n>   largest scaling run the baseline also does (default 10000)
   --baseline-sample <n>      secrets the baseline restores, extrapolated to all (default 40)
   --no-main                  skip the main scenarios (only the scaling runs)
@@ -83,7 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     versions: integer('versions', values.versions ?? (quick ? '2' : '4'), 1, 100),
     rateLimit: rate === 0 ? undefined : rate,
     tunedConcurrency: integer('tuned-concurrency', values['tuned-concurrency'] ?? '32', 1, 64),
-    scale: (values.scale ?? (quick ? '50,200,1000' : '100,1000,10000'))
+    scale: (values.scale ?? (quick ? '50,200,1000' : '100,1000,10000,100000'))
       .split(',')
       .map((n) => integer('scale', n.trim(), 1)),
     scaleBaselineMax: integer(
