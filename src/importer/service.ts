@@ -347,10 +347,15 @@ async function readPayload(
   return bytes
 }
 
+/** A Buffer over the payload's own bytes (the client hands each read a fresh copy). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
 async function readSource(api: SecretApi, source: PayloadSource): Promise<Buffer> {
   if (!source.disabled) {
     const payload = await api.accessVersion(source.secretId, source.revision)
-    return Buffer.from(payload.data)
+    return asBuffer(payload.data)
   }
   // A disabled version can only be read by enabling it for the time of one access.
   try {
@@ -362,7 +367,7 @@ async function readSource(api: SecretApi, source: PayloadSource): Promise<Buffer
   }
   let read: { bytes: Buffer } | { error: unknown }
   try {
-    read = { bytes: Buffer.from((await api.accessVersion(source.secretId, source.revision)).data) }
+    read = { bytes: asBuffer((await api.accessVersion(source.secretId, source.revision)).data) }
   } catch (error) {
     read = { error }
   }
