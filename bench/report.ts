@@ -31,7 +31,7 @@ export function mainTable(rows: Row[]): string {
     'retries',
     'peak RSS MB',
     'CPU s',
-    'plakar CPU s',
+    'plakar or host CPU s',
     'emulator CPU s',
     'baseline s',
     'speed-up',
@@ -49,7 +49,7 @@ export function mainTable(rows: Row[]): string {
     String(r.retries),
     num(r.peak_rss_mb, 0),
     num(r.cpu_s),
-    num(r.plakar_cpu_s),
+    num(r.plakar_cpu_s ?? r.host_cpu_s),
     num(r.emulator_cpu_s),
     r.baseline_wall_s === undefined
       ? '-'
@@ -70,6 +70,7 @@ export function scalingTable(rows: Row[]): string {
     'CPU ms / API call',
     'CPU s / 10k records',
     'emulator CPU s',
+    'host CPU s',
     'baseline s',
     'baseline CPU ms / call',
     'baseline RSS MB',
@@ -84,6 +85,7 @@ export function scalingTable(rows: Row[]): string {
     num(r.cpu_ms_per_call, 3),
     num(r.cpu_s_per_10k_records),
     num(r.emulator_cpu_s),
+    num(r.host_cpu_s),
     num(r.baseline_wall_s),
     num(r.baseline_cpu_ms_per_call, 3),
     num(r.baseline_peak_rss_mb, 0),

@@ -39,6 +39,11 @@ export interface Row {
   /** CPU time of plakar itself (plakar runs), and of the emulator serving the run. */
   plakar_cpu_s: number | null
   emulator_cpu_s: number | null
+  /**
+   * CPU of the bench process during a test-host run: the host playing plakar's part,
+   * plus whatever else the bench does meanwhile (the other chains' bookkeeping).
+   */
+  host_cpu_s?: number
   /** Snapshot records the importer emitted (test-host backups). */
   records?: number
   cpu_s_per_10k_records?: number
@@ -80,6 +85,7 @@ export interface Measured {
   api: ApiSummary | undefined
   emulatorCpuS: number
   plakarCpuS?: number
+  hostCpuS?: number
 }
 
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits
@@ -116,6 +122,7 @@ export function rowFrom(
         : null,
     plakar_cpu_s: measured.plakarCpuS === undefined ? null : round(measured.plakarCpuS, 2),
     emulator_cpu_s: round(measured.emulatorCpuS, 2),
+    ...(measured.hostCpuS === undefined ? {} : { host_cpu_s: round(measured.hostCpuS, 2) }),
     checks: {},
     notes: [],
   }

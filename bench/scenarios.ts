@@ -22,6 +22,12 @@ const OPEN_CONCURRENCY = 17
 /** Records the bench host lets wait for their acknowledgement before it stops reading. */
 const WINDOW = 1000
 
+/** Seconds of CPU the bench process used since `start` (a process.cpuUsage() reading). */
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start)
+  return (used.user + used.system) / 1e6
+}
+
 /** Project ids of the bench, one per data set and destination. */
 export function projectId(n: number): string {
   return `be9c0000-0000-4000-8000-${String(n).padStart(12, '0')}`
@@ -97,6 +103,7 @@ export async function hostBackup(
   // Scaling runs have no server rate limit: measure the importer, not our own pacing.
   if (scenario.startsWith('scale-')) config.rate_limit = '0'
   const emulatorCpu = ctx.emu.cpuS()
+  const hostCpu = process.cpuUsage()
   const run = await importerRun(ctx.frozen.importer, config, options)
   const api = parseSummary(run.summary)
   const measured = {
@@ -104,6 +111,7 @@ export async function hostBackup(
     usage: run.usage,
     api,
     emulatorCpuS: ctx.emu.cpuS() - emulatorCpu,
+    hostCpuS: cpuSince(hostCpu),
   }
   const counts = await ctx.emu.counts()
   const row = rowFrom(
@@ -256,12 +264,14 @@ export async function hostRestore(
   await ctx.emu.reset()
   const config = pluginConfig(ctx, destination, concurrency)
   const emulatorCpu = ctx.emu.cpuS()
+  const hostCpu = process.cpuUsage()
   const run = await exporterRun(ctx.frozen.exporter, config, items)
   const emulatorCpuS = ctx.emu.cpuS() - emulatorCpu
+  const hostCpuS = cpuSince(hostCpu)
   const counts = await ctx.emu.counts()
   const row = rowFrom(
     baseOf(ctx, kind, 'test-host', concurrency),
-    { wallS: run.wallS, usage: run.usage, api: parseSummary(run.summary), emulatorCpuS },
+    { wallS: run.wallS, usage: run.usage, api: parseSummary(run.summary), emulatorCpuS, hostCpuS },
     boundOf(ctx, kind),
     counts,
   )
