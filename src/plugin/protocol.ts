@@ -3,7 +3,7 @@
 // scripts/gen-proto.sh): precompiled, no .proto parsing at run time, and message and
 // handler types that follow the .proto files.
 
-import type { BinaryWriter } from '@bufbuild/protobuf/wire'
+import { BinaryWriter } from '@bufbuild/protobuf/wire'
 import type {
   handleBidiStreamingCall,
   handleClientStreamingCall,
@@ -26,13 +26,13 @@ export const LocationFlags = {
 } as const
 
 interface Codec<T> {
-  encode(message: T): BinaryWriter
+  encode(message: T, writer?: BinaryWriter): BinaryWriter
   decode(input: Uint8Array): T
 }
 
 /** Any message's codec, as the generated service descriptions hold them. */
 interface AnyCodec {
-  encode(message: never): BinaryWriter
+  encode(message: never, writer?: BinaryWriter): BinaryWriter
   decode(input: Uint8Array): unknown
 }
 
@@ -71,6 +71,13 @@ export type Implementation<S extends { methods: object }> = {
     : never]: Handler<S['methods'][K]>
 }
 
+/**
+ * One writer for every message: encoding is synchronous and finish() hands out a copy
+ * and resets it, so its buffer, grown once, serves every later message instead of a
+ * fresh one grown step by step per message.
+ */
+const WRITER = new BinaryWriter()
+
 /** A view of the encoder's bytes, not a copy: grpc-js frames it and lets it go. */
 function bufferOf(writer: BinaryWriter): Buffer {
   const bytes = writer.finish()
@@ -87,9 +94,9 @@ function methodOf(
     path: `/${service.fullName}/${method.name}`,
     requestStream: method.requestStream,
     responseStream: method.responseStream,
-    requestSerialize: (value) => bufferOf(request.encode(value)),
+    requestSerialize: (value) => bufferOf(request.encode(value, WRITER)),
     requestDeserialize: (bytes) => request.decode(bytes),
-    responseSerialize: (value) => bufferOf(response.encode(value)),
+    responseSerialize: (value) => bufferOf(response.encode(value, WRITER)),
     responseDeserialize: (bytes) => response.decode(bytes),
   }
 }
