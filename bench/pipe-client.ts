@@ -10,8 +10,11 @@ import type { Readable, Writable } from 'node:stream'
 import { codecOf, connectToPlugin, Deframer, frame, openCall } from '../test/host/grpc-frames.js'
 
 export interface PipeCall<Res> {
-  /** Resolves false when the stream asks the writer to wait for 'drain' (then waits). */
-  send(message: object): Promise<void>
+  /**
+   * Resolves once the stream can take more (waiting for 'drain' if it asks). `complete`:
+   * every field of the message is set, as in an echo of a decoded one.
+   */
+  send(message: object, complete?: boolean): Promise<void>
   end(): void
   /** The next message, or undefined once the call ended OK; rejects on a non-OK status. */
   next(): Promise<Res | undefined>
@@ -83,8 +86,8 @@ export class PipeClient {
       }
     }
     return {
-      send: async (message) => {
-        if (!stream.write(frame(reqType, message)))
+      send: async (message, complete) => {
+        if (!stream.write(frame(reqType, message, complete)))
           await new Promise((resolve) => stream.once('drain', resolve))
       },
       end: () => stream.end(),

@@ -50,9 +50,13 @@ export function codecOf(name: string): MessageCodec {
   return codec as MessageCodec
 }
 
-/** One gRPC message: the 5-byte prefix and the encoding of `message` (a partial one). */
-export function frame(codec: MessageCodec, message: object): Buffer {
-  const body = codec.encode(codec.fromPartial(message as never) as never).finish()
+/**
+ * One gRPC message: the 5-byte prefix and the encoding of `message`, a partial one unless
+ * `complete` says every field is there (a decoded message echoed back), which spares a copy.
+ */
+export function frame(codec: MessageCodec, message: object, complete = false): Buffer {
+  const full = complete ? message : codec.fromPartial(message as never)
+  const body = codec.encode(full as never).finish()
   const header = Buffer.alloc(5)
   header.writeUInt32BE(body.length, 1)
   return Buffer.concat([header, body])
