@@ -2,11 +2,7 @@
 // from the generated code (src/plugin/generated), so they follow the .proto files.
 import type { Timestamp } from './generated/google/protobuf/timestamp.js'
 
-export type {
-  FileInfo,
-  Record as WireRecord,
-  Result as WireResult,
-} from './generated/connectors.js'
+export type { FileInfo, Record as WireRecord } from './generated/connectors.js'
 export type { ExportRequest, ExportResponse } from './generated/exporter.js'
 export type {
   ImportRequest,
@@ -16,7 +12,6 @@ export type {
   OpenRequest,
   OpenResponse,
 } from './generated/importer.js'
-export type { Timestamp }
 
 /** Go's fs.FileMode bits we use. */
 export const GoFileMode = {

@@ -65,7 +65,7 @@ type Handler<M> = M extends {
   : never
 
 /** The handlers a service needs, under plakar's method names (Init, Import, ...). */
-export type Implementation<S extends { methods: object }> = {
+type Implementation<S extends { methods: object }> = {
   [K in keyof S['methods'] as S['methods'][K] extends { name: infer N extends string }
     ? N
     : never]: Handler<S['methods'][K]>

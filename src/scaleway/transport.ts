@@ -72,7 +72,7 @@ function targetCache() {
 }
 
 /** `https://host:port` and `/path?query` of an absolute URL, without a URL object. */
-export function splitUrl(url: string): { origin: string; path: string } {
+function splitUrl(url: string): { origin: string; path: string } {
   const slash = url.indexOf('/', url.indexOf('//') + 2)
   return slash < 0
     ? { origin: url, path: '/' }
