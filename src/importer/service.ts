@@ -26,13 +26,7 @@ import {
   secretRecords,
   toWireRecord,
 } from './records.js'
-import {
-  changedSince,
-  type ListedSecret,
-  listedSecret,
-  type WalkFilter,
-  walkSecrets,
-} from './walk.js'
+import { changedSince, ListedSecrets, type WalkFilter, walkSecrets } from './walk.js'
 
 /** Everything a backup needs once the config has been validated. */
 export interface ImporterSession {
@@ -59,7 +53,7 @@ const ENDED = () => new Error('plakar ended the import')
 
 class Counters {
   /** Every secret the walk listed, by id, to re-check once the backup is over. */
-  readonly listed = new Map<string, ListedSecret>()
+  readonly listed = new ListedSecrets()
   /** Secrets whose versions read_disabled toggled: their own update times say nothing. */
   readonly toggled = new Set<string>()
   walked = false
@@ -267,7 +261,7 @@ async function runImport(
     if (call.cancelled) return
     await emitDirs(folderDir(entry.secret.path))
     counters.secrets += 1
-    counters.listed.set(entry.secret.id, listedSecret(entry.secret))
+    counters.listed.add(entry.secret)
     if ('error' in entry) {
       counters.errors += 1
       const message = messageOf(entry.error)
