@@ -179,7 +179,7 @@ async function runExport(
     }
     tally.count(result)
     if (result.error) log.error(`${group.dir}: ${result.error}`)
-    replyGroup(group, result.error)
+    await replyGroup(group, result.error)
   }
   const schedule = async (group: SecretGroup) => {
     const validated = validateGroup(group)
