@@ -19,7 +19,6 @@ function executable(name: string, entry: string): Options {
     clean: false,
     minify: false,
     sourcemap: false,
-    loader: { '.proto': 'text' },
     banner: { js: `#!/usr/bin/env node\n${REQUIRE_SHIM}` },
   }
 }

@@ -10,6 +10,7 @@ import type {
   Region,
   WorkerReply,
 } from './emulator-protocol.js'
+import { readUsage } from './proc.js'
 
 const WORKER = path.join(import.meta.dirname, 'emulator-worker.ts')
 
@@ -71,6 +72,11 @@ export class EmulatorWorker {
 
   digest(projectId: string, region: Region): Promise<ProjectDigest> {
     return this.call('digest', { projectId, region })
+  }
+
+  /** CPU time the emulator process has used so far (its HTTP serving, mostly). */
+  cpuS(): number {
+    return this.child.pid === undefined ? 0 : (readUsage(this.child.pid)?.cpuS ?? 0)
   }
 
   async close(): Promise<void> {

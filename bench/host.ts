@@ -151,7 +151,8 @@ async function importAll({ client }: Plugin, options: ImportOptions): Promise<Im
   const limit = pLimit(options.openConcurrency)
   const outcome: ImportOutcome = { records: 0, opened: 0, openErrors: 0, entries: [] }
   const unacked = new Set<Promise<void>>()
-  const ack = (record: WireRecord) => call.send({ result: { header: record, error: '' } })
+  // The record as decoded, every field set: echoed without a copy.
+  const ack = (record: WireRecord) => call.send({ result: { header: record, error: '' } }, true)
   for (;;) {
     // Not asking for the next record is what holds the importer back (see pipe-client.ts).
     while (unacked.size >= options.window) await Promise.race(unacked)

@@ -2,7 +2,7 @@
 // script running alongside on an emulator of its own), then the scaling runs without
 // latency or limit. See bench/README.md.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { availableParallelism, loadavg, tmpdir } from 'node:os'
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import path from 'node:path'
 import { type BaselineRun, runBaseline } from './baseline-runner.js'
 import type { Limits } from './bound.js'
@@ -181,6 +181,7 @@ async function scaleRow(ctx: Context, options: BenchOptions, n: number, size: nu
     row.baseline_wall_s = round(baseline.processWallS)
     row.baseline_peak_rss_mb = round(baseline.peakRssMb, 1)
     row.baseline_cpu_s = round(baseline.cpuS, 2)
+    row.baseline_cpu_ms_per_call = round((baseline.cpuS * 1000) / row.bound.required_calls, 3)
     row.speedup = round(baseline.processWallS / row.wall_s, 2)
   }
   return logRow(row)
@@ -222,6 +223,13 @@ function chart(scale: Row[], versions: number): string {
   )
 }
 
+/** What the figures depend on: the CPU (model and count), memory and Node. */
+function machine(): string {
+  const model = cpus()[0]?.model.trim() ?? 'unknown CPU'
+  const gib = Math.round(totalmem() / 2 ** 30)
+  return `${model}, ${availableParallelism()} CPUs, ${gib} GiB, Node ${process.version}`
+}
+
 function measuredBuild(options: BenchOptions): string {
   const env = Object.entries(options.pluginEnv).map(([k, v]) => `${k}=${v}`)
   const build = options.dist === undefined ? `dist/ of ${sourceState()}` : options.dist
@@ -242,6 +250,7 @@ function keyFigures(options: BenchOptions, rows: Row[], scale: Row[], seconds: n
     )
   }
   lines.push(`- build measured: ${measuredBuild(options)}`)
+  lines.push(`- machine: ${machine()}`)
   lines.push(
     `- bench runtime ${seconds.toFixed(0)} s on ${availableParallelism()} CPUs, ` +
       `load average ${loadavg()
@@ -253,12 +262,17 @@ function keyFigures(options: BenchOptions, rows: Row[], scale: Row[], seconds: n
 
 function publish(options: BenchOptions, rows: Row[], scale: Row[], seconds: number): void {
   const out = path.resolve(ROOT, options.out)
-  writeAtomic(path.join(out, 'latest.json'), `${JSON.stringify([...rows, ...scale], null, 2)}\n`)
+  const all = [...rows, ...scale].map((row) => ({ ...row, machine: machine() }))
+  writeAtomic(path.join(out, 'latest.json'), `${JSON.stringify(all, null, 2)}\n`)
   writeAtomic(path.join(out, 'scaling.svg'), chart(scale, options.versions))
   const setting =
     `${options.secrets} secrets x ${options.versions} versions, recorded latency, ` +
     `rate limit ${options.rateLimit ?? 'none'} req/s`
   const text = [
+    `Machine: ${machine()}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the end (other work on the machine inflates wall times).`,
+    '',
     `## Main scenarios (${setting})`,
     '',
     mainTable(rows),
@@ -292,7 +306,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     const dist = options.dist === undefined ? undefined : path.resolve(options.dist)
     const frozen = await prepare(workDir, log, dist)
-    const rows = await mainPhase(options, frozen, workDir)
+    const rows = options.main ? await mainPhase(options, frozen, workDir) : []
     const scale = await scalePhase(options, frozen, workDir)
     publish(options, rows, scale, (performance.now() - started) / 1000)
     if (profiles) log(`CPU profiles of the plugin processes: ${profiles}`)

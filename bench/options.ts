@@ -6,9 +6,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --versions <n>             versions per secret, 1..100 (default 4)
   --rate-limit <rps>         emulator rate limit for the main scenarios, 0 = none (default 100)
   --tuned-concurrency <n>    plugin concurrency of the tuned runs (default 32)
-  --scale <list>             secret counts of the scaling runs (default 100,1000,10000)
+  --scale <list>             secret counts of the scaling runs (default 100,1000,10000,100000)
   --scale-baseline-max <n>   largest scaling run the baseline also does (default 10000)
   --baseline-sample <n>      secrets the baseline restores, extrapolated to all (default 40)
+  --no-main                  skip the main scenarios (only the scaling runs)
   --no-plakar                skip the runs through the real plakar
   --no-baseline              skip the baseline script
   --profile                  write V8 CPU profiles of the plugin processes (test host runs)
@@ -25,6 +26,7 @@ export interface BenchOptions {
   scale: number[]
   scaleBaselineMax: number
   baselineSample: number
+  main: boolean
   plakar: boolean
   baseline: boolean
   profile: boolean
@@ -61,6 +63,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       scale: { type: 'string' },
       'scale-baseline-max': { type: 'string' },
       'baseline-sample': { type: 'string' },
+      'no-main': { type: 'boolean' },
       'no-plakar': { type: 'boolean' },
       'no-baseline': { type: 'boolean' },
       profile: { type: 'boolean' },
@@ -80,7 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     versions: integer('versions', values.versions ?? (quick ? '2' : '4'), 1, 100),
     rateLimit: rate === 0 ? undefined : rate,
     tunedConcurrency: integer('tuned-concurrency', values['tuned-concurrency'] ?? '32', 1, 64),
-    scale: (values.scale ?? (quick ? '50,200,1000' : '100,1000,10000'))
+    scale: (values.scale ?? (quick ? '50,200,1000' : '100,1000,10000,100000'))
       .split(',')
       .map((n) => integer('scale', n.trim(), 1)),
     scaleBaselineMax: integer(
@@ -93,6 +96,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       values['baseline-sample'] ?? (quick ? '10' : '40'),
       1,
     ),
+    main: !(values['no-main'] ?? false),
     plakar: !(values['no-plakar'] ?? false),
     baseline: !(values['no-baseline'] ?? false),
     profile: values.profile ?? false,

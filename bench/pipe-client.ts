@@ -7,18 +7,14 @@
 // too, but its client costs the bench more CPU than the plugin under test uses.
 import type http2 from 'node:http2'
 import type { Readable, Writable } from 'node:stream'
-import { protoRoot } from '../src/plugin/protocol.js'
-import {
-  connectToPlugin,
-  DECODE_OPTIONS as DECODE,
-  Deframer,
-  frame,
-  openCall,
-} from '../test/host/grpc-frames.js'
+import { codecOf, connectToPlugin, Deframer, frame, openCall } from '../test/host/grpc-frames.js'
 
 export interface PipeCall<Res> {
-  /** Resolves false when the stream asks the writer to wait for 'drain' (then waits). */
-  send(message: object): Promise<void>
+  /**
+   * Resolves once the stream can take more (waiting for 'drain' if it asks). `complete`:
+   * every field of the message is set, as in an echo of a decoded one.
+   */
+  send(message: object, complete?: boolean): Promise<void>
   end(): void
   /** The next message, or undefined once the call ended OK; rejects on a non-OK status. */
   next(): Promise<Res | undefined>
@@ -40,9 +36,8 @@ export class PipeClient {
   }
 
   call<Res>(path: string, requestType: string, responseType: string): PipeCall<Res> {
-    const root = protoRoot()
-    const reqType = root.lookupType(requestType)
-    const resType = root.lookupType(responseType)
+    const reqType = codecOf(requestType)
+    const resType = codecOf(responseType)
     const stream = openCall(this.session, path)
     const queue: Res[] = []
     let wake: (() => void) | undefined
@@ -63,7 +58,7 @@ export class PipeClient {
     stream.on('trailers', readStatus)
     stream.on('data', (chunk: Buffer) => {
       for (const body of deframer.push(chunk)) {
-        queue.push(resType.toObject(resType.decode(body), DECODE) as Res)
+        queue.push(resType.decode(body) as Res)
       }
       if (queue.length >= this.highWater) stream.pause()
       notify()
@@ -91,8 +86,8 @@ export class PipeClient {
       }
     }
     return {
-      send: async (message) => {
-        if (!stream.write(frame(reqType, message)))
+      send: async (message, complete) => {
+        if (!stream.write(frame(reqType, message, complete)))
           await new Promise((resolve) => stream.once('drain', resolve))
       },
       end: () => stream.end(),

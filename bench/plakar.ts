@@ -16,6 +16,8 @@ export interface PlakarRun {
   wallS: number
   /** The plugin process plakar started for this command, if one was seen. */
   plugin: ProcUsage | undefined
+  /** plakar's own figures, last sampled before it exited (up to 25 ms of CPU missed). */
+  plakar: ProcUsage | undefined
 }
 
 export class PlakarHome {
@@ -54,7 +56,8 @@ export class PlakarHome {
       child.on('close', (code) => {
         const seen = sampler?.stop() ?? []
         const wallS = (performance.now() - started) / 1000
-        resolve({ code: code ?? -1, stdout, stderr, wallS, plugin: seen.at(-1) })
+        const plakar = sampler?.rootUsage
+        resolve({ code: code ?? -1, stdout, stderr, wallS, plugin: seen.at(-1), plakar })
       })
     })
   }

@@ -79,6 +79,8 @@ function findDescendants(root: number, needle: string): number[] {
 export class DescendantSampler {
   private readonly seen = new Map<number, ProcUsage>()
   private timer: NodeJS.Timeout | undefined
+  /** The root's own latest figures (its children's CPU is not in them). */
+  rootUsage: ProcUsage | undefined
 
   constructor(
     private readonly root: number,
@@ -93,6 +95,7 @@ export class DescendantSampler {
   }
 
   private sample(): void {
+    this.rootUsage = readUsage(this.root) ?? this.rootUsage
     for (const pid of findDescendants(this.root, this.needle)) {
       const usage = readUsage(pid)
       if (usage) this.seen.set(pid, usage)

@@ -31,6 +31,8 @@ export function mainTable(rows: Row[]): string {
     'retries',
     'peak RSS MB',
     'CPU s',
+    'plakar or host CPU s',
+    'emulator CPU s',
     'baseline s',
     'speed-up',
     'checks',
@@ -47,6 +49,8 @@ export function mainTable(rows: Row[]): string {
     String(r.retries),
     num(r.peak_rss_mb, 0),
     num(r.cpu_s),
+    num(r.plakar_cpu_s ?? r.host_cpu_s),
+    num(r.emulator_cpu_s),
     r.baseline_wall_s === undefined
       ? '-'
       : `${num(r.baseline_wall_s, 1)}${r.baseline_extrapolated_from ? '*' : ''}`,
@@ -63,8 +67,12 @@ export function scalingTable(rows: Row[]): string {
     'wall s',
     'peak RSS MB',
     'CPU s',
+    'CPU ms / API call',
     'CPU s / 10k records',
+    'emulator CPU s',
+    'host CPU s',
     'baseline s',
+    'baseline CPU ms / call',
     'baseline RSS MB',
     'speed-up',
   ]
@@ -74,8 +82,12 @@ export function scalingTable(rows: Row[]): string {
     num(r.wall_s),
     num(r.peak_rss_mb, 0),
     num(r.cpu_s),
+    num(r.cpu_ms_per_call, 3),
     num(r.cpu_s_per_10k_records),
+    num(r.emulator_cpu_s),
+    num(r.host_cpu_s),
     num(r.baseline_wall_s),
+    num(r.baseline_cpu_ms_per_call, 3),
     num(r.baseline_peak_rss_mb, 0),
     r.speedup === undefined ? '-' : `${num(r.speedup, 1)}x`,
   ])

@@ -32,7 +32,18 @@ export interface Row {
   rate_limited: number
   retries: number
   peak_rss_mb: number | null
+  /** CPU time of the plugin process. */
   cpu_s: number | null
+  /** Plugin CPU per request the emulator received. */
+  cpu_ms_per_call: number | null
+  /** CPU time of plakar itself (plakar runs), and of the emulator serving the run. */
+  plakar_cpu_s: number | null
+  emulator_cpu_s: number | null
+  /**
+   * CPU of the bench process during a test-host run: the host playing plakar's part,
+   * plus whatever else the bench does meanwhile (the other chains' bookkeeping).
+   */
+  host_cpu_s?: number
   /** Snapshot records the importer emitted (test-host backups). */
   records?: number
   cpu_s_per_10k_records?: number
@@ -41,7 +52,11 @@ export interface Row {
   baseline_extrapolated_from?: number
   baseline_peak_rss_mb?: number
   baseline_cpu_s?: number
+  /** The baseline's CPU per request (it makes the same calls as a full backup). */
+  baseline_cpu_ms_per_call?: number
   speedup?: number
+  /** CPU model, CPU count and memory of the machine the run was on. */
+  machine?: string
   /** Targets and invariants checked on this run: true = met. */
   checks: Record<string, boolean>
   notes: string[]
@@ -68,6 +83,9 @@ export interface Measured {
   wallS: number
   usage: ProcUsage | undefined
   api: ApiSummary | undefined
+  emulatorCpuS: number
+  plakarCpuS?: number
+  hostCpuS?: number
 }
 
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits
@@ -98,6 +116,13 @@ export function rowFrom(
     retries: measured.api?.retries ?? 0,
     peak_rss_mb: measured.usage ? round(measured.usage.peakRssMb, 1) : null,
     cpu_s: measured.usage ? round(measured.usage.cpuS, 2) : null,
+    cpu_ms_per_call:
+      measured.usage && (counts.total ?? 0) > 0
+        ? round((measured.usage.cpuS * 1000) / (counts.total ?? 1), 3)
+        : null,
+    plakar_cpu_s: measured.plakarCpuS === undefined ? null : round(measured.plakarCpuS, 2),
+    emulator_cpu_s: round(measured.emulatorCpuS, 2),
+    ...(measured.hostCpuS === undefined ? {} : { host_cpu_s: round(measured.hostCpuS, 2) }),
     checks: {},
     notes: [],
   }

@@ -22,6 +22,12 @@ const OPEN_CONCURRENCY = 17
 /** Records the bench host lets wait for their acknowledgement before it stops reading. */
 const WINDOW = 1000
 
+/** Seconds of CPU the bench process used since `start` (a process.cpuUsage() reading). */
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start)
+  return (used.user + used.system) / 1e6
+}
+
 /** Project ids of the bench, one per data set and destination. */
 export function projectId(n: number): string {
   return `be9c0000-0000-4000-8000-${String(n).padStart(12, '0')}`
@@ -96,9 +102,17 @@ export async function hostBackup(
   const config = pluginConfig(ctx, source, concurrency)
   // Scaling runs have no server rate limit: measure the importer, not our own pacing.
   if (scenario.startsWith('scale-')) config.rate_limit = '0'
+  const emulatorCpu = ctx.emu.cpuS()
+  const hostCpu = process.cpuUsage()
   const run = await importerRun(ctx.frozen.importer, config, options)
   const api = parseSummary(run.summary)
-  const measured = { wallS: run.wallS, usage: run.usage, api }
+  const measured = {
+    wallS: run.wallS,
+    usage: run.usage,
+    api,
+    emulatorCpuS: ctx.emu.cpuS() - emulatorCpu,
+    hostCpuS: cpuSince(hostCpu),
+  }
   const counts = await ctx.emu.counts()
   const row = rowFrom(
     baseOf(ctx, scenario, 'test-host', concurrency),
@@ -148,7 +162,9 @@ export async function plakarBackup(
   flags: string[] = [],
 ): Promise<Row> {
   await ctx.emu.reset()
+  const emulatorCpu = ctx.emu.cpuS()
   const run = await home.ok([...flags, 'at', home.store, 'backup', '@bench'], 'importer.js')
+  const emulatorCpuS = ctx.emu.cpuS() - emulatorCpu
   const summary = summaryIn(run.stderr, /backup of /)
   const api = parseSummary(summary)
   const counts = await ctx.emu.counts()
@@ -156,7 +172,7 @@ export async function plakarBackup(
   if (flags.length > 0) base.config = `plakar ${flags.join(' ')}`
   const row = rowFrom(
     base,
-    { wallS: run.wallS, usage: run.plugin, api },
+    { wallS: run.wallS, usage: run.plugin, api, emulatorCpuS, plakarCpuS: run.plakar?.cpuS },
     boundOf(ctx, kind),
     counts,
   )
@@ -193,15 +209,23 @@ export async function plakarRestore(
   const [snapshot] = await home.snapshots()
   if (!snapshot) throw new Error('plakar store holds no snapshot to restore')
   await ctx.emu.reset()
+  const emulatorCpu = ctx.emu.cpuS()
   const run = await home.ok(
     ['at', home.store, 'restore', '-to', `@${name}`, snapshot],
     'exporter.js',
   )
+  const emulatorCpuS = ctx.emu.cpuS() - emulatorCpu
   const summary = summaryIn(run.stderr, /restore into /)
   const counts = await ctx.emu.counts()
   const row = rowFrom(
     baseOf(ctx, kind, 'plakar', concurrency),
-    { wallS: run.wallS, usage: run.plugin, api: parseSummary(summary) },
+    {
+      wallS: run.wallS,
+      usage: run.plugin,
+      api: parseSummary(summary),
+      emulatorCpuS,
+      plakarCpuS: run.plakar?.cpuS,
+    },
     boundOf(ctx, kind),
     counts,
   )
@@ -239,11 +263,15 @@ export async function hostRestore(
 ): Promise<Row> {
   await ctx.emu.reset()
   const config = pluginConfig(ctx, destination, concurrency)
+  const emulatorCpu = ctx.emu.cpuS()
+  const hostCpu = process.cpuUsage()
   const run = await exporterRun(ctx.frozen.exporter, config, items)
+  const emulatorCpuS = ctx.emu.cpuS() - emulatorCpu
+  const hostCpuS = cpuSince(hostCpu)
   const counts = await ctx.emu.counts()
   const row = rowFrom(
     baseOf(ctx, kind, 'test-host', concurrency),
-    { wallS: run.wallS, usage: run.usage, api: parseSummary(run.summary) },
+    { wallS: run.wallS, usage: run.usage, api: parseSummary(run.summary), emulatorCpuS, hostCpuS },
     boundOf(ctx, kind),
     counts,
   )

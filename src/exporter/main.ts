@@ -4,4 +4,4 @@ import { serveOnStdio } from '../plugin/stdio.js'
 import { createExporterService } from './service.js'
 import { openExporterSession } from './session.js'
 
-serveOnStdio(exporterService(), createExporterService(openExporterSession))
+serveOnStdio(exporterService, createExporterService(openExporterSession))

@@ -58,8 +58,7 @@ function isTransient(error: unknown): boolean {
   )
 }
 
-const messageOf = (error: unknown) =>
-  error instanceof Error ? error.message : String(error)
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 /** The result of a failure thrown before or while writing. */
 export function failure(error: unknown, work: Work, plan?: Plan): RestoreResult {

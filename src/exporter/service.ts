@@ -7,6 +7,7 @@ import type {
   UntypedServiceImplementation,
 } from '@grpc/grpc-js'
 import { log } from '../log.js'
+import { send } from '../plugin/backpressure.js'
 import {
   aborted,
   asGrpcError,
@@ -143,7 +144,8 @@ export function createExporterService(open: OpenExporterSession): UntypedService
         return
       }
       const current = session
-      runExport(current, call)
+      new ExportRun(current, call)
+        .run()
         .then(() => call.end())
         .catch((error: unknown) => {
           log.error(`restore failed: ${messageOf(error)}`)
@@ -161,14 +163,14 @@ export function createExporterService(open: OpenExporterSession): UntypedService
 async function* receive(call: AsyncIterable<ExportRequest>): AsyncGenerator<Received> {
   let file: { record: WireRecord; chunks: Buffer[]; size: number } | undefined
   for await (const message of call) {
-    if (message.packet === 'record' && message.record) {
+    if (message.record) {
       if (file)
         throw invalidArgument(
           `record ${message.record.pathname} arrived before the end of ${file.record.pathname}`,
         )
       if (message.record.hasReader) file = { record: message.record, chunks: [], size: 0 }
       else yield { record: message.record }
-    } else if (message.packet === 'chunk') {
+    } else if (message.chunk !== undefined) {
       if (!file) throw invalidArgument('file data arrived without a record')
       const chunk = Buffer.from(message.chunk ?? new Uint8Array())
       if (chunk.length === 0) {
@@ -203,117 +205,140 @@ function report(label: string, plan: Plan | undefined, dryRun: boolean) {
   }
 }
 
-async function runExport(
-  session: ExporterSession,
-  call: ServerDuplexStream<ExportRequest, ExportResponse>,
-): Promise<void> {
-  const restorer = new Restorer(session.api, session.options)
-  const tally = new Tally()
-  const grouper = new Grouper()
-  const inflight = new Set<Promise<void>>()
-  const deferred: Array<{ group: SecretGroup; secret: BackedUpSecret }> = []
-  const failMode = session.options.onConflict === 'fail'
+/** One Export call: records in, a result per record out, then the verdict. */
+class ExportRun {
+  private readonly restorer: Restorer
+  private readonly tally = new Tally()
+  private readonly grouper = new Grouper()
+  /** Secrets being restored; their number is bounded by concurrency. */
+  private readonly inflight = new Set<Promise<void>>()
+  /** Secrets waiting for an uncertain write to settle: they hold no slot meanwhile. */
+  private readonly settling = new Set<Promise<void>>()
+  /** on_conflict=fail: every secret, held until all targets are checked. */
+  private readonly deferred: Array<{ group: SecretGroup; secret: BackedUpSecret }> = []
 
-  const reply = (record: WireRecord, error = '') => {
-    call.write({ result: { header: record, error } })
+  constructor(
+    private readonly session: ExporterSession,
+    private readonly call: ServerDuplexStream<ExportRequest, ExportResponse>,
+  ) {
+    this.restorer = new Restorer(session.api, session.options)
   }
-  const replyGroup = (group: SecretGroup, error = '') => {
-    for (const member of group.members) reply(member.received.record, error)
+
+  async run(): Promise<void> {
+    try {
+      // The default iterator destroys the call when the host half-closes, before the
+      // last results are written: keep the call open until we end it.
+      for await (const received of receive(this.call.iterator({ destroyOnReturn: false }))) {
+        await this.take(received)
+      }
+      const last = this.grouper.flush()
+      if (last) await this.schedule(last)
+    } finally {
+      // Even when the stream broke: let restores under way finish before the call ends.
+      await this.drain()
+    }
+    if (this.session.options.onConflict === 'fail') await this.restoreAllOrNothing()
+    await this.drain()
+    log.info(this.tally.line(this.session))
+    // Per-record errors alone leave plakar's exit status at 0: an incomplete restore
+    // ends the call with an error, after every result was sent.
+    const verdict = this.tally.verdict(this.session.options.dryRun)
+    if (verdict) throw aborted(verdict)
   }
-  const refuseGroup = (group: SecretGroup, label: string, error: string) => {
-    tally.fail(label, error)
+
+  private async drain() {
+    await Promise.allSettled(this.inflight)
+    await Promise.allSettled(this.settling)
+  }
+
+  private async take(received: Received) {
+    const role = roleOf(received.record)
+    if (role.kind === 'ack') return this.reply(received.record)
+    if (role.kind === 'stray') return this.stray(received.record, role.reason)
+    if (!this.grouper.accepts(role.dir)) {
+      const why = `${received.record.pathname} arrived apart from its secret's records`
+      return this.stray(received.record, why)
+    }
+    const finished = this.grouper.add(received, role)
+    if (finished) await this.schedule(finished)
+  }
+
+  /** A result for a call that is over has no reader: it is dropped. */
+  private async reply(record: WireRecord, error = '') {
+    await send(this.call, { result: { header: record, error } })
+  }
+
+  private async stray(record: WireRecord, why: string) {
+    this.tally.strays += 1
+    await this.reply(record, why)
+  }
+
+  private async replyGroup(group: SecretGroup, error = '') {
+    for (const member of group.members) await this.reply(member.received.record, error)
+  }
+
+  private async refuse(group: SecretGroup, label: string, error: string) {
+    this.tally.fail(label, error)
     log.error(`${label}: ${error}`)
-    replyGroup(group, error)
+    await this.replyGroup(group, error)
   }
-  const finish = (group: SecretGroup, label: string, settled: Settled) => {
-    tally.count(settled)
-    const { result } = settled
-    report(label, result.plan, session.options.dryRun)
-    if (result.status === 'done') return replyGroup(group)
-    refuseGroup(group, label, result.error)
+
+  private async schedule(group: SecretGroup) {
+    this.tally.secrets += 1
+    const validated = validateGroup(group)
+    if (!validated.ok) return this.refuse(group, group.dir, validated.error)
+    if (this.session.options.onConflict === 'fail') {
+      this.deferred.push({ group, secret: validated.secret })
+      return
+    }
+    while (this.inflight.size >= this.session.concurrency) await Promise.race(this.inflight)
+    const task = this.restore(group, validated.secret).finally(() => this.inflight.delete(task))
+    this.inflight.add(task)
   }
-  // A secret waiting for an uncertain write to settle gives its slot back meanwhile.
-  const settling = new Set<Promise<void>>()
-  const restoreGroup = async (group: SecretGroup, secret: BackedUpSecret) => {
+
+  private async restore(group: SecretGroup, secret: BackedUpSecret) {
     const label = labelOf(secret)
-    const first = await firstAttempt(restorer, secret, session.settle)
-    if (first.result.status !== 'unsettled') return finish(group, label, first)
-    const later = settle(restorer, secret, first, session.settle, (error) =>
+    const first = await firstAttempt(this.restorer, secret, this.session.settle)
+    if (first.result.status !== 'unsettled') return this.finish(group, label, first)
+    const later = settle(this.restorer, secret, first, this.session.settle, (error) =>
       log.warn(`${label}: ${error}; trying again in this run once that has settled`),
     )
-      .then((settled) => finish(group, label, settled))
+      .then((settled) => this.finish(group, label, settled))
       .catch((error: unknown) => log.error(`${label}: ${messageOf(error)}`))
-    settling.add(later)
-    void later.finally(() => settling.delete(later))
-  }
-  const schedule = async (group: SecretGroup) => {
-    tally.secrets += 1
-    const validated = validateGroup(group)
-    if (!validated.ok) return refuseGroup(group, group.dir, validated.error)
-    if (failMode) return void deferred.push({ group, secret: validated.secret })
-    while (inflight.size >= session.concurrency) await Promise.race(inflight)
-    const task = restoreGroup(group, validated.secret).finally(() => inflight.delete(task))
-    inflight.add(task)
+    this.settling.add(later)
+    void later.finally(() => this.settling.delete(later))
   }
 
-  // The default iterator destroys the call when the host half-closes, before the last
-  // results are written: keep the call open until we end it.
-  try {
-    for await (const received of receive(call.iterator({ destroyOnReturn: false }))) {
-      const role = roleOf(received.record)
-      if (role.kind === 'ack') reply(received.record)
-      else if (role.kind === 'stray') {
-        tally.strays += 1
-        reply(received.record, role.reason)
-      } else if (!grouper.accepts(role.dir)) {
-        tally.strays += 1
-        reply(
-          received.record,
-          `${received.record.pathname} arrived apart from its secret's records`,
-        )
-      } else {
-        const finished = grouper.add(received, role)
-        if (finished) await schedule(finished)
+  private async finish(group: SecretGroup, label: string, settled: Settled) {
+    this.tally.count(settled)
+    const { result } = settled
+    report(label, result.plan, this.session.options.dryRun)
+    if (result.status === 'done') return this.replyGroup(group)
+    await this.refuse(group, label, result.error)
+  }
+
+  /** on_conflict=fail: check every target before the first write. */
+  private async restoreAllOrNothing() {
+    const refuseAll = async (message: string) => {
+      for (const { group, secret } of this.deferred)
+        await this.refuse(group, labelOf(secret), message)
+    }
+    const existing: string[] = []
+    try {
+      for (const { secret } of this.deferred) {
+        if ((await this.restorer.target(secret)).kind !== 'new') existing.push(labelOf(secret))
       }
+    } catch (error) {
+      return refuseAll(
+        `on_conflict=fail: nothing restored, the destination could not be checked: ${messageOf(error)}`,
+      )
     }
-    const last = grouper.flush()
-    if (last) await schedule(last)
-  } finally {
-    // Even when the stream broke: let restores under way finish before the call ends.
-    await Promise.allSettled(inflight)
-    await Promise.allSettled(settling)
-  }
-  if (failMode) await restoreAllOrNothing(deferred, restorer, restoreGroup, refuseGroup)
-  await Promise.allSettled(settling)
-  log.info(tally.line(session))
-  // Per-record errors alone leave plakar's exit status at 0: an incomplete restore must
-  // end the call with an error, after every result was sent.
-  const verdict = tally.verdict(session.options.dryRun)
-  if (verdict) throw aborted(verdict)
-}
-
-/** on_conflict=fail: check every target before the first write. */
-async function restoreAllOrNothing(
-  deferred: Array<{ group: SecretGroup; secret: BackedUpSecret }>,
-  restorer: Restorer,
-  restoreGroup: (group: SecretGroup, secret: BackedUpSecret) => Promise<void>,
-  refuseGroup: (group: SecretGroup, label: string, error: string) => void,
-) {
-  const existing: string[] = []
-  try {
-    for (const { secret } of deferred) {
-      const target = await restorer.target(secret)
-      if (target.kind !== 'new') existing.push(labelOf(secret))
+    if (existing.length > 0) {
+      const shown = `${existing.slice(0, 5).join(', ')}${existing.length > 5 ? ', ...' : ''}`
+      return refuseAll(
+        `on_conflict=fail: nothing restored, ${existing.length} secret(s) already exist: ${shown}`,
+      )
     }
-  } catch (error) {
-    const message = `on_conflict=fail: nothing restored, the destination could not be checked: ${messageOf(error)}`
-    for (const { group, secret } of deferred) refuseGroup(group, labelOf(secret), message)
-    return
+    for (const { group, secret } of this.deferred) await this.restore(group, secret)
   }
-  if (existing.length > 0) {
-    const message = `on_conflict=fail: nothing restored, ${existing.length} secret(s) already exist: ${existing.slice(0, 5).join(', ')}${existing.length > 5 ? ', ...' : ''}`
-    for (const { group, secret } of deferred) refuseGroup(group, labelOf(secret), message)
-    return
-  }
-  for (const { group, secret } of deferred) await restoreGroup(group, secret)
 }

@@ -4,4 +4,4 @@ import { serveOnStdio } from '../plugin/stdio.js'
 import { createImporterService } from './service.js'
 import { openImporterSession } from './session.js'
 
-serveOnStdio(importerService(), createImporterService(openImporterSession))
+serveOnStdio(importerService, createImporterService(openImporterSession))

@@ -34,6 +34,23 @@ export const READ_AHEAD_DEFAULTS: ReadAheadOptions = {
   maxOpenStreak: 64,
 }
 
+/**
+ * A payload read's round trip is ~50 ms at the API's median, more under load; keep a
+ * quarter second of the request rate in flight so the pacer, not plakar's Opens, sets
+ * the pace.
+ */
+const ROUND_TRIPS_S = 0.25
+
+/**
+ * Payloads to fetch ahead at most: sized by the request rate the client may use (not by
+ * how many files plakar opens at once), never above the client's concurrency, which
+ * bounds the requests in flight anyway.
+ */
+export function readAheadWindow(rateLimit: number, concurrency: number): number {
+  const byRate = rateLimit === 0 ? concurrency : Math.ceil(rateLimit * ROUND_TRIPS_S)
+  return Math.max(1, Math.min(concurrency, byRate))
+}
+
 export interface ReadAheadStats {
   /** Prefetches started (each is one read through the API client). */
   started: number

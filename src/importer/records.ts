@@ -1,6 +1,6 @@
 // What the importer emits for one secret: pure planning from listed metadata to
 // snapshot records. Payload bytes are not here; they are fetched only on Open.
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import {
   payloadPath,
   secretDir,
@@ -10,6 +10,7 @@ import {
 } from '../core/layout.js'
 import { secretMetadata, toJsonBytes, versionMetadata } from '../core/metadata.js'
 import { isDeletedVersion } from '../core/secret-manager.js'
+import { ExtendedAttributeType } from '../plugin/generated/connectors.js'
 import {
   type FileInfo,
   GoFileMode,
@@ -99,14 +100,26 @@ export function secretRecords(
 }
 
 /**
- * A 48-bit number derived from `parts`, used as the inode. plakar's change detection
- * compares inodes, so content-derived inodes make it re-read a metadata file whenever
- * its bytes change, even within the same second and size.
+ * A 48-bit number derived from `parts` (each followed by a NUL), used as the inode.
+ * plakar's change detection compares inodes, so content-derived inodes make it re-read
+ * a metadata file whenever its bytes change, even within the same second and size.
  */
-function stableIno(...parts: Array<string | Buffer>): number {
-  const hash = createHash('sha256')
-  for (const part of parts) hash.update(part).update('\u0000')
-  return hash.digest().readUIntBE(0, 6)
+function stableIno(parts: string | Buffer): number {
+  return hash('sha256', parts, 'buffer').readUIntBE(0, 6)
+}
+
+const CONTENT_TAG = Buffer.from('content\u0000')
+const NUL = Buffer.from('\u0000')
+
+function inoOf(record: PlannedRecord): number {
+  switch (record.kind) {
+    case 'dir':
+      return stableIno(`dir\u0000${record.pathname}\u0000`)
+    case 'content':
+      return stableIno(Buffer.concat([CONTENT_TAG, record.bytes, NUL]))
+    case 'payload':
+      return stableIno(`payload\u0000${record.secretId}\u0000${record.revision}\u0000`)
+  }
 }
 
 function basename(pathname: string): string {
@@ -114,11 +127,22 @@ function basename(pathname: string): string {
   return pathname.slice(pathname.lastIndexOf('/') + 1)
 }
 
-function fileInfoOf(record: PlannedRecord): FileInfo {
-  const common = {
+const MODE = { dir: DIR_MODE, content: META_MODE, payload: PAYLOAD_MODE } as const
+
+/** Size -1 for a payload: unknown until read, and it tells plakar not to compare it. */
+function sizeOf(record: PlannedRecord): number {
+  if (record.kind === 'content') return record.bytes.length
+  return record.kind === 'dir' ? 0 : -1
+}
+
+export function fileInfoOf(record: PlannedRecord): FileInfo {
+  return {
     name: basename(record.pathname),
+    size: sizeOf(record),
+    mode: MODE[record.kind],
     mod_time: timestampFromDate(record.mtime),
     dev: 0,
+    ino: inoOf(record),
     uid: 0,
     gid: 0,
     nlink: 1,
@@ -126,35 +150,36 @@ function fileInfoOf(record: PlannedRecord): FileInfo {
     groupname: '',
     flags: 0,
   }
-  switch (record.kind) {
-    case 'dir':
-      return { ...common, size: 0, mode: DIR_MODE, ino: stableIno('dir', record.pathname) }
-    case 'content':
-      return {
-        ...common,
-        size: record.bytes.length,
-        mode: META_MODE,
-        ino: stableIno('content', record.bytes),
-      }
-    case 'payload':
-      // Size is unknown until read; -1 tells plakar not to compare it.
-      return {
-        ...common,
-        size: -1,
-        mode: PAYLOAD_MODE,
-        ino: stableIno('payload', record.secretId, String(record.revision)),
-      }
-  }
 }
 
-export function toWireRecord(record: PlannedRecord): Partial<WireRecord> {
-  return {
-    pathname: record.pathname,
-    hasReader: record.kind !== 'dir',
-    fileInfo: fileInfoOf(record),
+/** Shared by every record: the encoder only reads it. */
+const NO_ATTRIBUTES: string[] = []
+
+function wireRecord(
+  pathname: string,
+  fileInfo: FileInfo | undefined,
+  hasReader: boolean,
+  error = '',
+) {
+  const record: WireRecord = {
+    hasReader,
+    pathname,
+    error,
+    isXattr: false,
+    xattrName: '',
+    xattrType: ExtendedAttributeType.EXTENDED_ATTRIBUTE_TYPE_UNSPECIFIED,
+    target: '',
+    fileInfo,
+    extendedAttributes: NO_ATTRIBUTES,
+    fileAttributes: 0,
   }
+  return record
 }
 
-export function errorRecord(pathname: string, message: string): Partial<WireRecord> {
-  return { pathname, error: message }
+export function toWireRecord(record: PlannedRecord): WireRecord {
+  return wireRecord(record.pathname, fileInfoOf(record), record.kind !== 'dir')
+}
+
+export function errorRecord(pathname: string, message: string): WireRecord {
+  return wireRecord(pathname, undefined, false, message)
 }

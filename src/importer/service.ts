@@ -1,31 +1,26 @@
 // The importer's gRPC service: Init, Ping, Import (records out, acks in), Open
 // (payload bytes on demand) and Close. It holds the per-backup state; listing and
 // record planning live in walk.ts and records.ts, payload read-ahead in readahead.ts.
-import type {
-  ServerDuplexStream,
-  ServerUnaryCall,
-  ServerWritableStream,
-  sendUnaryData,
-  UntypedServiceImplementation,
-} from '@grpc/grpc-js'
+import type { ServerDuplexStream, ServerWritableStream } from '@grpc/grpc-js'
 import { ancestors, BACKUP_INFO, folderDir, secretDir } from '../core/layout.js'
 import { toJsonBytes } from '../core/metadata.js'
 import { log } from '../log.js'
+import { send } from '../plugin/backpressure.js'
 import { asGrpcError, failedPrecondition, messageOf, notFound } from '../plugin/grpc-errors.js'
 import type {
   ImportRequest,
   ImportResponse,
   InitRequest,
-  InitResponse,
   OpenRequest,
   OpenResponse,
+  WireRecord,
 } from '../plugin/messages.js'
-import { LocationFlags } from '../plugin/protocol.js'
+import { type Importer, LocationFlags } from '../plugin/protocol.js'
 import type { Secret, SecretApi } from '../scaleway/api.js'
 import { ApiError, rewritten } from '../scaleway/errors.js'
 import { listAllVersions, PAGE_SIZE } from '../scaleway/pages.js'
 import { addVersions, coverageCounts, describeCoverage, noCoverageGaps } from './coverage.js'
-import { ReadAhead, type ReadAheadOptions } from './readahead.js'
+import { ReadAhead } from './readahead.js'
 import {
   errorRecord,
   type PlannedRecord,
@@ -33,13 +28,7 @@ import {
   secretRecords,
   toWireRecord,
 } from './records.js'
-import {
-  changedSince,
-  type ListedSecret,
-  listedSecret,
-  type WalkFilter,
-  walkSecrets,
-} from './walk.js'
+import { changedSince, ListedSecrets, type WalkFilter, walkSecrets } from './walk.js'
 
 /** Everything a backup needs once the config has been validated. */
 export interface ImporterSession {
@@ -47,8 +36,8 @@ export interface ImporterSession {
   origin: string
   filter: WalkFilter
   records: RecordOptions
-  /** Overrides of the payload read-ahead (SCW_SM_READ_AHEAD). */
-  readAhead: Partial<ReadAheadOptions>
+  /** Payloads read ahead of plakar's Opens at most; 0 turns read-ahead off. */
+  readAheadWindow: number
   /** Written to /.backup.json, with the counts added at the end. */
   info: Record<string, unknown>
   apiSummary(): string
@@ -62,9 +51,11 @@ type PayloadSource = { kind: 'payload'; secretId: string; revision: number; disa
 
 const CHUNK = 1024 * 1024
 
+const ENDED = () => new Error('plakar ended the import')
+
 class Counters {
   /** Every secret the walk listed, by id, to re-check once the backup is over. */
-  readonly listed = new Map<string, ListedSecret>()
+  readonly listed = new ListedSecrets()
   /** Secrets whose versions read_disabled toggled: their own update times say nothing. */
   readonly toggled = new Set<string>()
   walked = false
@@ -84,7 +75,7 @@ class Counters {
   readonly started = Date.now()
 }
 
-export function createImporterService(openSession: OpenSession): UntypedServiceImplementation {
+export function createImporterService(openSession: OpenSession): Importer {
   let session: ImporterSession | undefined
   let imported = false
   let readAhead: ReadAhead | undefined
@@ -97,7 +88,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
   }
 
   return {
-    Init(call: ServerUnaryCall<InitRequest, InitResponse>, callback: sendUnaryData<InitResponse>) {
+    Init(call, callback) {
       if (session) return callback(failedPrecondition('Init was already called'))
       openSession(call.request)
         .then((opened) => {
@@ -113,7 +104,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
         .catch((error: unknown) => callback(asGrpcError(error)))
     },
 
-    Ping(_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) {
+    Ping(_call, callback) {
       try {
         const { api, records } = requireSession()
         ping(api, records)
@@ -124,7 +115,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
       }
     },
 
-    Import(call: ServerDuplexStream<ImportRequest, ImportResponse>) {
+    Import(call) {
       let current: ImporterSession
       try {
         current = requireSession()
@@ -137,7 +128,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
       // Reads ahead are never of disabled versions (see runImport's emit).
       const ahead = new ReadAhead(
         (ref) => readPayload(current.api, { kind: 'payload', ...ref, disabled: false }, counters),
-        current.readAhead,
+        { maxWindow: current.readAheadWindow },
       )
       readAhead = ahead
       call.on('data', (ack: ImportRequest) => acknowledge(ack, pending, ahead, counters))
@@ -168,7 +159,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
       })
     },
 
-    Open(call: ServerWritableStream<OpenRequest, OpenResponse>) {
+    Open(call) {
       const pathname = call.request.record?.pathname ?? ''
       let current: ImporterSession
       try {
@@ -196,7 +187,7 @@ export function createImporterService(openSession: OpenSession): UntypedServiceI
         })
     },
 
-    Close(_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) {
+    Close(_call, callback) {
       callback(null, {})
     },
   }
@@ -252,24 +243,6 @@ function acknowledge(
   }
 }
 
-/** Resolves on 'drain', rejects if the call ends first (otherwise the walk would hang). */
-function drained(call: ServerDuplexStream<ImportRequest, ImportResponse>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (error?: Error) => {
-      call.off('drain', onDrain)
-      call.off('close', onClose)
-      call.off('cancelled', onClose)
-      if (error) reject(error)
-      else resolve()
-    }
-    const onDrain = () => done()
-    const onClose = () => done(new Error('plakar ended the import'))
-    call.on('drain', onDrain)
-    call.on('close', onClose)
-    call.on('cancelled', onClose)
-  })
-}
-
 async function runImport(
   session: ImporterSession,
   call: ServerDuplexStream<ImportRequest, ImportResponse>,
@@ -278,15 +251,14 @@ async function runImport(
   counters: Counters,
 ): Promise<void> {
   const emittedDirs = new Set<string>()
-  const send = async (message: ImportResponse) => {
-    if (call.cancelled || call.destroyed) throw new Error('plakar ended the import')
-    if (!call.write(message)) await drained(call)
+  const sendRecord = async (record: WireRecord) => {
+    if (!(await send(call, { record, finished: false }))) throw ENDED()
   }
   const emitDirs = async (dir: string) => {
     for (const ancestor of ancestors(dir)) {
       if (emittedDirs.has(ancestor)) continue
       emittedDirs.add(ancestor)
-      await send({ record: toWireRecord({ kind: 'dir', pathname: ancestor, mtime: new Date(0) }) })
+      await sendRecord(toWireRecord({ kind: 'dir', pathname: ancestor, mtime: new Date(0) }))
     }
   }
   const emit = async (record: PlannedRecord) => {
@@ -305,8 +277,7 @@ async function runImport(
       ahead.listed(record.pathname, ref, !record.disabled && !record.expiresOnceAccessed)
       counters.payloadsListed += 1
     }
-    if (record.kind === 'dir') emittedDirs.add(record.pathname)
-    await send({ record: toWireRecord(record) })
+    await sendRecord(toWireRecord(record))
   }
 
   await emitDirs('/')
@@ -314,12 +285,12 @@ async function runImport(
     if (call.cancelled) return
     await emitDirs(folderDir(entry.secret.path))
     counters.secrets += 1
-    counters.listed.set(entry.secret.id, listedSecret(entry.secret))
+    counters.listed.add(entry.secret)
     if ('error' in entry) {
       counters.errors += 1
       const message = messageOf(entry.error)
       log.warn(`secret ${entry.secret.path}/${entry.secret.name}: ${message}`)
-      await send({ record: errorRecord(secretDir(entry.secret), message) })
+      await sendRecord(errorRecord(secretDir(entry.secret), message))
       continue
     }
     counters.versions += entry.versions.length
@@ -346,7 +317,7 @@ async function runImport(
     bytes: toJsonBytes(info),
   })
   counters.walked = true
-  await send({ finished: true })
+  if (!(await send(call, { record: undefined, finished: true }))) throw ENDED()
 }
 
 /**
@@ -396,10 +367,15 @@ async function readPayload(
   return bytes
 }
 
+/** A Buffer over the payload's own bytes (the client hands each read a fresh copy). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
 async function readSource(api: SecretApi, source: PayloadSource): Promise<Buffer> {
   if (!source.disabled) {
     const payload = await api.accessVersion(source.secretId, source.revision)
-    return Buffer.from(payload.data)
+    return asBuffer(payload.data)
   }
   // A disabled version can only be read by enabling it for the time of one access.
   try {
@@ -411,7 +387,7 @@ async function readSource(api: SecretApi, source: PayloadSource): Promise<Buffer
   }
   let read: { bytes: Buffer } | { error: unknown }
   try {
-    read = { bytes: Buffer.from((await api.accessVersion(source.secretId, source.revision)).data) }
+    read = { bytes: asBuffer((await api.accessVersion(source.secretId, source.revision)).data) }
   } catch (error) {
     read = { error }
   }
@@ -448,8 +424,7 @@ async function disableAgain(
 
 async function writeChunks(call: ServerWritableStream<OpenRequest, OpenResponse>, bytes: Buffer) {
   for (let offset = 0; offset < bytes.length; offset += CHUNK) {
-    const ok = call.write({ chunk: bytes.subarray(offset, offset + CHUNK) })
-    if (!ok) await new Promise((resolve) => call.once('drain', resolve))
+    if (!(await send(call, { chunk: bytes.subarray(offset, offset + CHUNK) }))) return
   }
 }
 

@@ -1,25 +1,27 @@
 // Init of the importer: config -> API client, filters and the backup's own record.
 import { parseImporterConfig } from '../config/index.js'
 import { clientFor, originOf, TOOL_VERSION } from '../connector.js'
-import { log } from '../log.js'
+import { invalidArgument } from '../plugin/grpc-errors.js'
 import type { InitRequest } from '../plugin/messages.js'
-import type { ReadAheadOptions } from './readahead.js'
+import { readAheadWindow } from './readahead.js'
 import type { ImporterSession } from './service.js'
 
 /**
- * SCW_SM_READ_AHEAD caps how many payloads are read ahead of plakar's Opens; 0 turns it
- * off, so each payload is read when plakar opens it and no earlier (tests that change the
- * source mid-backup need that order; so may an operator chasing a consistency question).
+ * Fixes the read-ahead window, 0 turning it off: for tests that need the importer's
+ * reads in a known order, and for diagnosing. Not a config key: users tune
+ * rate_limit and concurrency, which size the window.
  */
-export function readAheadFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<ReadAheadOptions> {
-  const raw = env.SCW_SM_READ_AHEAD?.trim()
-  if (raw === undefined || raw === '') return {}
-  const n = Number(raw)
-  if (Number.isInteger(n) && n >= 0 && n <= 1024) return { maxWindow: n }
-  log.warn(
-    `SCW_SM_READ_AHEAD=${JSON.stringify(raw.slice(0, 16))} ignored: expected an integer from 0 to 1024`,
-  )
-  return {}
+export const READ_AHEAD_ENV = 'SCW_SM_READ_AHEAD'
+
+function windowFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 1024) {
+    throw invalidArgument(
+      `${READ_AHEAD_ENV} must be an integer from 0 (off) to 1024, got "${value}"`,
+    )
+  }
+  return n
 }
 
 export async function openImporterSession(request: InitRequest): Promise<ImporterSession> {
@@ -36,11 +38,13 @@ export async function openImporterSession(request: InitRequest): Promise<Importe
       nameMatches: name ? (n) => name.matches(n) : undefined,
       includeManaged: config.includeManaged,
     },
+    readAheadWindow:
+      windowFromEnv(process.env[READ_AHEAD_ENV]) ??
+      readAheadWindow(config.rateLimit, config.concurrency),
     records: {
       includeDeletedMetadata: config.includeDeletedMetadata,
       readDisabled: config.readDisabled,
     },
-    readAhead: readAheadFromEnv(),
     info: {
       tool: 'scw-secret-manager',
       tool_version: TOOL_VERSION,

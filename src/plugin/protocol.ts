@@ -1,13 +1,19 @@
-// Loads our .proto definitions of the plakar v1.1 plugin protocol into grpc-js
-// service definitions. The .proto text is embedded at build time, so the bundled
-// executables need no files beside them.
-import type { GrpcObject, ServiceClientConstructor } from '@grpc/grpc-js'
-import { loadPackageDefinition } from '@grpc/grpc-js'
-import { fromJSON } from '@grpc/proto-loader'
-import protobuf from 'protobufjs'
-import connectorsProto from './proto/connectors.proto'
-import exporterProto from './proto/exporter.proto'
-import importerProto from './proto/importer.proto'
+// The plakar v1.1 plugin protocol as grpc-js serves it, built from the service
+// descriptions and codecs that ts-proto generates from src/plugin/proto/*.proto (see
+// scripts/gen-proto.sh): precompiled, no .proto parsing at run time, and message and
+// handler types that follow the .proto files.
+
+import { BinaryWriter } from '@bufbuild/protobuf/wire'
+import type {
+  handleBidiStreamingCall,
+  handleClientStreamingCall,
+  handleServerStreamingCall,
+  handleUnaryCall,
+  MethodDefinition,
+  ServiceDefinition,
+} from '@grpc/grpc-js'
+import { ExporterDefinition } from './generated/exporter.js'
+import { ImporterDefinition } from './generated/importer.js'
 
 /** Location flag bits of plakar's InitResponse.flags. */
 export const LocationFlags = {
@@ -19,45 +25,92 @@ export const LocationFlags = {
   EXPORTXATTR: 32,
 } as const
 
-let root: protobuf.Root | undefined
+interface Codec<T> {
+  encode(message: T, writer?: BinaryWriter): BinaryWriter
+  decode(input: Uint8Array): T
+}
 
-/** The parsed protocol, for hosts that encode messages themselves (the test host). */
-export function protoRoot(): protobuf.Root {
-  if (root) return root
-  root = new protobuf.Root()
-  const timestamp = protobuf.common.get('google/protobuf/timestamp.proto')
-  if (timestamp) root.addJSON(timestamp.nested ?? {})
-  for (const text of [connectorsProto, importerProto, exporterProto]) {
-    protobuf.parse(text, root, { keepCase: true })
+/** Any message's codec, as the generated service descriptions hold them. */
+interface AnyCodec {
+  encode(message: never, writer?: BinaryWriter): BinaryWriter
+  decode(input: Uint8Array): unknown
+}
+
+interface GeneratedMethod {
+  name: string
+  requestType: AnyCodec
+  requestStream: boolean
+  responseType: AnyCodec
+  responseStream: boolean
+}
+
+interface GeneratedService {
+  fullName: string
+  methods: { [key: string]: GeneratedMethod }
+}
+
+type Handler<M> = M extends {
+  requestType: Codec<infer Req>
+  responseType: Codec<infer Res>
+  requestStream: infer ClientStreams
+  responseStream: infer ServerStreams
+}
+  ? ClientStreams extends true
+    ? ServerStreams extends true
+      ? handleBidiStreamingCall<Req, Res>
+      : handleClientStreamingCall<Req, Res>
+    : ServerStreams extends true
+      ? handleServerStreamingCall<Req, Res>
+      : handleUnaryCall<Req, Res>
+  : never
+
+/** The handlers a service needs, under plakar's method names (Init, Import, ...). */
+type Implementation<S extends { methods: object }> = {
+  [K in keyof S['methods'] as S['methods'][K] extends { name: infer N extends string }
+    ? N
+    : never]: Handler<S['methods'][K]>
+}
+
+/**
+ * One writer for every message: encoding is synchronous and finish() hands out a copy
+ * and resets it, so its buffer, grown once, serves every later message instead of a
+ * fresh one grown step by step per message.
+ */
+const WRITER = new BinaryWriter()
+
+/** A view of the encoder's bytes, not a copy: grpc-js frames it and lets it go. */
+function bufferOf(writer: BinaryWriter): Buffer {
+  const bytes = writer.finish()
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+function methodOf(
+  service: GeneratedService,
+  method: GeneratedMethod,
+): MethodDefinition<unknown, unknown> {
+  const request = method.requestType as Codec<unknown>
+  const response = method.responseType as Codec<unknown>
+  return {
+    path: `/${service.fullName}/${method.name}`,
+    requestStream: method.requestStream,
+    responseStream: method.responseStream,
+    requestSerialize: (value) => bufferOf(request.encode(value, WRITER)),
+    requestDeserialize: (bytes) => request.decode(bytes),
+    responseSerialize: (value) => bufferOf(response.encode(value, WRITER)),
+    responseDeserialize: (bytes) => response.decode(bytes),
   }
-  root.resolveAll()
-  return root
 }
 
-function buildPackage(): GrpcObject {
-  // Numbers, not Longs: sizes here never exceed 2^53. Defaults make absent proto3
-  // fields read as their zero value, as Go's generated code does.
-  const definition = fromJSON(protoRoot().toJSON(), {
-    keepCase: true,
-    longs: Number,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-  })
-  return loadPackageDefinition(definition)
+/** A grpc-js service definition keyed by plakar's method names. */
+function serviceOf(service: GeneratedService): ServiceDefinition {
+  const methods = Object.values(service.methods).map((m) => [m.name, methodOf(service, m)])
+  return Object.fromEntries(methods)
 }
 
-let cached: GrpcObject | undefined
-function pkg(): GrpcObject {
-  cached ??= buildPackage()
-  return cached
-}
+export const importerService = serviceOf(ImporterDefinition)
+export const exporterService = serviceOf(ExporterDefinition)
 
-function service(path: string[]): ServiceClientConstructor {
-  let node: unknown = pkg()
-  for (const part of path) node = (node as Record<string, unknown>)[part]
-  return node as ServiceClientConstructor
-}
-
-export const importerService = () => service(['importer', 'Importer'])
-export const exporterService = () => service(['plakar', 'exporter', 'Exporter'])
+/** What the importer executable implements: Init, Ping, Import, Open, Close. */
+export type Importer = Implementation<typeof ImporterDefinition>
+/** What the exporter executable implements: Init, Ping, Export, Close. */
+export type Exporter = Implementation<typeof ExporterDefinition>

@@ -4,7 +4,7 @@ import { Duplex } from 'node:stream'
 import {
   Server,
   ServerCredentials,
-  type ServiceClientConstructor,
+  type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js'
 import { log } from '../log.js'
@@ -18,8 +18,38 @@ export interface StdioServerOptions {
 
 const MAX_MESSAGE = 16 * 1024 * 1024
 
+/**
+ * stdin and stdout as the one duplex stream an HTTP/2 session needs. Node's HTTP/2
+ * hands a JS stream the frames of one flush as a batch of small buffers (frame headers,
+ * gRPC prefixes, messages); they leave here in a single write, one system call where
+ * writing each would cost one apiece.
+ */
+function joinedPipes(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Duplex {
+  const pipe = new Duplex({
+    read() {
+      input.resume()
+    },
+    write(chunk: Buffer, _encoding, callback) {
+      output.write(chunk, callback)
+    },
+    writev(chunks, callback) {
+      output.write(Buffer.concat(chunks.map((c) => c.chunk as Buffer)), callback)
+    },
+    final(callback) {
+      output.end(callback)
+    },
+  })
+  input.on('data', (chunk: Buffer) => {
+    if (!pipe.push(chunk)) input.pause()
+  })
+  input.on('end', () => pipe.push(null))
+  input.on('error', (error: Error) => pipe.destroy(error))
+  output.on('error', (error: Error) => pipe.destroy(error))
+  return pipe
+}
+
 export function serveOnStdio(
-  service: ServiceClientConstructor,
+  service: ServiceDefinition,
   implementation: UntypedServiceImplementation,
   options: StdioServerOptions = {},
 ): void {
@@ -28,10 +58,13 @@ export function serveOnStdio(
   const server = new Server({
     'grpc.max_receive_message_length': MAX_MESSAGE,
     'grpc.max_send_message_length': MAX_MESSAGE,
+    // Channelz keeps per-call and per-message statistics for an admin service that a
+    // plugin never serves: work on every record for nothing.
+    'grpc.enable_channelz': 0,
   })
-  server.addService(service.service, implementation)
+  server.addService(service, implementation)
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure())
-  const pipe = Duplex.from({ readable: input, writable: output })
+  const pipe = joinedPipes(input, output)
   injector.injectConnection(pipe)
 
   let exiting = false

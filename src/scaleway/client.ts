@@ -4,7 +4,6 @@
 import {
   AUTH_HEADER_KEY,
   createAdvancedClient,
-  withAdditionalInterceptors,
   withHTTPClient,
   withProfile,
 } from '@scaleway/sdk-client'
@@ -119,20 +118,13 @@ function buildSdk(options: SecretApiOptions, apiURL: string, stats: StatsRecorde
     now: options.now,
     random: options.random,
     pace: pacer && (() => pacer.take()),
+    // The key goes in here rather than through withProfile's secrets, whose format check
+    // throws an error quoting the key.
+    headers: { [AUTH_HEADER_KEY]: options.secretKey },
   })
-  // The key goes in through our own interceptor rather than withProfile's secrets, whose
-  // format check throws an error quoting the key.
-  const authenticate = {
-    request: ({ request }: { request: Request }) => {
-      const authenticated = request.clone()
-      authenticated.headers.set(AUTH_HEADER_KEY, options.secretKey)
-      return authenticated
-    },
-  }
   const client = createAdvancedClient(
     withProfile({ apiURL, defaultRegion: options.region, defaultProjectId: options.projectId }),
     withHTTPClient(httpClient),
-    withAdditionalInterceptors([authenticate]),
   )
   return new Secretv1beta1.API(client)
 }

@@ -1,7 +1,9 @@
 // A fetch for the Scaleway SDK to call (via withHTTPClient) that adds what the SDK lacks:
-// a per-request timeout, bounded retries with backoff, and request accounting. Requests
-// and responses pass through untouched; nothing here logs or reports a header or a body
-// (X-Auth-Token is the secret key, bodies are payloads).
+// a per-attempt timeout, bounded retries with backoff, and request accounting, over a
+// keep-alive transport (transport.ts). Requests and responses pass through untouched;
+// nothing here logs or reports a header or a body (X-Auth-Token is the secret key,
+// bodies are payloads).
+import type { IncomingHttpHeaders } from 'node:http'
 import { setTimeout as sleepFor } from 'node:timers/promises'
 import { type TransportFacts, transportError } from './errors.js'
 import {
@@ -14,6 +16,14 @@ import {
 } from './retry.js'
 import { isCreate, routeOf } from './route.js'
 import type { StatsRecorder } from './stats.js'
+import {
+  type Answer,
+  AttemptTimeout,
+  agentTransport,
+  type Exchange,
+  fetchTransport,
+  type Transport,
+} from './transport.js'
 
 export type RetryReason = 'rate_limited' | 'server' | 'network' | 'timeout'
 
@@ -30,9 +40,15 @@ export interface RetryEvent {
 
 export interface RetryingFetchOptions {
   policy: RetryPolicy
-  /** Per attempt, from sending the request to having read the whole response. */
+  /** Per attempt: the longest silence, sending the request or reading the answer. */
   timeoutMs: number
+  /** Sends through this fetch instead of Node's http(s) agent (test doubles, proxies). */
   fetch?: typeof fetch
+  /**
+   * Added to every request after the SDK built it: the secret key goes in here rather
+   * than through an SDK interceptor, which would copy each request to add one header.
+   */
+  headers?: Record<string, string>
   stats?: StatsRecorder
   onRetry?: (event: RetryEvent) => void
   /** Repeat creates after a 5xx, betting the server refused before writing. Off by default. */
@@ -47,46 +63,29 @@ export interface RetryingFetchOptions {
   pace?: () => Promise<void>
 }
 
-type Deps = Required<Omit<RetryingFetchOptions, 'stats' | 'onRetry' | 'pace'>> &
-  Pick<RetryingFetchOptions, 'stats' | 'onRetry' | 'pace'>
+type Deps = Required<
+  Omit<RetryingFetchOptions, 'stats' | 'onRetry' | 'pace' | 'fetch' | 'headers'>
+> &
+  Pick<RetryingFetchOptions, 'stats' | 'onRetry' | 'pace'> & {
+    transport: Transport
+    headers: Record<string, string>
+  }
 
 type Outcome =
-  | { type: 'response'; response: Response }
+  | { type: 'response'; answer: Answer }
   | { type: 'network'; error: unknown }
   | { type: 'timeout' }
 
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
-
-/**
- * Reads the whole body inside the attempt, so that a connection dying mid-body is seen
- * (and retried) here rather than later in the SDK's parser, and so that the timeout
- * covers the full exchange. Secret Manager bodies are small (payloads cap at 64 KiB).
- */
-async function buffered(response: Response): Promise<Response> {
-  const bytes = await response.arrayBuffer()
-  const body = NULL_BODY_STATUSES.has(response.status) ? null : bytes
-  const { status, statusText, headers } = response
-  return new Response(body, { status, statusText, headers })
-}
-
-async function attemptOnce(template: Request, deps: Deps): Promise<Outcome> {
-  const timer = new AbortController()
-  const handle = setTimeout(() => timer.abort(), deps.timeoutMs)
+async function attemptOnce(exchange: Exchange, deps: Deps): Promise<Outcome> {
   try {
-    const signal = AbortSignal.any([template.signal, timer.signal])
-    const response = await deps.fetch(template.clone(), { signal })
-    return { type: 'response', response: await buffered(response) }
+    return { type: 'response', answer: await deps.transport(exchange, deps.timeoutMs) }
   } catch (error) {
-    // An abort asked for by the caller is a decision, not a failure to retry.
-    if (template.signal.aborted) throw error
-    return timer.signal.aborted ? { type: 'timeout' } : { type: 'network', error }
-  } finally {
-    clearTimeout(handle)
+    return error instanceof AttemptTimeout ? { type: 'timeout' } : { type: 'network', error }
   }
 }
 
 function failureOf(outcome: Outcome): Failure {
-  return outcome.type === 'response' ? { type: 'status', status: outcome.response.status } : outcome
+  return outcome.type === 'response' ? { type: 'status', status: outcome.answer.status } : outcome
 }
 
 function reasonOf(failure: Failure): RetryReason {
@@ -114,8 +113,8 @@ function notify(deps: Deps, event: RetryEvent): void {
   }
 }
 
-async function runWithRetries(template: Request, deps: Deps): Promise<Response> {
-  const route = routeOf(template.method, template.url)
+async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
+  const route = routeOf(exchange.method, exchange.url)
   const create = isCreate(route)
   let started: number | undefined
   let rateLimited = 0
@@ -124,7 +123,7 @@ async function runWithRetries(template: Request, deps: Deps): Promise<Response> 
     // The budget runs from the first attempt's start, not from the wait for its turn.
     started ??= deps.now()
     deps.stats?.recordAttempt(route)
-    const outcome = await attemptOnce(template, deps)
+    const outcome = await attemptOnce(exchange, deps)
     const failure = failureOf(outcome)
     if (failure.type === 'status' && failure.status === 429) {
       rateLimited += 1
@@ -132,7 +131,7 @@ async function runWithRetries(template: Request, deps: Deps): Promise<Response> 
     }
     const verdict = judgeFailure(failure, create, deps.retryCreatesOnServerError)
     if (verdict === 'final') {
-      if (outcome.type === 'response') return outcome.response
+      if (outcome.type === 'response') return outcome.answer
       throw causeOf(outcome)
     }
     const facts = factsOf(failure, attempt, deps.now() - started, deps)
@@ -140,7 +139,7 @@ async function runWithRetries(template: Request, deps: Deps): Promise<Response> 
     if (verdict === 'ambiguous')
       throw transportError('ambiguous_write', `${route} failed`, facts, info)
     const retryAfter =
-      outcome.type === 'response' ? outcome.response.headers.get('retry-after') : null
+      outcome.type === 'response' ? headerOf(outcome.answer.headers, 'retry-after') : null
     const retryAfterMs = parseRetryAfter(retryAfter, Date.now())
     const state = { attemptsMade: attempt, rateLimited, elapsedMs: facts.elapsedMs, retryAfterMs }
     const plan = planRetry(deps.policy, state, deps.random)
@@ -162,20 +161,109 @@ async function runWithRetries(template: Request, deps: Deps): Promise<Response> 
   }
 }
 
-/** Wraps `options.fetch` (default: the global fetch) with timeout, retries and accounting. */
+function headerOf(headers: IncomingHttpHeaders, name: string): string | null {
+  const value = headers[name]
+  if (value === undefined) return null
+  return Array.isArray(value) ? value.join(', ') : value
+}
+
+/** Response headers as the SDK reads them (get, and entries when it logs at debug). */
+class AnswerHeaders {
+  constructor(private readonly raw: IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    return headerOf(this.raw, name.toLowerCase())
+  }
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined
+  }
+  *entries(): IterableIterator<[string, string]> {
+    for (const name of Object.keys(this.raw)) yield [name, headerOf(this.raw, name) ?? '']
+  }
+  [Symbol.iterator]() {
+    return this.entries()
+  }
+  forEach(callback: (value: string, name: string) => void): void {
+    for (const [name, value] of this.entries()) callback(value, name)
+  }
+}
+
+/**
+ * The answer as the SDK reads a Response: status, headers, and the body as text, JSON or
+ * a Blob, as often as asked. The SDK tells a response by these members, not by class
+ * ("without using instanceof"), so this spares a web Response and its body stream per call.
+ */
+class BufferedResponse {
+  readonly status: number
+  readonly statusText: string
+  readonly headers: AnswerHeaders
+  readonly body: Buffer | null
+  readonly bodyUsed = false
+  readonly redirected = false
+  readonly type = 'basic'
+
+  constructor(
+    answer: Answer,
+    readonly url: string,
+  ) {
+    this.status = answer.status
+    this.statusText = answer.statusText
+    this.headers = new AnswerHeaders(answer.headers)
+    this.body = answer.body
+  }
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300
+  }
+  async text(): Promise<string> {
+    return this.body?.toString('utf8') ?? ''
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text())
+  }
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return new Uint8Array(this.body ?? []).buffer
+  }
+  async blob(): Promise<Blob> {
+    return new Blob(this.body ? [this.body] : [])
+  }
+  /** Bodies are buffered and never consumed: a clone can share them. */
+  clone(): BufferedResponse {
+    return this
+  }
+}
+
+/** The SDK's request, taken apart once: retries resend the same method, headers and body. */
+async function exchangeOf(request: Request, extra: Record<string, string>): Promise<Exchange> {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of request.headers) headers[name] = value
+  Object.assign(headers, extra)
+  const body = request.body === null ? undefined : await request.text()
+  return { method: request.method, url: request.url, headers, body }
+}
+
+/**
+ * Wraps the transport (Node's http(s) agent, or `options.fetch`) with timeout, retries
+ * and accounting, as a fetch the SDK can call.
+ */
 export function createRetryingFetch(options: RetryingFetchOptions): typeof fetch {
   const deps: Deps = {
     policy: options.policy,
     timeoutMs: options.timeoutMs,
     stats: options.stats,
     onRetry: options.onRetry,
-    // Looked up per call so that a fetch swapped in later (test doubles, proxies) is used.
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    transport: options.fetch ? fetchTransport(options.fetch) : agentTransport(),
+    headers: options.headers ?? {},
     retryCreatesOnServerError: options.retryCreatesOnServerError ?? false,
     sleep: options.sleep ?? ((ms) => sleepFor(ms)),
     random: options.random ?? Math.random,
     now: options.now ?? (() => performance.now()),
     pace: options.pace,
   }
-  return async (input, init) => runWithRetries(new Request(input, init), deps)
+  return async (input, init) => {
+    const request =
+      input instanceof Request && init === undefined ? input : new Request(input, init)
+    const exchange = await exchangeOf(request, deps.headers)
+    const answer = await runWithRetries(exchange, deps)
+    // The SDK reads it as a Response (see BufferedResponse); nothing else does.
+    return new BufferedResponse(answer, exchange.url) as unknown as Response
+  }
 }

@@ -4,7 +4,10 @@
 // bench host.
 import http2 from 'node:http2'
 import { Duplex, type Readable, type Writable } from 'node:stream'
-import type protobuf from 'protobufjs'
+import type { BinaryWriter } from '@bufbuild/protobuf/wire'
+import * as connectors from '../../src/plugin/generated/connectors.js'
+import * as exporter from '../../src/plugin/generated/exporter.js'
+import * as importer from '../../src/plugin/generated/importer.js'
 
 export function connectToPlugin(stdout: Readable, stdin: Writable): http2.ClientHttp2Session {
   const pipe = Duplex.from({ readable: stdout, writable: stdin })
@@ -23,16 +26,37 @@ export function openCall(session: http2.ClientHttp2Session, path: string): http2
   })
 }
 
-export const DECODE_OPTIONS: protobuf.IConversionOptions = {
-  longs: Number,
-  enums: String,
-  bytes: Buffer,
-  defaults: true,
-  oneofs: true,
+/** A generated message codec, whatever its message. */
+export interface MessageCodec {
+  encode(message: never): BinaryWriter
+  /** Every field present, absent ones at their default (int64 as numbers, bytes as Buffer). */
+  decode(input: Uint8Array): unknown
+  fromPartial(object: never): unknown
 }
 
-export function frame(type: protobuf.Type, message: object): Buffer {
-  const body = type.encode(type.fromObject(message)).finish()
+const PACKAGES: Record<string, Record<string, unknown>> = {
+  'plakar.connectors': connectors,
+  importer,
+  'plakar.exporter': exporter,
+}
+
+/** The codec of a fully qualified message name, e.g. `importer.ImportRequest`. */
+export function codecOf(name: string): MessageCodec {
+  const cut = name.lastIndexOf('.')
+  const codec = PACKAGES[name.slice(0, cut)]?.[name.slice(cut + 1)]
+  if (typeof codec !== 'object' || codec === null || !('fromPartial' in codec)) {
+    throw new Error(`no generated message type ${name}`)
+  }
+  return codec as MessageCodec
+}
+
+/**
+ * One gRPC message: the 5-byte prefix and the encoding of `message`, a partial one unless
+ * `complete` says every field is there (a decoded message echoed back), which spares a copy.
+ */
+export function frame(codec: MessageCodec, message: object, complete = false): Buffer {
+  const full = complete ? message : codec.fromPartial(message as never)
+  const body = codec.encode(full as never).finish()
   const header = Buffer.alloc(5)
   header.writeUInt32BE(body.length, 1)
   return Buffer.concat([header, body])

@@ -4,8 +4,7 @@
 // wire format, not against the library it is built with.
 import http2 from 'node:http2'
 import type { Readable, Writable } from 'node:stream'
-import { protoRoot } from '../../src/plugin/protocol.js'
-import { connectToPlugin, DECODE_OPTIONS, Deframer, frame, openCall } from './grpc-frames.js'
+import { codecOf, connectToPlugin, Deframer, frame, openCall } from './grpc-frames.js'
 
 export class GrpcStatusError extends Error {
   constructor(
@@ -38,9 +37,8 @@ export class GrpcPipeClient {
   }
 
   call<Res>(path: string, requestType: string, responseType: string): Call<Res> {
-    const root = protoRoot()
-    const reqType = root.lookupType(requestType)
-    const resType = root.lookupType(responseType)
+    const reqType = codecOf(requestType)
+    const resType = codecOf(responseType)
     const stream = openCall(this.session, path)
     const queue: Res[] = []
     const waiters: Array<(value: Res | undefined) => void> = []
@@ -72,7 +70,7 @@ export class GrpcPipeClient {
     })
     stream.on('data', (chunk: Buffer) => {
       for (const body of reader.push(chunk)) {
-        queue.push(resType.toObject(resType.decode(body), DECODE_OPTIONS) as Res)
+        queue.push(resType.decode(body) as Res)
       }
       flush()
     })

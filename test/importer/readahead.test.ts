@@ -3,8 +3,13 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Emulator } from '../../emulator/index.js'
 import { generatedSeed, SAMPLE_PROJECT_ID, sampleSeed } from '../../emulator/sample.js'
-import { type PayloadRef, READ_AHEAD_DEFAULTS, ReadAhead } from '../../src/importer/readahead.js'
-import { readAheadFromEnv } from '../../src/importer/session.js'
+import {
+  type PayloadRef,
+  READ_AHEAD_DEFAULTS,
+  ReadAhead,
+  readAheadWindow,
+} from '../../src/importer/readahead.js'
+import { READ_AHEAD_ENV } from '../../src/importer/session.js'
 import type { WireRecord } from '../../src/plugin/messages.js'
 import { init, type PluginProcess, runImport, startPlugin } from '../host/plugin-host.js'
 import { accessCount, connectorConfig, emulator, writeCount } from '../support/world.js'
@@ -40,6 +45,28 @@ const ref = (i: number): PayloadRef => ({ secretId: 's', revision: i })
 function listMany(ahead: ReadAhead, count: number, prefetchable = () => true) {
   for (let i = 1; i <= count; i++) ahead.listed(path(i), ref(i), prefetchable())
 }
+
+describe('read-ahead window', () => {
+  it('keeps a quarter second of the request rate in flight, within the concurrency', () => {
+    expect(readAheadWindow(100, 32)).toBe(25)
+    expect(readAheadWindow(20, 32)).toBe(5)
+    expect(readAheadWindow(1, 32)).toBe(1)
+    expect(readAheadWindow(1000, 32)).toBe(32)
+    expect(readAheadWindow(100, 8)).toBe(8)
+    // No pacing: as many as the client lets run at once.
+    expect(readAheadWindow(0, 16)).toBe(16)
+  })
+
+  it('is off with a window of 0', async () => {
+    const { reads, read } = manualReader()
+    const ahead = new ReadAhead(read, { maxWindow: 0 })
+    listMany(ahead, 20)
+    for (let i = 1; i <= 10; i++) expect(await ahead.take(path(i))).toBeUndefined()
+    expect(ahead.active).toBe(false)
+    expect(reads).toHaveLength(0)
+    await ahead.close()
+  })
+})
 
 describe('ReadAhead (logic)', () => {
   it('reads nothing ahead until payloads are opened in a row, then a small window', async () => {
@@ -114,13 +141,9 @@ describe('ReadAhead (logic)', () => {
     expect(ahead.heldBytes).toBe(0)
   })
 
-  it('SCW_SM_READ_AHEAD=0 turns it off: no read before its Open, however many Opens in a row', async () => {
-    expect(readAheadFromEnv({ SCW_SM_READ_AHEAD: '0' })).toEqual({ maxWindow: 0 })
-    expect(readAheadFromEnv({ SCW_SM_READ_AHEAD: ' 8 ' })).toEqual({ maxWindow: 8 })
-    expect(readAheadFromEnv({})).toEqual({})
-    expect(readAheadFromEnv({ SCW_SM_READ_AHEAD: 'lots' })).toEqual({})
+  it('a window of 0 turns it off: no read before its Open, however many Opens in a row', async () => {
     const { reads, read } = manualReader()
-    const ahead = new ReadAhead(read, readAheadFromEnv({ SCW_SM_READ_AHEAD: '0' }))
+    const ahead = new ReadAhead(read, { maxWindow: 0 })
     listMany(ahead, 50)
     for (let i = 1; i <= 50; i++) expect(await ahead.take(path(i))).toBeUndefined()
     expect(reads).toEqual([])
@@ -287,9 +310,13 @@ afterEach(async () => {
   emu = undefined
 })
 
-async function started(seed = generatedSeed(PROJECT, SECRETS, VERSIONS), project = PROJECT) {
+async function started(
+  seed = generatedSeed(PROJECT, SECRETS, VERSIONS),
+  project = PROJECT,
+  env: NodeJS.ProcessEnv = {},
+) {
   emu = await emulator({ seed, latency: 5 })
-  plugin = startPlugin('importer')
+  plugin = startPlugin('importer', env)
   return { emu, plugin, location: `scw-secret://fr-par/${project}` }
 }
 
@@ -321,6 +348,28 @@ describe('read-ahead in the importer process', () => {
     const line = summaryLine(plugin)
     expect(line).toContain(`${SECRETS * VERSIONS} payloads read, 0 unchanged payloads skipped`)
     expect(line).not.toContain('prefetched but unused')
+  })
+
+  it(`reads nothing ahead with ${READ_AHEAD_ENV}=0, and refuses a bad value at Init`, async () => {
+    const env = { [READ_AHEAD_ENV]: '0', SCW_SM_LOG_LEVEL: 'debug' }
+    const { emu, plugin, location } = await started(undefined, undefined, env)
+    await init(plugin, 'importer', connectorConfig(emu, location))
+    emu.resetCounts()
+    const entries = await runImport(plugin, { concurrency: 1 })
+    expect(entries.filter((e) => isPayload(e.record) && e.data)).toHaveLength(SECRETS * VERSIONS)
+    expect(accessCount(emu)).toBe(SECRETS * VERSIONS)
+    await plugin.stop()
+    expect(plugin.stderr()).toContain('read-ahead: 0 started, 0 served')
+
+    const bad = startPlugin('importer', { [READ_AHEAD_ENV]: 'lots' })
+    try {
+      await expect(init(bad, 'importer', connectorConfig(emu, location))).rejects.toMatchObject({
+        code: 3,
+        details: expect.stringContaining(`${READ_AHEAD_ENV} must be an integer`),
+      })
+    } finally {
+      await bad.stop()
+    }
   })
 
   it('never reads disabled versions ahead: read_disabled toggles each once', async () => {

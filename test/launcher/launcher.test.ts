@@ -49,7 +49,7 @@ function launch(kind: 'importer' | 'exporter', env: NodeJS.ProcessEnv) {
 }
 
 describe.each(['importer', 'exporter'] as const)('bin/%s', (kind) => {
-  const flags = kind === 'importer' ? ' --max-old-space-size=128' : ''
+  const flags = kind === 'importer' ? ' --max-old-space-size=128 --max-semi-space-size=4' : ''
   const bundle = `${BIN}/../dist/${kind}.js`
 
   it.each(['v20.19.0', 'v20.19.5', 'v21.0.0', 'v22.12.0', 'v24.3.1', 'v100.0.0'])(
@@ -144,6 +144,7 @@ describe('with the real node', () => {
       expect(argv).toEqual([
         process.execPath,
         '--max-old-space-size=128',
+        '--max-semi-space-size=4',
         `${BIN}/../dist/importer.js`,
       ])
     }

@@ -1,0 +1,147 @@
+// One HTTP attempt, whole: the request goes out, the full answer comes back buffered, or
+// the attempt fails. Node's http/https with a keep-alive agent by default: per call,
+// one ClientRequest and the answer's chunks, where fetch (undici) built a Request, a
+// Response, web streams, an AbortController and an AbortSignal.any on top. Secret
+// Manager bodies are small (payloads cap at 64 KiB), so buffering them costs nothing.
+import http, { type IncomingHttpHeaders } from 'node:http'
+import https from 'node:https'
+
+/** What is sent: the SDK's request taken apart once, resent as is on a retry. */
+export interface Exchange {
+  method: string
+  url: string
+  headers: Record<string, string>
+  body: string | undefined
+}
+
+/** What came back, read to the end. */
+export interface Answer {
+  status: number
+  statusText: string
+  headers: IncomingHttpHeaders
+  /** null for statuses that carry no body (204, 304). */
+  body: Buffer | null
+}
+
+/** No byte moved for `timeoutMs` during the attempt. */
+export class AttemptTimeout extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no answer in ${timeoutMs} ms`)
+  }
+}
+
+export type Transport = (exchange: Exchange, timeoutMs: number) => Promise<Answer>
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
+
+/** Idle keep-alive sockets are closed after this, well before a gateway drops them. */
+const IDLE_SOCKET_MS = 4_000
+
+interface Target {
+  request: typeof http.request
+  agent: http.Agent
+  hostname: string
+  port: string
+}
+
+/** Origin -> how to reach it; an API client talks to one origin, parsed once. */
+function targetCache() {
+  const agentOptions: http.AgentOptions = {
+    keepAlive: true,
+    timeout: IDLE_SOCKET_MS,
+    // The most recently used socket first: the others go idle and close, so a burst
+    // does not leave a pool of sockets that the server may close under us.
+    scheduling: 'lifo',
+  }
+  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) }
+  const targets = new Map<string, Target>()
+  return (origin: string): Target => {
+    let target = targets.get(origin)
+    if (target) return target
+    const url = new URL(origin)
+    const secure = url.protocol === 'https:'
+    target = {
+      request: secure ? https.request : http.request,
+      agent: secure ? agents.https : agents.http,
+      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port || (secure ? '443' : '80'),
+    }
+    targets.set(origin, target)
+    return target
+  }
+}
+
+/** `https://host:port` and `/path?query` of an absolute URL, without a URL object. */
+function splitUrl(url: string): { origin: string; path: string } {
+  const slash = url.indexOf('/', url.indexOf('//') + 2)
+  return slash < 0
+    ? { origin: url, path: '/' }
+    : { origin: url.slice(0, slash), path: url.slice(slash) }
+}
+
+/** The default transport: Node's http(s) with one keep-alive agent per protocol. */
+export function agentTransport(): Transport {
+  const targetOf = targetCache()
+  return (exchange, timeoutMs) =>
+    new Promise<Answer>((resolve, reject) => {
+      const { origin, path } = splitUrl(exchange.url)
+      const target = targetOf(origin)
+      const { agent, hostname, port } = target
+      const { method, headers, body } = exchange
+      const req = target.request({ agent, hostname, port, method, path, headers })
+      let settled = false
+      const fail = (error: Error) => {
+        if (settled) return
+        settled = true
+        reject(error)
+        req.destroy()
+      }
+      // A socket timeout, reset by every byte: no timer of our own per call.
+      req.setTimeout(timeoutMs, () => fail(new AttemptTimeout(timeoutMs)))
+      req.on('error', fail)
+      req.on('response', (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('error', fail)
+        res.on('aborted', () => fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })))
+        res.on('end', () => {
+          if (settled) return
+          settled = true
+          const status = res.statusCode ?? 0
+          const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)
+          resolve({
+            status,
+            statusText: res.statusMessage ?? '',
+            headers: res.headers,
+            body: NULL_BODY_STATUSES.has(status) ? null : bytes,
+          })
+        })
+      })
+      req.end(body)
+    })
+}
+
+/**
+ * A transport over a fetch function (test doubles, proxies): the same contract, with a
+ * timer and an AbortController per attempt since fetch has no socket timeout.
+ */
+export function fetchTransport(fetchFn: typeof fetch): Transport {
+  return async (exchange, timeoutMs) => {
+    const timer = new AbortController()
+    const handle = setTimeout(() => timer.abort(), timeoutMs)
+    try {
+      const { method, url, headers, body } = exchange
+      const response = await fetchFn(url, { method, headers, body, signal: timer.signal })
+      const bytes = Buffer.from(await response.arrayBuffer())
+      const { status, statusText } = response
+      const answerHeaders: IncomingHttpHeaders = Object.fromEntries(response.headers)
+      const nullBody = NULL_BODY_STATUSES.has(status)
+      return { status, statusText, headers: answerHeaders, body: nullBody ? null : bytes }
+    } catch (error) {
+      if (timer.signal.aborted) throw new AttemptTimeout(timeoutMs)
+      throw error
+    } finally {
+      clearTimeout(handle)
+    }
+  }
+}

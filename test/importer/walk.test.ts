@@ -1,0 +1,32 @@
+// What the walk remembers of each secret to tell, once the backup is over, which ones
+// changed meanwhile: kept compact, read back exactly.
+import { describe, expect, it } from 'vitest'
+import { ListedSecrets } from '../../src/importer/walk.js'
+import type { Secret } from '../../src/scaleway/api.js'
+
+function secret(id: string, path: string, name: string, versionCount: number, updatedAt?: Date) {
+  return { id, path, name, versionCount, updatedAt } as Secret
+}
+
+describe('ListedSecrets', () => {
+  it('gives back each secret as listed, names with spaces and a missing update time included', () => {
+    const listed = new ListedSecrets()
+    listed.add(secret('a', '/', 'db password', 3, new Date(1_700_000_000_123)))
+    listed.add(secret('b', '/team 1/app', 'api key', 12))
+    expect(listed.get('a')).toEqual({
+      label: '/db password',
+      versionCount: 3,
+      updatedAt: 1_700_000_000_123,
+    })
+    expect(listed.get('b')).toEqual({
+      label: '/team 1/app/api key',
+      versionCount: 12,
+      updatedAt: undefined,
+    })
+    expect(listed.get('c')).toBeUndefined()
+    expect([...listed.entries()].map(([id, s]) => [id, s.label])).toEqual([
+      ['a', '/db password'],
+      ['b', '/team 1/app/api key'],
+    ])
+  })
+})
