@@ -24,6 +24,7 @@ plakar:
 lint: deps
 	npx biome ci .
 	npx tsc --noEmit
+	npx knip
 
 test: deps plakar lint
 	PLAKAR_BIN=$(PLAKAR) npx vitest run

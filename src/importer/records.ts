@@ -135,7 +135,7 @@ function sizeOf(record: PlannedRecord): number {
   return record.kind === 'dir' ? 0 : -1
 }
 
-export function fileInfoOf(record: PlannedRecord): FileInfo {
+function fileInfoOf(record: PlannedRecord): FileInfo {
   return {
     name: basename(record.pathname),
     size: sizeOf(record),

@@ -2,7 +2,7 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js'
 import { ConfigError } from '../config/errors.js'
 
-export function grpcError(code: status, message: string): ServiceError {
+function grpcError(code: status, message: string): ServiceError {
   const error = new Error(message) as ServiceError
   error.code = code
   error.details = message
@@ -14,8 +14,6 @@ export const failedPrecondition = (message: string) =>
   grpcError(status.FAILED_PRECONDITION, message)
 export const notFound = (message: string) => grpcError(status.NOT_FOUND, message)
 export const invalidArgument = (message: string) => grpcError(status.INVALID_ARGUMENT, message)
-export const unavailable = (message: string) => grpcError(status.UNAVAILABLE, message)
-export const internal = (message: string) => grpcError(status.INTERNAL, message)
 export const aborted = (message: string) => grpcError(status.ABORTED, message)
 
 export function messageOf(error: unknown): string {

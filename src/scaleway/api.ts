@@ -11,7 +11,7 @@ export type SecretVersionStatus = Secretv1beta1.SecretVersionStatus
 type EphemeralPolicy = Secretv1beta1.EphemeralPolicy
 
 // Re-exported for the layers above; the model of Secret Manager owns them.
-export { REGIONS, SECRET_TYPES } from '../core/secret-manager.js'
+export { REGIONS } from '../core/secret-manager.js'
 export type { Region, RevisionRef }
 
 export interface ListSecretsQuery {

@@ -113,9 +113,6 @@ const PERMISSION_SETS: Record<Operation, PermissionSet> = {
   restoreVersion: 'SecretManagerSecretRestore',
 }
 
-/** Every SecretApi operation (complete by construction: PERMISSION_SETS is exhaustive). */
-export const OPERATIONS = Object.keys(PERMISSION_SETS) as readonly Operation[]
-
 /** The IAM permission set an operation needs. */
 export function permissionSetFor(operation: Operation): PermissionSet {
   return PERMISSION_SETS[operation]

@@ -25,7 +25,7 @@ import {
   type Transport,
 } from './transport.js'
 
-export type RetryReason = 'rate_limited' | 'server' | 'network' | 'timeout'
+type RetryReason = 'rate_limited' | 'server' | 'network' | 'timeout'
 
 /** What onRetry hears about: enough to log, nothing from the request or response content. */
 export interface RetryEvent {

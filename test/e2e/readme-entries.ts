@@ -10,7 +10,7 @@ import { ACCESS_KEY, SECRET_KEY } from '../support/world.js'
 
 export const DR_PROJECT = '3f1e2d3c-4b5a-4968-8776-000000000d01'
 
-export const README_VALUES = {
+const README_VALUES = {
   'project-id': SAMPLE_PROJECT_ID,
   'other-project-id': DR_PROJECT,
   'access-key': ACCESS_KEY,
