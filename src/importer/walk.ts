@@ -88,12 +88,27 @@ export class ListedSecrets {
     return packed === undefined ? undefined : unpack(packed)
   }
 
-  *entries(): IterableIterator<[string, ListedSecret]> {
-    for (const [id, packed] of this.byId) yield [id, unpack(packed)]
+  /**
+   * get(), marking the secret as listed again: a mark in its string rather than a set of
+   * ids seen, which would cost as much again at the end of a large backup.
+   */
+  seenAgain(id: string): ListedSecret | undefined {
+    const packed = this.byId.get(id)
+    if (packed === undefined) return undefined
+    if (!packed.startsWith(SEEN)) this.byId.set(id, [SEEN, packed].join(''))
+    return unpack(packed)
+  }
+
+  /** The secrets not listed again, with what the walk saw of them. */
+  *notSeenAgain(): IterableIterator<ListedSecret> {
+    for (const packed of this.byId.values()) if (!packed.startsWith(SEEN)) yield unpack(packed)
   }
 }
 
-function unpack(packed: string): ListedSecret {
+const SEEN = '*'
+
+function unpack(marked: string): ListedSecret {
+  const packed = marked.startsWith(SEEN) ? marked.slice(SEEN.length) : marked
   const first = packed.indexOf(' ')
   const second = packed.indexOf(' ', first + 1)
   const updated = packed.slice(first + 1, second)
@@ -119,11 +134,9 @@ export async function changedSince(
 ): Promise<string[]> {
   const query = { tags: filter.tags.length > 0 ? filter.tags : undefined, type: filter.type }
   const changes: string[] = []
-  const seen = new Set<string>()
   for await (const page of secretPages(api, query)) {
     for (const secret of page.filter((s) => matches(s, filter))) {
-      seen.add(secret.id)
-      const before = listed.get(secret.id)
+      const before = listed.seenAgain(secret.id)
       const now = listedSecret(secret)
       if (!before) changes.push(`${now.label} appeared`)
       else if (before.versionCount !== now.versionCount) {
@@ -135,8 +148,6 @@ export async function changedSince(
       }
     }
   }
-  for (const [id, before] of listed.entries()) {
-    if (!seen.has(id)) changes.push(`${before.label} was deleted`)
-  }
+  for (const before of listed.notSeenAgain()) changes.push(`${before.label} was deleted`)
   return changes
 }

@@ -24,9 +24,18 @@ describe('ListedSecrets', () => {
       updatedAt: undefined,
     })
     expect(listed.get('c')).toBeUndefined()
-    expect([...listed.entries()].map(([id, s]) => [id, s.label])).toEqual([
-      ['a', '/db password'],
-      ['b', '/team 1/app/api key'],
-    ])
+  })
+
+  it('tells which secrets were not listed again, a secret listed twice counting once', () => {
+    const listed = new ListedSecrets()
+    listed.add(secret('a', '/', 'one', 1, new Date(5)))
+    listed.add(secret('b', '/', 'two', 2, new Date(6)))
+    listed.add(secret('c', '/x', 'three', 3))
+    expect(listed.seenAgain('a')).toEqual({ label: '/one', versionCount: 1, updatedAt: 5 })
+    // Pages shift while secrets come and go: the same secret may be listed twice.
+    expect(listed.seenAgain('a')).toEqual({ label: '/one', versionCount: 1, updatedAt: 5 })
+    expect(listed.seenAgain('z')).toBeUndefined()
+    expect([...listed.notSeenAgain()].map((s) => s.label)).toEqual(['/two', '/x/three'])
+    expect(listed.get('a')).toEqual({ label: '/one', versionCount: 1, updatedAt: 5 })
   })
 })
