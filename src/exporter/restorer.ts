@@ -126,19 +126,20 @@ export class Restorer {
     const target = await this.target(secret, fresh)
     const twinNote: string[] = []
     let found = target.kind === 'new' ? undefined : target.secret
-    if (
-      found &&
-      target.kind === 'revive' &&
-      (await this.wouldConflict(secret, found, planOptions))
-    ) {
+    // A soft-deleted secret serves no payload yet: compare it by revisions alone first.
+    let before = found && target.kind === 'revive' ? await this.destinationState(found) : undefined
+    if (found && before && planSecret(secret, before, planOptions).outcome === 'conflict') {
       // Its name is free: leave the differing twin to its purge and restore beside it.
       twinNote.push(
         `a soft-deleted secret of the same name (${found.id}) differs from the snapshot; it is left as it is and a new secret is created`,
       )
       found = undefined
+      before = undefined
     }
     const current = found ? await this.revive(found) : undefined
-    const dest = current ? await this.destinationState(current.secret) : undefined
+    // Read again only what changed: a revived secret now serves its payloads.
+    const dest =
+      current && (current.revived || !before) ? await this.destinationState(current.secret) : before
     const plan = planSecret(secret, dest, planOptions)
     plan.warnings.unshift(...twinNote)
     if (current?.revived) {
@@ -151,12 +152,6 @@ export class Restorer {
     }
     if (this.options.dryRun) return { ...none, plan, status: 'done' }
     return this.execute(plan, found?.id, current?.revived === true)
-  }
-
-  /** For a soft-deleted secret, whose payloads cannot be read yet: a conflict by revisions alone? */
-  private async wouldConflict(secret: BackedUpSecret, found: Secret, options: PlanOptions) {
-    const plan = planSecret(secret, await this.destinationState(found), options)
-    return plan.outcome === 'conflict'
   }
 
   /**
