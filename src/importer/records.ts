@@ -1,6 +1,7 @@
 // What the importer emits for one secret: pure planning from listed metadata to
 // snapshot records. Payload bytes are not here; they are fetched only on Open.
 import { hash } from 'node:crypto'
+import { ExtendedAttributeType } from '../../proto/generated/connectors.js'
 import {
   payloadPath,
   secretDir,
@@ -10,7 +11,6 @@ import {
 } from '../core/layout.js'
 import { secretMetadata, toJsonBytes, versionMetadata } from '../core/metadata.js'
 import { isDeletedVersion } from '../core/secret-manager.js'
-import { ExtendedAttributeType } from '../plugin/generated/connectors.js'
 import {
   type FileInfo,
   GoFileMode,

@@ -1,9 +1,9 @@
 // The protocol messages the code handles, under the names it uses. Their shapes come
-// from the generated code (src/plugin/generated), so they follow the .proto files.
-import type { Timestamp } from './generated/google/protobuf/timestamp.js'
+// from the generated code (proto/generated), so they follow the .proto files.
+import type { Timestamp } from '../../proto/generated/google/protobuf/timestamp.js'
 
-export type { FileInfo, Record as WireRecord } from './generated/connectors.js'
-export type { ExportRequest, ExportResponse } from './generated/exporter.js'
+export type { FileInfo, Record as WireRecord } from '../../proto/generated/connectors.js'
+export type { ExportRequest, ExportResponse } from '../../proto/generated/exporter.js'
 export type {
   ImportRequest,
   ImportResponse,
@@ -11,7 +11,7 @@ export type {
   InitResponse,
   OpenRequest,
   OpenResponse,
-} from './generated/importer.js'
+} from '../../proto/generated/importer.js'
 
 /** Go's fs.FileMode bits we use. */
 export const GoFileMode = {

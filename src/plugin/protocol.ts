@@ -1,5 +1,5 @@
 // The plakar v1.1 plugin protocol as grpc-js serves it, built from the service
-// descriptions and codecs that ts-proto generates from src/plugin/proto/*.proto (see
+// descriptions and codecs that ts-proto generates from proto/*.proto (see
 // scripts/gen-proto.sh): precompiled, no .proto parsing at run time, and message and
 // handler types that follow the .proto files.
 
@@ -12,8 +12,8 @@ import type {
   MethodDefinition,
   ServiceDefinition,
 } from '@grpc/grpc-js'
-import { ExporterDefinition } from './generated/exporter.js'
-import { ImporterDefinition } from './generated/importer.js'
+import { ExporterDefinition } from '../../proto/generated/exporter.js'
+import { ImporterDefinition } from '../../proto/generated/importer.js'
 
 /** Location flag bits of plakar's InitResponse.flags. */
 export const LocationFlags = {

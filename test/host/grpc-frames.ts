@@ -5,9 +5,9 @@
 import http2 from 'node:http2'
 import { Duplex, type Readable, type Writable } from 'node:stream'
 import type { BinaryWriter } from '@bufbuild/protobuf/wire'
-import * as connectors from '../../src/plugin/generated/connectors.js'
-import * as exporter from '../../src/plugin/generated/exporter.js'
-import * as importer from '../../src/plugin/generated/importer.js'
+import * as connectors from '../../proto/generated/connectors.js'
+import * as exporter from '../../proto/generated/exporter.js'
+import * as importer from '../../proto/generated/importer.js'
 
 export function connectToPlugin(stdout: Readable, stdin: Writable): http2.ClientHttp2Session {
   const pipe = Duplex.from({ readable: stdout, writable: stdin })

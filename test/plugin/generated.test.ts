@@ -7,7 +7,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
-const GENERATED = 'src/plugin/generated'
+const GENERATED = 'proto/generated'
 
 function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -20,7 +20,7 @@ describe('generated protocol code', () => {
   const base = mkdtempSync(path.join(tmpdir(), 'scw-sm-gen-'))
   afterAll(() => rmSync(base, { recursive: true, force: true }))
 
-  it('matches src/plugin/proto/*.proto', () => {
+  it('matches proto/*.proto', () => {
     execFileSync(path.join(ROOT, 'scripts/gen-proto.sh'), [base], { stdio: 'pipe' })
     const fresh = path.join(base, GENERATED)
     const committed = path.join(ROOT, GENERATED)
