@@ -154,11 +154,13 @@ async function mainPhase(options: BenchOptions, frozen: Frozen, workDir: string)
     log,
   })
   try {
-    const [hostRows, plakarRows, baseline] = await Promise.all([
-      hostChain(ctxOf(hostEmu), options),
-      plakarEmu && bin ? plakarChain(ctxOf(plakarEmu), options, bin) : [],
-      baselineEmu ? baselineMain(baselineEmu, frozen, workDir, options) : undefined,
-    ])
+    // One chain at a time: each has the machine to itself, as a user's job would, so a
+    // row's figures are its own chain's and not the CPU contention of the others.
+    const plakarRows = plakarEmu && bin ? await plakarChain(ctxOf(plakarEmu), options, bin) : []
+    const hostRows = await hostChain(ctxOf(hostEmu), options)
+    const baseline = baselineEmu
+      ? await baselineMain(baselineEmu, frozen, workDir, options)
+      : undefined
     const rows = [...hostRows, ...plakarRows].sort(
       (a, b) => ORDER.indexOf(a.scenario) - ORDER.indexOf(b.scenario),
     )
