@@ -9,8 +9,6 @@ export type {
   ImportResponse,
   InitRequest,
   InitResponse,
-  OpenRequest,
-  OpenResponse,
 } from '../../proto/generated/importer.js'
 
 /** Go's fs.FileMode bits we use. */

@@ -6,10 +6,11 @@ import { generatedSeed, SAMPLE_PROJECT_ID, sampleSeed } from '../../emulator/sam
 import {
   type PayloadRef,
   READ_AHEAD_DEFAULTS,
+  READ_AHEAD_ENV,
   ReadAhead,
   readAheadWindow,
 } from '../../src/importer/readahead.js'
-import { READ_AHEAD_ENV } from '../../src/importer/session.js'
+
 import type { WireRecord } from '../../src/plugin/messages.js'
 import { init, type PluginProcess, runImport, startPlugin } from '../host/plugin-host.js'
 import { accessCount, connectorConfig, emulator, writeCount } from '../support/world.js'
@@ -197,7 +198,9 @@ describe('ReadAhead (logic)', () => {
     // Plakar's change detection skips revision 3: its prefetched bytes go, nothing more starts.
     expect(ahead.acknowledged(path(3))).toBe(true)
     expect(ahead.active).toBe(false)
+    await flush()
     expect(ahead.stats.unused).toBe(1)
+    expect(ahead.heldBytes).toBe(3 * 64 * KIB)
     for (let i = 4; i <= 20; i++) ahead.acknowledged(path(i))
     for (const r of reads) r.resolve(Buffer.alloc(10))
     await flush()
