@@ -9,7 +9,7 @@ import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
 import { messageOf } from '../plugin/grpc-errors.js'
 import type { ImportRequest, ImportResponse } from '../plugin/messages.js'
-import { addVersions, coverageCounts, describeCoverage, noCoverageGaps } from './coverage.js'
+import { addVersions, describeCoverage, noCoverageGaps } from './coverage.js'
 import { type PayloadSource, readPayload } from './payloads.js'
 import { ReadAhead } from './readahead.js'
 import { errorRecord, type PlannedRecord, secretRecords, toWireRecord } from './records.js'
@@ -70,7 +70,8 @@ export class Backup {
         secrets: this.counts.secrets,
         versions: this.counts.versions,
         payloads: this.counts.payloadsListed,
-        ...coverageCounts(this.coverage),
+        metadata_only_disabled: this.coverage.disabled,
+        metadata_only_deleted: this.coverage.deleted,
         errors: this.counts.errors,
       },
     }

@@ -141,7 +141,7 @@ export class ReadAhead {
    */
   take(pathname: string): Promise<Buffer | undefined> {
     const entry = this.entries.get(pathname)
-    if (!entry || this.closed) return Promise.resolve(undefined)
+    if (!entry) return Promise.resolve(undefined)
     const fetch = entry.fetch
     entry.fetch = undefined
     if (!entry.opened) {
@@ -199,10 +199,7 @@ export class ReadAhead {
     if (entry.prev) entry.prev.next = entry.next
     if (entry.next) entry.next.prev = entry.prev
     else this.tail = entry.prev
-    entry.prev = undefined
-    entry.next = undefined
     if (entry.fetch) void this.release(entry.fetch, false)
-    entry.fetch = undefined
     return entry
   }
 
@@ -222,7 +219,8 @@ export class ReadAhead {
     while (this.cursor) {
       const entry = this.cursor
       this.cursor = entry.next
-      if (entry.prefetchable && !entry.opened && !entry.fetch) return entry
+      // Entries past the cursor have no fetch yet: fetches start only here.
+      if (entry.prefetchable && !entry.opened) return entry
     }
     return undefined
   }

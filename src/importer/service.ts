@@ -9,7 +9,7 @@ import { asGrpcError, failedPrecondition, messageOf, notFound } from '../plugin/
 import type { InitRequest } from '../plugin/messages.js'
 import { type Importer, LocationFlags } from '../plugin/protocol.js'
 import { Backup } from './backup.js'
-import { ping } from './ping.js'
+import { ping } from './coverage.js'
 import type { ImporterSession } from './session.js'
 
 export type OpenSession = (request: InitRequest) => Promise<ImporterSession>
