@@ -52,7 +52,7 @@ export class Backup {
     // Reads ahead are never of disabled versions (see emit).
     this.ahead = new ReadAhead(
       (ref) => this.read({ secretId: ref.secretId, revision: ref.revision, disabled: false }),
-      { maxWindow: session.readAheadWindow },
+      session.readAheadWindow,
     )
   }
 

@@ -37,18 +37,12 @@ export function readAheadWindow(rateLimit: number, concurrency: number, fixed?: 
   return Math.max(1, Math.min(concurrency, byRate))
 }
 
-export const READ_AHEAD_DEFAULTS = {
-  /** Most payloads fetched ahead at once: in flight plus fetched and not yet taken. */
-  maxWindow: 32,
-  /** Window when read-ahead (re)starts; it doubles with each payload Open after that. */
-  initialWindow: 4,
-  /** Bytes held or reserved at most; a read in flight reserves the largest payload. */
-  budgetBytes: 4 * 1024 * 1024,
-  /** Payload Opens in a row (none acknowledged unopened between them) before it starts. */
-  openStreak: 2,
-  /** What the streak needed may grow to after failed prefetches. */
-  maxOpenStreak: 64,
-}
+/** Window when read-ahead (re)starts; it doubles with each payload Open after that. */
+const INITIAL_WINDOW = 4
+/** Payload Opens in a row (none acknowledged unopened between them) before it starts. */
+const OPEN_STREAK = 2
+/** What the streak needed may grow to after failed prefetches. */
+const MAX_OPEN_STREAK = 64
 
 export interface PayloadRef {
   secretId: string
@@ -75,7 +69,6 @@ export class ReadAhead {
    * Open, if any, reads again for real); peakBytes: most bytes held or reserved at once.
    */
   readonly stats = { started: 0, served: 0, unused: 0, failed: 0, peakBytes: 0 }
-  private readonly options: typeof READ_AHEAD_DEFAULTS
   private readonly entries = new Map<string, Entry>()
   // A linked list rather than an array so that acknowledged entries leave in O(1) and
   // nothing is kept for records plakar is done with, however long the backup. Walks
@@ -87,25 +80,24 @@ export class ReadAhead {
   /** Payloads fetched ahead at most right now; 0 while read-ahead is off. */
   private window = 0
   private streak = 0
-  private needed: number
+  private needed = OPEN_STREAK
   /** Fetches in flight plus fetched ones still held. */
   private slots = 0
   private reserved = 0
   private closed = false
   private readonly inFlight = new Set<Promise<unknown>>()
 
+  /**
+   * @param maxWindow most payloads fetched ahead at once: in flight plus fetched and not
+   *   yet taken; 0 turns read-ahead off.
+   * @param budgetBytes bytes held or reserved at most; a read in flight reserves the
+   *   largest payload.
+   */
   constructor(
     private readonly read: (ref: PayloadRef) => Promise<Buffer>,
-    options: Partial<typeof READ_AHEAD_DEFAULTS> = {},
-  ) {
-    this.options = { ...READ_AHEAD_DEFAULTS, ...options }
-    this.needed = this.options.openStreak
-  }
-
-  /** Whether reads ahead may be started now (for tests and diagnostics). */
-  get active(): boolean {
-    return this.window > 0
-  }
+    private readonly maxWindow: number,
+    private readonly budgetBytes = 4 * 1024 * 1024,
+  ) {}
 
   /** Bytes held plus reserved by reads in flight. */
   get heldBytes(): number {
@@ -180,11 +172,11 @@ export class ReadAhead {
   private onPayloadOpen(entry: Entry): void {
     this.streak += 1
     if (this.window > 0) {
-      this.window = Math.min(this.options.maxWindow, this.window * 2)
+      this.window = Math.min(this.maxWindow, this.window * 2)
       return
     }
     if (this.streak < this.needed) return
-    this.window = Math.min(this.options.maxWindow, this.options.initialWindow)
+    this.window = Math.min(this.maxWindow, INITIAL_WINDOW)
     // Start after the payload just opened: those before it that plakar has not opened
     // yet are being skipped or are already in its hands.
     if (!this.cursor || this.cursor.seq <= entry.seq) this.cursor = entry.next
@@ -207,7 +199,7 @@ export class ReadAhead {
     while (
       this.window > 0 &&
       this.slots < this.window &&
-      this.reserved + MAX_PAYLOAD_BYTES <= this.options.budgetBytes
+      this.reserved + MAX_PAYLOAD_BYTES <= this.budgetBytes
     ) {
       const entry = this.nextCandidate()
       if (!entry) return
@@ -242,7 +234,7 @@ export class ReadAhead {
         // The API refused or failed even after the client's retries: let Opens read for
         // themselves (and report), and ask for a longer run of Opens before trying again,
         // so that a key without access rights does not double every failing call.
-        if (this.window > 0) this.needed = Math.min(this.options.maxOpenStreak, this.needed * 2)
+        if (this.window > 0) this.needed = Math.min(MAX_OPEN_STREAK, this.needed * 2)
         this.window = 0
         this.streak = 0
         return undefined
@@ -265,7 +257,7 @@ export class ReadAhead {
       if (bytes && taken) {
         this.stats.served += 1
         // Prefetches work again: forget the caution earlier failures called for.
-        this.needed = this.options.openStreak
+        this.needed = OPEN_STREAK
       }
       this.pump()
       return taken ? bytes : undefined

@@ -23,26 +23,16 @@ export interface ImporterSession {
 export async function openImporterSession(request: InitRequest): Promise<ImporterSession> {
   const config = parseImporterConfig(request.config ?? {})
   const { api, stats } = clientFor(config)
-  const name = config.name
   return {
     api,
     origin: originOf(config),
-    filter: {
-      folder: config.folder,
-      tags: config.tags,
-      type: config.type,
-      nameMatches: name ? (n) => name.matches(n) : undefined,
-      includeManaged: config.includeManaged,
-    },
+    filter: config,
     readAheadWindow: readAheadWindow(
       config.rateLimit,
       config.concurrency,
       process.env[READ_AHEAD_ENV],
     ),
-    records: {
-      includeDeletedMetadata: config.includeDeletedMetadata,
-      readDisabled: config.readDisabled,
-    },
+    records: config,
     info: {
       tool: 'scw-secret-manager',
       tool_version: TOOL_VERSION,
@@ -51,7 +41,7 @@ export async function openImporterSession(request: InitRequest): Promise<Importe
       folder: config.folder,
       filters: {
         tags: config.tags,
-        name: name?.pattern ?? null,
+        name: config.name?.pattern ?? null,
         type: config.type ?? null,
         include_managed: config.includeManaged,
         include_deleted_metadata: config.includeDeletedMetadata,

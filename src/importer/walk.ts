@@ -8,7 +8,7 @@ export interface WalkFilter {
   folder: string
   tags: string[]
   type?: SecretType
-  nameMatches?: (name: string) => boolean
+  name?: { matches(name: string): boolean }
   includeManaged: boolean
 }
 
@@ -25,7 +25,7 @@ const queryOf = (filter: WalkFilter) => ({
 function matches({ path, name, managed }: Secret, filter: WalkFilter): boolean {
   const { folder } = filter
   const inFolder = folder === '/' || path === folder || path.startsWith(`${folder}/`)
-  return inFolder && (filter.includeManaged || !managed) && (filter.nameMatches?.(name) ?? true)
+  return inFolder && (filter.includeManaged || !managed) && (filter.name?.matches(name) ?? true)
 }
 
 async function versionsOrError(api: SecretApi, secret: Secret): Promise<WalkEntry> {

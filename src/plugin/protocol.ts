@@ -14,15 +14,8 @@ import type {
 import { ExporterDefinition } from '../../proto/generated/exporter.js'
 import { ImporterDefinition } from '../../proto/generated/importer.js'
 
-/** Location flag bits of plakar's InitResponse.flags. */
-export const LocationFlags = {
-  LOCALFS: 1,
-  FILE: 2,
-  STREAM: 4,
-  NEEDACK: 8,
-  NOMERGE: 16,
-  EXPORTXATTR: 32,
-} as const
+/** The location flag bits of plakar's InitResponse.flags that this plugin sets. */
+export const LocationFlags = { STREAM: 4 } as const
 
 interface Codec<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter
