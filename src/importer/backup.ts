@@ -49,7 +49,7 @@ export class Backup {
     private readonly session: ImporterSession,
     private readonly call: ImportCall,
   ) {
-    // Reads ahead are never of disabled versions (see emit).
+    // Reads ahead are never of disabled versions (see sendRecord).
     this.ahead = new ReadAhead(
       (ref) => this.read({ secretId: ref.secretId, revision: ref.revision, disabled: false }),
       session.readAheadWindow,
@@ -75,12 +75,12 @@ export class Backup {
         errors: this.counts.errors,
       },
     }
-    const bytes = toJsonBytes(info)
+    const pathname = `/${BACKUP_INFO}`
     await this.sendRecord({
       kind: 'content',
-      pathname: `/${BACKUP_INFO}`,
+      pathname,
       mtime: new Date(),
-      bytes,
+      bytes: toJsonBytes(info),
     })
     this.walked = true
     await this.send({ record: undefined, finished: true })
