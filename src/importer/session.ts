@@ -1,6 +1,6 @@
 // Init of the importer: config -> API client, filters and the backup's own record.
 import { parseImporterConfig } from '../config/index.js'
-import { clientFor, originOf, TOOL_VERSION } from '../connector.js'
+import { connect, TOOL_VERSION } from '../connector.js'
 import type { InitRequest } from '../plugin/messages.js'
 import type { SecretApi } from '../scaleway/api.js'
 import { READ_AHEAD_ENV, readAheadWindow } from './readahead.js'
@@ -22,10 +22,8 @@ export interface ImporterSession {
 
 export async function openImporterSession(request: InitRequest): Promise<ImporterSession> {
   const config = parseImporterConfig(request.config ?? {})
-  const { api, stats } = clientFor(config)
   return {
-    api,
-    origin: originOf(config),
+    ...connect(config),
     filter: config,
     readAheadWindow: readAheadWindow(
       config.rateLimit,
@@ -51,6 +49,5 @@ export async function openImporterSession(request: InitRequest): Promise<Importe
       data_class: config.dataClass,
       started_at: new Date().toISOString(),
     },
-    apiSummary: () => stats.summary(),
   }
 }
