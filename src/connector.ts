@@ -29,3 +29,9 @@ export function clientFor(config: CommonConfig): SecretApiClient {
 export function originOf(config: CommonConfig): string {
   return `${config.region}/${config.projectId}${config.folder === '/' ? '' : config.folder}`
 }
+
+/** The API client for a validated config, with what every session reports about it. */
+export function connect(config: CommonConfig) {
+  const { api, stats } = clientFor(config)
+  return { api, origin: originOf(config), apiSummary: () => stats.summary() }
+}

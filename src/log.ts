@@ -4,29 +4,22 @@
 type Level = 'debug' | 'info' | 'warn' | 'error'
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
-function threshold(): number {
-  const wanted = (process.env.SCW_SM_LOG_LEVEL ?? 'info').toLowerCase()
-  return wanted in ORDER ? ORDER[wanted as Level] : ORDER.info
-}
-
 function write(level: Level, message: string): void {
-  if (ORDER[level] < threshold()) return
+  const wanted = (process.env.SCW_SM_LOG_LEVEL ?? 'info').toLowerCase()
+  if (ORDER[level] < (ORDER[wanted as Level] ?? ORDER.info)) return
   process.stderr.write(`scw-secret-manager: ${level}: ${message}\n`)
 }
 
 // Advice about the configuration is given once per process, however many sessions start.
 const warned = new Set<string>()
 
-function warnOnce(message: string): void {
-  if (warned.has(message)) return
-  warned.add(message)
-  write('warn', message)
-}
-
 export const log = {
   debug: (message: string) => write('debug', message),
   info: (message: string) => write('info', message),
   warn: (message: string) => write('warn', message),
-  warnOnce,
+  warnOnce: (message: string) => {
+    if (!warned.has(message)) write('warn', message)
+    warned.add(message)
+  },
   error: (message: string) => write('error', message),
 }

@@ -1,7 +1,8 @@
 // Entry point of the importer executable that plakar starts.
-import { importerService } from '../plugin/protocol.js'
+import { type Importer, importerService } from '../plugin/protocol.js'
 import { serveOnStdio } from '../plugin/stdio.js'
-import { createImporterService } from './service.js'
+import { ImporterService } from './service.js'
 import { openImporterSession } from './session.js'
 
-serveOnStdio(importerService, createImporterService(openImporterSession))
+const importer: Importer = new ImporterService(openImporterSession)
+serveOnStdio(importerService, importer)

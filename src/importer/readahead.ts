@@ -7,87 +7,68 @@
 // incremental backup must not pay for payloads it never reads. So read-ahead starts only
 // after payload Opens in a row, and a payload acknowledged unopened stops it at once.
 import { MAX_PAYLOAD_BYTES } from '../core/secret-manager.js'
+import { invalidArgument } from '../plugin/grpc-errors.js'
+
+/**
+ * Fixes the read-ahead window, 0 turning it off: for tests that need the importer's
+ * reads in a known order, and for diagnosing. Not a config key: users tune
+ * rate_limit and concurrency, which size the window.
+ */
+export const READ_AHEAD_ENV = 'SCW_SM_READ_AHEAD'
+
+/**
+ * Payloads to fetch ahead at most: sized by the request rate the client may use (not by
+ * how many files plakar opens at once), never above the client's concurrency, which
+ * bounds the requests in flight anyway. A payload read's round trip is ~50 ms at the
+ * API's median, more under load: a quarter second of the rate in flight lets the pacer,
+ * not plakar's Opens, set the pace.
+ */
+export function readAheadWindow(rateLimit: number, concurrency: number, fixed?: string): number {
+  if (fixed !== undefined && fixed !== '') {
+    const n = Number(fixed)
+    if (!Number.isInteger(n) || n < 0 || n > 1024) {
+      throw invalidArgument(
+        `${READ_AHEAD_ENV} must be an integer from 0 (off) to 1024, got "${fixed}"`,
+      )
+    }
+    return n
+  }
+  const byRate = rateLimit === 0 ? concurrency : Math.ceil(rateLimit / 4)
+  return Math.max(1, Math.min(concurrency, byRate))
+}
+
+/** Window when read-ahead (re)starts; it doubles with each payload Open after that. */
+const INITIAL_WINDOW = 4
+/** Payload Opens in a row (none acknowledged unopened between them) before it starts. */
+const OPEN_STREAK = 2
+/** What the streak needed may grow to after failed prefetches. */
+const MAX_OPEN_STREAK = 64
 
 export interface PayloadRef {
   secretId: string
   revision: number
 }
 
-export interface ReadAheadOptions {
-  /** Most payloads fetched ahead at once: in flight plus fetched and not yet taken. */
-  maxWindow: number
-  /** Window when read-ahead (re)starts; it doubles with each payload Open after that. */
-  initialWindow: number
-  /** Bytes held or reserved at most; a read in flight reserves the largest payload. */
-  budgetBytes: number
-  /** Payload Opens in a row (none acknowledged unopened between them) before it starts. */
-  openStreak: number
-  /** What the streak needed may grow to after failed prefetches. */
-  maxOpenStreak: number
-}
-
-export const READ_AHEAD_DEFAULTS: ReadAheadOptions = {
-  maxWindow: 32,
-  initialWindow: 4,
-  budgetBytes: 4 * 1024 * 1024,
-  openStreak: 2,
-  maxOpenStreak: 64,
-}
-
-/**
- * A payload read's round trip is ~50 ms at the API's median, more under load; keep a
- * quarter second of the request rate in flight so the pacer, not plakar's Opens, sets
- * the pace.
- */
-const ROUND_TRIPS_S = 0.25
-
-/**
- * Payloads to fetch ahead at most: sized by the request rate the client may use (not by
- * how many files plakar opens at once), never above the client's concurrency, which
- * bounds the requests in flight anyway.
- */
-export function readAheadWindow(rateLimit: number, concurrency: number): number {
-  const byRate = rateLimit === 0 ? concurrency : Math.ceil(rateLimit * ROUND_TRIPS_S)
-  return Math.max(1, Math.min(concurrency, byRate))
-}
-
-export interface ReadAheadStats {
-  /** Prefetches started (each is one read through the API client). */
-  started: number
-  /** Opens answered with prefetched bytes. */
-  served: number
-  /** Prefetched bytes released by an acknowledgement or the end, never opened. */
-  unused: number
-  /** Prefetches that failed; the Open, if any, reads again for real. */
-  failed: number
-  /** Most bytes held or reserved at once. */
-  peakBytes: number
-}
-
-/** One background read, owned by the read-ahead until an Open takes it or it is dropped. */
-interface Fetch {
-  done: Promise<Buffer | undefined>
-  settled: boolean
-  bytes: Buffer | undefined
-  owner: 'held' | 'taken' | 'dropped'
-}
-
 /** A payload record plakar has been sent and has not acknowledged yet, in listing order. */
 interface Entry {
-  readonly pathname: string
   readonly ref: PayloadRef
   readonly seq: number
   /** False when a read has side effects (a disabled version is enabled for it): Open only. */
   readonly prefetchable: boolean
   opened: boolean
-  fetch: Fetch | undefined
+  /** Its read ahead: the bytes, or undefined if the read failed; never rejects. */
+  fetch: Promise<Buffer | undefined> | undefined
   prev: Entry | undefined
   next: Entry | undefined
 }
 
 export class ReadAhead {
-  readonly stats: ReadAheadStats = { started: 0, served: 0, unused: 0, failed: 0, peakBytes: 0 }
-  private readonly options: ReadAheadOptions
+  /**
+   * started: reads begun; served: Opens answered with their bytes; unused: bytes read
+   * but acknowledged unopened or dropped at the end; failed: reads that failed (the
+   * Open, if any, reads again for real); peakBytes: most bytes held or reserved at once.
+   */
+  readonly stats = { started: 0, served: 0, unused: 0, failed: 0, peakBytes: 0 }
   private readonly entries = new Map<string, Entry>()
   // A linked list rather than an array so that acknowledged entries leave in O(1) and
   // nothing is kept for records plakar is done with, however long the backup. Walks
@@ -99,25 +80,24 @@ export class ReadAhead {
   /** Payloads fetched ahead at most right now; 0 while read-ahead is off. */
   private window = 0
   private streak = 0
-  private needed: number
+  private needed = OPEN_STREAK
   /** Fetches in flight plus fetched ones still held. */
   private slots = 0
   private reserved = 0
   private closed = false
   private readonly inFlight = new Set<Promise<unknown>>()
 
+  /**
+   * @param maxWindow most payloads fetched ahead at once: in flight plus fetched and not
+   *   yet taken; 0 turns read-ahead off.
+   * @param budgetBytes bytes held or reserved at most; a read in flight reserves the
+   *   largest payload.
+   */
   constructor(
     private readonly read: (ref: PayloadRef) => Promise<Buffer>,
-    options: Partial<ReadAheadOptions> = {},
-  ) {
-    this.options = { ...READ_AHEAD_DEFAULTS, ...options }
-    this.needed = this.options.openStreak
-  }
-
-  /** Whether reads ahead may be started now (for tests and diagnostics). */
-  get active(): boolean {
-    return this.window > 0
-  }
+    private readonly maxWindow: number,
+    private readonly budgetBytes = 4 * 1024 * 1024,
+  ) {}
 
   /** Bytes held plus reserved by reads in flight. */
   get heldBytes(): number {
@@ -128,10 +108,9 @@ export class ReadAhead {
   listed(pathname: string, ref: PayloadRef, prefetchable: boolean): void {
     if (this.closed) return
     // Paths are unique within a backup; should one repeat, the newer record wins.
-    if (this.entries.has(pathname)) this.remove(pathname)
+    this.remove(pathname)
     this.seq += 1
     const entry: Entry = {
-      pathname,
       ref,
       seq: this.seq,
       prefetchable,
@@ -154,16 +133,16 @@ export class ReadAhead {
    */
   take(pathname: string): Promise<Buffer | undefined> {
     const entry = this.entries.get(pathname)
-    if (!entry || this.closed) return Promise.resolve(undefined)
+    if (!entry) return Promise.resolve(undefined)
     const fetch = entry.fetch
     entry.fetch = undefined
     if (!entry.opened) {
       entry.opened = true
       this.onPayloadOpen(entry)
     }
-    const result = fetch ? this.release(fetch, 'taken') : Promise.resolve(undefined)
+    const bytes = fetch ? this.release(fetch, true) : Promise.resolve(undefined)
     this.pump()
-    return result
+    return bytes
   }
 
   /**
@@ -177,7 +156,8 @@ export class ReadAhead {
       this.pump()
       return false
     }
-    this.stop()
+    this.window = 0
+    this.streak = 0
     return true
   }
 
@@ -192,19 +172,14 @@ export class ReadAhead {
   private onPayloadOpen(entry: Entry): void {
     this.streak += 1
     if (this.window > 0) {
-      this.window = Math.min(this.options.maxWindow, this.window * 2)
+      this.window = Math.min(this.maxWindow, this.window * 2)
       return
     }
     if (this.streak < this.needed) return
-    this.window = Math.min(this.options.maxWindow, this.options.initialWindow)
+    this.window = Math.min(this.maxWindow, INITIAL_WINDOW)
     // Start after the payload just opened: those before it that plakar has not opened
     // yet are being skipped or are already in its hands.
     if (!this.cursor || this.cursor.seq <= entry.seq) this.cursor = entry.next
-  }
-
-  private stop(): void {
-    this.window = 0
-    this.streak = 0
   }
 
   /** Removes an entry from the list, dropping its prefetch; undefined if unknown. */
@@ -216,40 +191,15 @@ export class ReadAhead {
     if (entry.prev) entry.prev.next = entry.next
     if (entry.next) entry.next.prev = entry.prev
     else this.tail = entry.prev
-    entry.prev = undefined
-    entry.next = undefined
-    const fetch = entry.fetch
-    entry.fetch = undefined
-    if (fetch) void this.release(fetch, 'dropped')
+    if (entry.fetch) void this.release(entry.fetch, false)
     return entry
-  }
-
-  /** Hands a fetch over to an Open or drops it, freeing its slot now or once it settles. */
-  private release(fetch: Fetch, owner: 'taken' | 'dropped'): Promise<Buffer | undefined> {
-    if (!fetch.settled) {
-      fetch.owner = owner
-      return fetch.done
-    }
-    const bytes = fetch.bytes
-    fetch.bytes = undefined
-    this.slots -= 1
-    this.reserved -= bytes?.length ?? 0
-    if (bytes && owner === 'dropped') this.stats.unused += 1
-    if (bytes && owner === 'taken') this.served()
-    return Promise.resolve(owner === 'taken' ? bytes : undefined)
-  }
-
-  private served(): void {
-    this.stats.served += 1
-    // Prefetches work again: forget the caution earlier failures called for.
-    this.needed = this.options.openStreak
   }
 
   private pump(): void {
     while (
       this.window > 0 &&
       this.slots < this.window &&
-      this.reserved + MAX_PAYLOAD_BYTES <= this.options.budgetBytes
+      this.reserved + MAX_PAYLOAD_BYTES <= this.budgetBytes
     ) {
       const entry = this.nextCandidate()
       if (!entry) return
@@ -261,56 +211,61 @@ export class ReadAhead {
     while (this.cursor) {
       const entry = this.cursor
       this.cursor = entry.next
-      if (entry.prefetchable && !entry.opened && !entry.fetch) return entry
+      // Entries past the cursor have no fetch yet: fetches start only here.
+      if (entry.prefetchable && !entry.opened) return entry
     }
     return undefined
   }
 
   private start(entry: Entry): void {
-    const fetch: Fetch = {
-      // Replaced just below: the read's handlers need this object to exist first.
-      done: Promise.resolve(undefined),
-      settled: false,
-      bytes: undefined,
-      owner: 'held',
-    }
-    entry.fetch = fetch
     this.slots += 1
-    this.reserved += MAX_PAYLOAD_BYTES
+    this.reserve(MAX_PAYLOAD_BYTES)
     this.stats.started += 1
-    this.stats.peakBytes = Math.max(this.stats.peakBytes, this.reserved)
     // The async wrapper turns a synchronous throw of `read` into a rejection too.
-    fetch.done = (async () => this.read(entry.ref))().then(
-      (bytes) => this.settle(fetch, bytes),
-      () => this.settle(fetch, undefined),
+    const fetch = (async () => this.read(entry.ref))().then(
+      (bytes) => {
+        this.reserve(bytes.length - MAX_PAYLOAD_BYTES)
+        this.pump()
+        return bytes
+      },
+      () => {
+        this.reserve(-MAX_PAYLOAD_BYTES)
+        this.stats.failed += 1
+        // The API refused or failed even after the client's retries: let Opens read for
+        // themselves (and report), and ask for a longer run of Opens before trying again,
+        // so that a key without access rights does not double every failing call.
+        if (this.window > 0) this.needed = Math.min(MAX_OPEN_STREAK, this.needed * 2)
+        this.window = 0
+        this.streak = 0
+        return undefined
+      },
     )
-    this.inFlight.add(fetch.done)
-    void fetch.done.finally(() => this.inFlight.delete(fetch.done))
+    entry.fetch = fetch
+    this.inFlight.add(fetch)
+    void fetch.finally(() => this.inFlight.delete(fetch))
   }
 
-  /** Resolves the fetch's promise: the bytes for an Open waiting on it, else undefined. */
-  private settle(fetch: Fetch, bytes: Buffer | undefined): Buffer | undefined {
-    fetch.settled = true
-    this.reserved -= MAX_PAYLOAD_BYTES
-    if (!bytes) {
-      this.stats.failed += 1
-      // The API refused or failed even after the client's retries: let Opens read for
-      // themselves (and report), and ask for a longer run of Opens before trying again,
-      // so that a key without access rights does not double every failing call.
-      if (this.window > 0) this.needed = Math.min(this.options.maxOpenStreak, this.needed * 2)
-      this.stop()
-    }
-    if (fetch.owner === 'held') {
-      fetch.bytes = bytes
-      this.reserved += bytes?.length ?? 0
-      this.stats.peakBytes = Math.max(this.stats.peakBytes, this.reserved)
+  /**
+   * Hands a fetch to an Open (taken) or drops it. Its slot and bytes are freed once it
+   * has settled; the promise gives the bytes to an Open that took it.
+   */
+  private release(fetch: Promise<Buffer | undefined>, taken: boolean): Promise<Buffer | undefined> {
+    return fetch.then((bytes) => {
+      this.slots -= 1
+      this.reserve(-(bytes?.length ?? 0))
+      if (bytes && !taken) this.stats.unused += 1
+      if (bytes && taken) {
+        this.stats.served += 1
+        // Prefetches work again: forget the caution earlier failures called for.
+        this.needed = OPEN_STREAK
+      }
       this.pump()
-      return undefined
-    }
-    this.slots -= 1
-    if (bytes && fetch.owner === 'dropped') this.stats.unused += 1
-    if (bytes && fetch.owner === 'taken') this.served()
-    this.pump()
-    return fetch.owner === 'taken' ? bytes : undefined
+      return taken ? bytes : undefined
+    })
+  }
+
+  private reserve(bytes: number): void {
+    this.reserved += bytes
+    this.stats.peakBytes = Math.max(this.stats.peakBytes, this.reserved)
   }
 }

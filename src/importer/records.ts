@@ -11,17 +11,9 @@ import {
 } from '../core/layout.js'
 import { secretMetadata, toJsonBytes, versionMetadata } from '../core/metadata.js'
 import { isDeletedVersion } from '../core/secret-manager.js'
-import {
-  type FileInfo,
-  GoFileMode,
-  timestampFromDate,
-  type WireRecord,
-} from '../plugin/messages.js'
+import type { FileInfo, WireRecord } from '../plugin/messages.js'
 import type { Secret, SecretVersion } from '../scaleway/api.js'
 
-const DIR_MODE = (GoFileMode.DIR | 0o750) >>> 0
-const META_MODE = 0o640
-const PAYLOAD_MODE = 0o600
 const EPOCH = new Date(0)
 
 export type PlannedRecord =
@@ -50,7 +42,7 @@ export function isReadable(version: SecretVersion, options: RecordOptions): bool
 }
 
 /** Metadata changes whenever any version's metadata changes, so take the newest. */
-function newest(dates: Array<Date | undefined>): Date {
+function newest(...dates: Array<Date | undefined>): Date {
   let best = EPOCH
   for (const d of dates) if (d && d.getTime() > best.getTime()) best = d
   return best
@@ -70,7 +62,7 @@ export function secretRecords(
     {
       kind: 'content',
       pathname: secretMetaPath(secret),
-      mtime: newest([secret.updatedAt]),
+      mtime: newest(secret.updatedAt),
       bytes: toJsonBytes(secretMetadata(secret)),
     },
     { kind: 'dir', pathname: versionsDir(secret), mtime: created },
@@ -80,7 +72,7 @@ export function secretRecords(
     out.push({
       kind: 'content',
       pathname: versionMetaPath(secret, version.revision),
-      mtime: newest([version.updatedAt, version.createdAt]),
+      mtime: newest(version.updatedAt, version.createdAt),
       bytes: toJsonBytes(versionMetadata(version, readable)),
     })
     if (readable) {
@@ -127,7 +119,8 @@ function basename(pathname: string): string {
   return pathname.slice(pathname.lastIndexOf('/') + 1)
 }
 
-const MODE = { dir: DIR_MODE, content: META_MODE, payload: PAYLOAD_MODE } as const
+/** Go's fs.FileMode: directories carry its ModeDir bit. */
+const MODE = { dir: (0x80000000 | 0o750) >>> 0, content: 0o640, payload: 0o600 } as const
 
 /** Size -1 for a payload: unknown until read, and it tells plakar not to compare it. */
 function sizeOf(record: PlannedRecord): number {
@@ -136,11 +129,13 @@ function sizeOf(record: PlannedRecord): number {
 }
 
 function fileInfoOf(record: PlannedRecord): FileInfo {
+  const ms = record.mtime.getTime()
+  const seconds = Math.floor(ms / 1000)
   return {
     name: basename(record.pathname),
     size: sizeOf(record),
     mode: MODE[record.kind],
-    mod_time: timestampFromDate(record.mtime),
+    mod_time: { seconds, nanos: (ms - seconds * 1000) * 1_000_000 },
     dev: 0,
     ino: inoOf(record),
     uid: 0,
@@ -160,8 +155,8 @@ function wireRecord(
   fileInfo: FileInfo | undefined,
   hasReader: boolean,
   error = '',
-) {
-  const record: WireRecord = {
+): WireRecord {
+  return {
     hasReader,
     pathname,
     error,
@@ -173,7 +168,6 @@ function wireRecord(
     extendedAttributes: NO_ATTRIBUTES,
     fileAttributes: 0,
   }
-  return record
 }
 
 export function toWireRecord(record: PlannedRecord): WireRecord {

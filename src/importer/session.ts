@@ -1,50 +1,36 @@
 // Init of the importer: config -> API client, filters and the backup's own record.
 import { parseImporterConfig } from '../config/index.js'
-import { clientFor, originOf, TOOL_VERSION } from '../connector.js'
-import { invalidArgument } from '../plugin/grpc-errors.js'
+import { connect, TOOL_VERSION } from '../connector.js'
 import type { InitRequest } from '../plugin/messages.js'
-import { readAheadWindow } from './readahead.js'
-import type { ImporterSession } from './service.js'
+import type { SecretApi } from '../scaleway/api.js'
+import { READ_AHEAD_ENV, readAheadWindow } from './readahead.js'
+import type { RecordOptions } from './records.js'
+import type { WalkFilter } from './walk.js'
 
-/**
- * Fixes the read-ahead window, 0 turning it off: for tests that need the importer's
- * reads in a known order, and for diagnosing. Not a config key: users tune
- * rate_limit and concurrency, which size the window.
- */
-export const READ_AHEAD_ENV = 'SCW_SM_READ_AHEAD'
-
-function windowFromEnv(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 0 || n > 1024) {
-    throw invalidArgument(
-      `${READ_AHEAD_ENV} must be an integer from 0 (off) to 1024, got "${value}"`,
-    )
-  }
-  return n
+/** Everything a backup needs once the config has been validated. */
+export interface ImporterSession {
+  api: SecretApi
+  origin: string
+  filter: WalkFilter
+  records: RecordOptions
+  /** Payloads read ahead of plakar's Opens at most; 0 turns read-ahead off. */
+  readAheadWindow: number
+  /** Written to /.backup.json, with the counts added at the end. */
+  info: Record<string, unknown>
+  apiSummary(): string
 }
 
 export async function openImporterSession(request: InitRequest): Promise<ImporterSession> {
   const config = parseImporterConfig(request.config ?? {})
-  const { api, stats } = clientFor(config)
-  const name = config.name
   return {
-    api,
-    origin: originOf(config),
-    filter: {
-      folder: config.folder,
-      tags: config.tags,
-      type: config.type,
-      nameMatches: name ? (n) => name.matches(n) : undefined,
-      includeManaged: config.includeManaged,
-    },
-    readAheadWindow:
-      windowFromEnv(process.env[READ_AHEAD_ENV]) ??
-      readAheadWindow(config.rateLimit, config.concurrency),
-    records: {
-      includeDeletedMetadata: config.includeDeletedMetadata,
-      readDisabled: config.readDisabled,
-    },
+    ...connect(config),
+    filter: config,
+    readAheadWindow: readAheadWindow(
+      config.rateLimit,
+      config.concurrency,
+      process.env[READ_AHEAD_ENV],
+    ),
+    records: config,
     info: {
       tool: 'scw-secret-manager',
       tool_version: TOOL_VERSION,
@@ -53,7 +39,7 @@ export async function openImporterSession(request: InitRequest): Promise<Importe
       folder: config.folder,
       filters: {
         tags: config.tags,
-        name: name?.pattern ?? null,
+        name: config.name?.pattern ?? null,
         type: config.type ?? null,
         include_managed: config.includeManaged,
         include_deleted_metadata: config.includeDeletedMetadata,
@@ -63,6 +49,5 @@ export async function openImporterSession(request: InitRequest): Promise<Importe
       data_class: config.dataClass,
       started_at: new Date().toISOString(),
     },
-    apiSummary: () => stats.summary(),
   }
 }

@@ -8,7 +8,7 @@ export interface WalkFilter {
   folder: string
   tags: string[]
   type?: SecretType
-  nameMatches?: (name: string) => boolean
+  name?: { matches(name: string): boolean }
   includeManaged: boolean
 }
 
@@ -16,15 +16,16 @@ export type WalkEntry =
   | { secret: Secret; versions: SecretVersion[] }
   | { secret: Secret; error: unknown }
 
-function inFolder(secretPath: string, folder: string): boolean {
-  return folder === '/' || secretPath === folder || secretPath.startsWith(`${folder}/`)
-}
+/** Tags and type filter server-side; the API's path filter is exact, not recursive. */
+const queryOf = (filter: WalkFilter) => ({
+  tags: filter.tags.length > 0 ? filter.tags : undefined,
+  type: filter.type,
+})
 
-function matches(secret: Secret, filter: WalkFilter): boolean {
-  if (!inFolder(secret.path, filter.folder)) return false
-  if (!filter.includeManaged && secret.managed) return false
-  if (filter.nameMatches && !filter.nameMatches(secret.name)) return false
-  return true
+function matches({ path, name, managed }: Secret, filter: WalkFilter): boolean {
+  const { folder } = filter
+  const inFolder = folder === '/' || path === folder || path.startsWith(`${folder}/`)
+  return inFolder && (filter.includeManaged || !managed) && (filter.name?.matches(name) ?? true)
 }
 
 async function versionsOrError(api: SecretApi, secret: Secret): Promise<WalkEntry> {
@@ -42,10 +43,8 @@ async function versionsOrError(api: SecretApi, secret: Secret): Promise<WalkEntr
  * at page boundaries. At most two pages of entries are held.
  */
 export async function* walkSecrets(api: SecretApi, filter: WalkFilter): AsyncGenerator<WalkEntry> {
-  // Tags and type filter server-side; the API's path filter is exact, not recursive.
-  const query = { tags: filter.tags.length > 0 ? filter.tags : undefined, type: filter.type }
   let current: Array<Promise<WalkEntry>> = []
-  for await (const page of secretPages(api, query)) {
+  for await (const page of secretPages(api, queryOf(filter))) {
     const next = page.filter((s) => matches(s, filter)).map((s) => versionsOrError(api, s))
     // Each promise settles to an entry, never rejects, so none goes unhandled.
     for (const entry of current) yield await entry
@@ -83,14 +82,10 @@ export class ListedSecrets {
     this.byId.set(secret.id, [versionCount, updatedAt ?? '', label].join(' '))
   }
 
-  get(id: string): ListedSecret | undefined {
-    const packed = this.byId.get(id)
-    return packed === undefined ? undefined : unpack(packed)
-  }
-
   /**
-   * get(), marking the secret as listed again: a mark in its string rather than a set of
-   * ids seen, which would cost as much again at the end of a large backup.
+   * What the walk saw of a secret, marking it as listed again: a mark in its string
+   * rather than a set of ids seen, which would cost as much again at the end of a large
+   * backup.
    */
   seenAgain(id: string): ListedSecret | undefined {
     const packed = this.byId.get(id)
@@ -132,9 +127,8 @@ export async function changedSince(
   /** Secrets this backup wrote to itself, whose update time is therefore no evidence. */
   touched: ReadonlySet<string> = new Set(),
 ): Promise<string[]> {
-  const query = { tags: filter.tags.length > 0 ? filter.tags : undefined, type: filter.type }
   const changes: string[] = []
-  for await (const page of secretPages(api, query)) {
+  for await (const page of secretPages(api, queryOf(filter))) {
     for (const secret of page.filter((s) => matches(s, filter))) {
       const before = listed.seenAgain(secret.id)
       const now = listedSecret(secret)

@@ -2,7 +2,6 @@
 // descriptions and codecs that ts-proto generates from proto/*.proto (see
 // scripts/gen-proto.sh): precompiled, no .proto parsing at run time, and message and
 // handler types that follow the .proto files.
-
 import { BinaryWriter } from '@bufbuild/protobuf/wire'
 import type {
   handleBidiStreamingCall,
@@ -15,38 +14,12 @@ import type {
 import { ExporterDefinition } from '../../proto/generated/exporter.js'
 import { ImporterDefinition } from '../../proto/generated/importer.js'
 
-/** Location flag bits of plakar's InitResponse.flags. */
-export const LocationFlags = {
-  LOCALFS: 1,
-  FILE: 2,
-  STREAM: 4,
-  NEEDACK: 8,
-  NOMERGE: 16,
-  EXPORTXATTR: 32,
-} as const
+/** The location flag bits of plakar's InitResponse.flags that this plugin sets. */
+export const LocationFlags = { STREAM: 4 } as const
 
 interface Codec<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter
   decode(input: Uint8Array): T
-}
-
-/** Any message's codec, as the generated service descriptions hold them. */
-interface AnyCodec {
-  encode(message: never, writer?: BinaryWriter): BinaryWriter
-  decode(input: Uint8Array): unknown
-}
-
-interface GeneratedMethod {
-  name: string
-  requestType: AnyCodec
-  requestStream: boolean
-  responseType: AnyCodec
-  responseStream: boolean
-}
-
-interface GeneratedService {
-  fullName: string
-  methods: { [key: string]: GeneratedMethod }
 }
 
 type Handler<M> = M extends {
@@ -71,6 +44,9 @@ type Implementation<S extends { methods: object }> = {
     : never]: Handler<S['methods'][K]>
 }
 
+/** What the importer executable implements: Init, Ping, Import, Open, Close. */
+export type Importer = Implementation<typeof ImporterDefinition>
+
 /**
  * One writer for every message: encoding is synchronous and finish() hands out a copy
  * and resets it, so its buffer, grown once, serves every later message instead of a
@@ -79,36 +55,33 @@ type Implementation<S extends { methods: object }> = {
 const WRITER = new BinaryWriter()
 
 /** A view of the encoder's bytes, not a copy: grpc-js frames it and lets it go. */
-function bufferOf(writer: BinaryWriter): Buffer {
-  const bytes = writer.finish()
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-}
-
-function methodOf(
-  service: GeneratedService,
-  method: GeneratedMethod,
-): MethodDefinition<unknown, unknown> {
-  const request = method.requestType as Codec<unknown>
-  const response = method.responseType as Codec<unknown>
-  return {
-    path: `/${service.fullName}/${method.name}`,
-    requestStream: method.requestStream,
-    responseStream: method.responseStream,
-    requestSerialize: (value) => bufferOf(request.encode(value, WRITER)),
-    requestDeserialize: (bytes) => request.decode(bytes),
-    responseSerialize: (value) => bufferOf(response.encode(value, WRITER)),
-    responseDeserialize: (bytes) => response.decode(bytes),
+function encoder(codec: Codec<unknown>) {
+  return (value: unknown) => {
+    const bytes = codec.encode(value, WRITER).finish()
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   }
 }
 
 /** A grpc-js service definition keyed by plakar's method names. */
-function serviceOf(service: GeneratedService): ServiceDefinition {
-  const methods = Object.values(service.methods).map((m) => [m.name, methodOf(service, m)])
+function serviceOf(
+  service: typeof ImporterDefinition | typeof ExporterDefinition,
+): ServiceDefinition {
+  const methods = Object.values(service.methods).map((method) => {
+    const request = method.requestType as Codec<unknown>
+    const response = method.responseType as Codec<unknown>
+    const definition: MethodDefinition<unknown, unknown> = {
+      path: `/${service.fullName}/${method.name}`,
+      requestStream: method.requestStream,
+      responseStream: method.responseStream,
+      requestSerialize: encoder(request),
+      requestDeserialize: (bytes) => request.decode(bytes),
+      responseSerialize: encoder(response),
+      responseDeserialize: (bytes) => response.decode(bytes),
+    }
+    return [method.name, definition]
+  })
   return Object.fromEntries(methods)
 }
 
 export const importerService = serviceOf(ImporterDefinition)
 export const exporterService = serviceOf(ExporterDefinition)
-
-/** What the importer executable implements: Init, Ping, Import, Open, Close. */
-export type Importer = Implementation<typeof ImporterDefinition>

@@ -9,13 +9,6 @@ import {
 } from '@grpc/grpc-js'
 import { log } from '../log.js'
 
-export interface StdioServerOptions {
-  /** Called once stdin has closed, before the process exits 0. */
-  onShutdown?: () => Promise<void> | void
-  input?: NodeJS.ReadableStream
-  output?: NodeJS.WritableStream
-}
-
 const MAX_MESSAGE = 16 * 1024 * 1024
 
 /**
@@ -51,10 +44,7 @@ function joinedPipes(input: NodeJS.ReadableStream, output: NodeJS.WritableStream
 export function serveOnStdio(
   service: ServiceDefinition,
   implementation: UntypedServiceImplementation,
-  options: StdioServerOptions = {},
 ): void {
-  const input = options.input ?? process.stdin
-  const output = options.output ?? process.stdout
   const server = new Server({
     'grpc.max_receive_message_length': MAX_MESSAGE,
     'grpc.max_send_message_length': MAX_MESSAGE,
@@ -64,25 +54,21 @@ export function serveOnStdio(
   })
   server.addService(service, implementation)
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure())
-  const pipe = joinedPipes(input, output)
+  const pipe = joinedPipes(process.stdin, process.stdout)
   injector.injectConnection(pipe)
 
   let exiting = false
   const exit = (code: number) => {
     if (exiting) return
     exiting = true
-    Promise.resolve(options.onShutdown?.())
-      .catch((err: unknown) => log.error(`shutdown: ${String(err)}`))
-      .finally(() => {
-        injector.destroy()
-        process.exitCode = code
-        // stdout may still hold buffered frames for a host that has gone; do not wait on it.
-        setImmediate(() => process.exit(code))
-      })
+    injector.destroy()
+    process.exitCode = code
+    // stdout may still hold buffered frames for a host that has gone; do not wait on it.
+    setImmediate(() => process.exit(code))
   }
   // plakar never sends a shutdown call: closing our stdin is the signal.
-  input.on('end', () => exit(0))
-  input.on('close', () => exit(0))
+  process.stdin.on('end', () => exit(0))
+  process.stdin.on('close', () => exit(0))
   pipe.on('error', (err: Error) => {
     log.error(`plugin pipe error: ${err.message}`)
     exit(1)

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Emulator } from '../../emulator/index.js'
 import { SAMPLE_PROJECT_ID, sampleSeed } from '../../emulator/sample.js'
-import { GoFileMode } from '../../src/plugin/messages.js'
 import { LocationFlags } from '../../src/plugin/protocol.js'
 import {
   close,
@@ -67,7 +66,8 @@ describe('importer over the plugin protocol', () => {
       const base = record.pathname === '/' ? '/' : record.pathname.split('/').at(-1)
       expect(record.fileInfo?.name).toBe(base)
     }
-    expect(tree.get('/')?.record.fileInfo?.mode).toBe((GoFileMode.DIR | 0o750) >>> 0)
+    // Go's fs.ModeDir | 0750.
+    expect(tree.get('/')?.record.fileInfo?.mode).toBe((0x80000000 | 0o750) >>> 0)
 
     // The folder /prod/db and the secret db in /prod live side by side.
     expect(tree.has('/prod/db.secret/secret.json')).toBe(true)

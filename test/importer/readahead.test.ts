@@ -5,16 +5,20 @@ import type { Emulator } from '../../emulator/index.js'
 import { generatedSeed, SAMPLE_PROJECT_ID, sampleSeed } from '../../emulator/sample.js'
 import {
   type PayloadRef,
-  READ_AHEAD_DEFAULTS,
+  READ_AHEAD_ENV,
   ReadAhead,
   readAheadWindow,
 } from '../../src/importer/readahead.js'
-import { READ_AHEAD_ENV } from '../../src/importer/session.js'
+
 import type { WireRecord } from '../../src/plugin/messages.js'
 import { init, type PluginProcess, runImport, startPlugin } from '../host/plugin-host.js'
 import { accessCount, connectorConfig, emulator, writeCount } from '../support/world.js'
 
 const KIB = 1024
+// The read-ahead's policy: its window starts at 4 payloads after 2 payload Opens in a row.
+const MAX_WINDOW = 32
+const OPEN_STREAK = 2
+const INITIAL_WINDOW = 4
 
 /** A reader whose reads the test settles by hand, in any order. */
 function manualReader() {
@@ -59,10 +63,9 @@ describe('read-ahead window', () => {
 
   it('is off with a window of 0', async () => {
     const { reads, read } = manualReader()
-    const ahead = new ReadAhead(read, { maxWindow: 0 })
+    const ahead = new ReadAhead(read, 0)
     listMany(ahead, 20)
     for (let i = 1; i <= 10; i++) expect(await ahead.take(path(i))).toBeUndefined()
-    expect(ahead.active).toBe(false)
     expect(reads).toHaveLength(0)
     await ahead.close()
   })
@@ -71,22 +74,20 @@ describe('read-ahead window', () => {
 describe('ReadAhead (logic)', () => {
   it('reads nothing ahead until payloads are opened in a row, then a small window', async () => {
     const { reads, read } = manualReader()
-    const ahead = new ReadAhead(read)
+    const ahead = new ReadAhead(read, MAX_WINDOW)
     listMany(ahead, 50)
     expect(reads).toHaveLength(0)
     expect(await ahead.take(path(1))).toBeUndefined()
     // One Open alone is what an incremental backup with one new version looks like.
     expect(reads).toHaveLength(0)
-    expect(ahead.active).toBe(false)
     void ahead.take(path(2))
-    expect(ahead.active).toBe(true)
     expect(reads.map((r) => r.ref.revision)).toEqual([3, 4, 5, 6])
     await finish(ahead, reads)
   })
 
   it('serves Opens from memory, in flight or held, and releases the bytes', async () => {
     const { reads, read } = manualReader()
-    const ahead = new ReadAhead(read)
+    const ahead = new ReadAhead(read, MAX_WINDOW)
     listMany(ahead, 20)
     await ahead.take(path(1))
     await ahead.take(path(2))
@@ -127,7 +128,7 @@ describe('ReadAhead (logic)', () => {
       await Promise.resolve()
       return stored.get(`${r.secretId}/${r.revision}`) ?? Buffer.alloc(0)
     }
-    const ahead = new ReadAhead(readNow)
+    const ahead = new ReadAhead(readNow, MAX_WINDOW)
     for (const p of payloads) ahead.listed(p.pathname, p.ref, true)
     for (const p of payloads) {
       const bytes = (await ahead.take(p.pathname)) ?? (await readNow(p.ref))
@@ -136,14 +137,14 @@ describe('ReadAhead (logic)', () => {
     }
     await ahead.close()
     expect(accesses).toBe(payloads.length)
-    expect(ahead.stats.served).toBe(payloads.length - READ_AHEAD_DEFAULTS.openStreak)
+    expect(ahead.stats.served).toBe(payloads.length - OPEN_STREAK)
     expect(ahead.stats.unused).toBe(0)
     expect(ahead.heldBytes).toBe(0)
   })
 
   it('a window of 0 turns it off: no read before its Open, however many Opens in a row', async () => {
     const { reads, read } = manualReader()
-    const ahead = new ReadAhead(read, { maxWindow: 0 })
+    const ahead = new ReadAhead(read, 0)
     listMany(ahead, 50)
     for (let i = 1; i <= 50; i++) expect(await ahead.take(path(i))).toBeUndefined()
     expect(reads).toEqual([])
@@ -152,7 +153,7 @@ describe('ReadAhead (logic)', () => {
 
   it('grows the window to its maximum and no further, within the byte budget', async () => {
     const { reads, read } = manualReader()
-    const ahead = new ReadAhead(read, { maxWindow: 6 })
+    const ahead = new ReadAhead(read, 6)
     listMany(ahead, 100)
     const settled = new Set<number>()
     const inFlight = () => reads.filter((r) => !settled.has(r.ref.revision)).length
@@ -175,7 +176,7 @@ describe('ReadAhead (logic)', () => {
     await finish(ahead, reads)
 
     const small = manualReader()
-    const tight = new ReadAhead(small.read, { budgetBytes: 3 * 64 * KIB })
+    const tight = new ReadAhead(small.read, MAX_WINDOW, 3 * 64 * KIB)
     listMany(tight, 100)
     void tight.take(path(1))
     void tight.take(path(2))
@@ -187,7 +188,7 @@ describe('ReadAhead (logic)', () => {
 
   it('stops at the first payload acknowledged unopened and drops its bytes', async () => {
     const { reads, read } = manualReader()
-    const ahead = new ReadAhead(read)
+    const ahead = new ReadAhead(read, MAX_WINDOW)
     listMany(ahead, 40)
     await ahead.take(path(1))
     await ahead.take(path(2))
@@ -196,8 +197,9 @@ describe('ReadAhead (logic)', () => {
     await flush()
     // Plakar's change detection skips revision 3: its prefetched bytes go, nothing more starts.
     expect(ahead.acknowledged(path(3))).toBe(true)
-    expect(ahead.active).toBe(false)
+    await flush()
     expect(ahead.stats.unused).toBe(1)
+    expect(ahead.heldBytes).toBe(3 * 64 * KIB)
     for (let i = 4; i <= 20; i++) ahead.acknowledged(path(i))
     for (const r of reads) r.resolve(Buffer.alloc(10))
     await flush()
@@ -214,7 +216,7 @@ describe('ReadAhead (logic)', () => {
 
   it('never reads a disabled version ahead', async () => {
     const { reads, read } = manualReader()
-    const ahead = new ReadAhead(read)
+    const ahead = new ReadAhead(read, MAX_WINDOW)
     for (let i = 1; i <= 30; i++) ahead.listed(path(i), ref(i), i % 2 === 0)
     for (let i = 1; i <= 30; i++) {
       void ahead.take(path(i))
@@ -228,24 +230,24 @@ describe('ReadAhead (logic)', () => {
 
   it('keeps a failed prefetch silent until its Open, which then reads for itself', async () => {
     const { reads, read } = manualReader()
-    const ahead = new ReadAhead(read)
+    const ahead = new ReadAhead(read, MAX_WINDOW)
     listMany(ahead, 40)
     await ahead.take(path(1))
     await ahead.take(path(2))
     reads[0]?.reject(new Error('CRC32 mismatch'))
     await flush()
     expect(ahead.stats.failed).toBe(1)
-    // The failure stops read-ahead for now ...
-    expect(ahead.active).toBe(false)
-    // ... and its Open gets no bytes, so the service reads again and reports what it gets.
+    // Its Open gets no bytes, so the service reads again and reports what it gets ...
     expect(await ahead.take(path(3))).toBeUndefined()
+    // ... and the failure stopped read-ahead for now: that Open starts no read.
+    expect(reads).toHaveLength(4)
     // Prefetches that worked are still served, and show read-ahead works again.
     for (let i = 4; i <= 6; i++) {
       reads.find((r) => r.ref.revision === i)?.resolve(Buffer.from(`ok ${i}`))
       await flush()
       expect((await ahead.take(path(i)))?.toString()).toBe(`ok ${i}`)
     }
-    expect(ahead.active).toBe(true)
+    expect(reads.length).toBeGreaterThan(4)
     await finish(ahead, reads)
   })
 
@@ -254,7 +256,7 @@ describe('ReadAhead (logic)', () => {
     const ahead = new ReadAhead(async (r) => {
       reads.push(r.revision)
       throw new Error('permission denied')
-    })
+    }, MAX_WINDOW)
     const opens = 200
     listMany(ahead, opens)
     for (let i = 1; i <= opens; i++) {
@@ -266,14 +268,14 @@ describe('ReadAhead (logic)', () => {
     // so at most one small window is wasted per 64 Opens once backed off.
     const wasted = reads.length
     expect(wasted).toBeGreaterThan(0)
-    expect(wasted).toBeLessThanOrEqual(8 * READ_AHEAD_DEFAULTS.initialWindow)
+    expect(wasted).toBeLessThanOrEqual(8 * INITIAL_WINDOW)
     expect(ahead.stats.failed).toBe(wasted)
     await ahead.close()
   })
 
   it('takes nothing for an unknown path and lets close() wait for reads in flight', async () => {
     const { reads, read } = manualReader()
-    const ahead = new ReadAhead(read)
+    const ahead = new ReadAhead(read, MAX_WINDOW)
     listMany(ahead, 10)
     expect(await ahead.take('/not/listed')).toBeUndefined()
     expect(ahead.acknowledged('/not/listed')).toBe(false)
@@ -471,7 +473,8 @@ describe('read-ahead in the importer process', () => {
     expect(entries.filter((e) => isPayload(e.record) && e.data)).toHaveLength(opened)
     const wasted = accessCount(emu) - opened
     expect(wasted).toBeGreaterThanOrEqual(0)
-    expect(wasted).toBeLessThanOrEqual(READ_AHEAD_DEFAULTS.maxWindow)
+    // The default concurrency, 32, caps the window.
+    expect(wasted).toBeLessThanOrEqual(32)
     const line = summaryLine(plugin)
     expect(line).toContain(`${accessCount(emu)} payloads read`)
     expect(line).toContain(`${SECRETS * VERSIONS - opened} unchanged payloads skipped`)

@@ -13,17 +13,17 @@ describe('ListedSecrets', () => {
     const listed = new ListedSecrets()
     listed.add(secret('a', '/', 'db password', 3, new Date(1_700_000_000_123)))
     listed.add(secret('b', '/team 1/app', 'api key', 12))
-    expect(listed.get('a')).toEqual({
+    expect(listed.seenAgain('a')).toEqual({
       label: '/db password',
       versionCount: 3,
       updatedAt: 1_700_000_000_123,
     })
-    expect(listed.get('b')).toEqual({
+    expect(listed.seenAgain('b')).toEqual({
       label: '/team 1/app/api key',
       versionCount: 12,
       updatedAt: undefined,
     })
-    expect(listed.get('c')).toBeUndefined()
+    expect(listed.seenAgain('c')).toBeUndefined()
   })
 
   it('tells which secrets were not listed again, a secret listed twice counting once', () => {
@@ -36,6 +36,6 @@ describe('ListedSecrets', () => {
     expect(listed.seenAgain('a')).toEqual({ label: '/one', versionCount: 1, updatedAt: 5 })
     expect(listed.seenAgain('z')).toBeUndefined()
     expect([...listed.notSeenAgain()].map((s) => s.label)).toEqual(['/two', '/x/three'])
-    expect(listed.get('a')).toEqual({ label: '/one', versionCount: 1, updatedAt: 5 })
+    expect(listed.seenAgain('a')).toEqual({ label: '/one', versionCount: 1, updatedAt: 5 })
   })
 })

@@ -1,0 +1,228 @@
+// One backup, as plakar drives it over the Import stream: the walk's records go out in
+// listing order, acknowledgements come in, and Opens meanwhile ask for the bytes of
+// records not acknowledged yet. Listing and record planning live in walk.ts and
+// records.ts, payload reads in payloads.ts, read-ahead in readahead.ts.
+import type { ServerDuplexStream } from '@grpc/grpc-js'
+import { ancestors, BACKUP_INFO, folderDir, secretDir } from '../core/layout.js'
+import { toJsonBytes } from '../core/metadata.js'
+import { log } from '../log.js'
+import { send } from '../plugin/backpressure.js'
+import { messageOf } from '../plugin/grpc-errors.js'
+import type { ImportRequest, ImportResponse } from '../plugin/messages.js'
+import { addVersions, describeCoverage, noCoverageGaps } from './coverage.js'
+import { type PayloadSource, readPayload } from './payloads.js'
+import { ReadAhead } from './readahead.js'
+import { errorRecord, type PlannedRecord, secretRecords, toWireRecord } from './records.js'
+import type { ImporterSession } from './session.js'
+import { changedSince, ListedSecrets, type WalkEntry, walkSecrets } from './walk.js'
+
+type ImportCall = ServerDuplexStream<ImportRequest, ImportResponse>
+
+export class Backup {
+  private readonly counts = {
+    secrets: 0,
+    versions: 0,
+    payloadsListed: 0,
+    /** Successful payload reads through the API, read-ahead included. */
+    payloadsRead: 0,
+    /** Payload Opens that ended in an error. */
+    payloadsFailed: 0,
+    /** Payloads plakar acknowledged without opening them (its change detection). */
+    payloadsSkipped: 0,
+    errors: 0,
+    changed: 0,
+  }
+  /** Versions whose bytes the snapshot will not hold, by reason. */
+  private readonly coverage = noCoverageGaps()
+  /** Records sent and not acknowledged yet, by path: what an Open may ask for. */
+  private readonly pending = new Map<string, PlannedRecord>()
+  private readonly dirsSent = new Set<string>()
+  /** Every secret the walk listed, by id, to re-check once the backup is over. */
+  private readonly listed = new ListedSecrets()
+  /** Secrets whose versions read_disabled toggled: their own update times say nothing. */
+  private readonly toggled = new Set<string>()
+  private readonly ahead: ReadAhead
+  private readonly started = Date.now()
+  private walked = false
+
+  constructor(
+    private readonly session: ImporterSession,
+    private readonly call: ImportCall,
+  ) {
+    // Reads ahead are never of disabled versions (see sendRecord).
+    this.ahead = new ReadAhead(
+      (ref) => this.read({ secretId: ref.secretId, revision: ref.revision, disabled: false }),
+      session.readAheadWindow,
+    )
+  }
+
+  /** Sends every record of the walk, then this backup's own record and the end. */
+  async run(): Promise<void> {
+    await this.sendDirs('/')
+    for await (const entry of walkSecrets(this.session.api, this.session.filter)) {
+      if (this.call.cancelled) return
+      await this.sendSecret(entry)
+    }
+    const info = {
+      ...this.session.info,
+      finished_at: new Date().toISOString(),
+      counts: {
+        secrets: this.counts.secrets,
+        versions: this.counts.versions,
+        payloads: this.counts.payloadsListed,
+        metadata_only_disabled: this.coverage.disabled,
+        metadata_only_deleted: this.coverage.deleted,
+        errors: this.counts.errors,
+      },
+    }
+    const pathname = `/${BACKUP_INFO}`
+    await this.sendRecord({
+      kind: 'content',
+      pathname,
+      mtime: new Date(),
+      bytes: toJsonBytes(info),
+    })
+    this.walked = true
+    await this.send({ record: undefined, finished: true })
+  }
+
+  private async sendSecret(entry: WalkEntry): Promise<void> {
+    const { secret } = entry
+    await this.sendDirs(folderDir(secret.path))
+    this.counts.secrets += 1
+    this.listed.add(secret)
+    if ('error' in entry) {
+      this.counts.errors += 1
+      const message = messageOf(entry.error)
+      log.warn(`secret ${secret.path}/${secret.name}: ${message}`)
+      await this.send({ record: errorRecord(secretDir(secret), message), finished: false })
+      return
+    }
+    this.counts.versions += entry.versions.length
+    addVersions(this.coverage, entry.versions, this.session.records)
+    for (const record of secretRecords(secret, entry.versions, this.session.records)) {
+      await this.sendRecord(record)
+    }
+  }
+
+  /** The folders down to `dir` that have not been sent yet. */
+  private async sendDirs(dir: string): Promise<void> {
+    for (const pathname of ancestors(dir)) {
+      if (this.dirsSent.has(pathname)) continue
+      this.dirsSent.add(pathname)
+      await this.sendRecord({ kind: 'dir', pathname, mtime: new Date(0) })
+    }
+  }
+
+  private async sendRecord(record: PlannedRecord): Promise<void> {
+    if (record.kind !== 'dir') this.pending.set(record.pathname, record)
+    if (record.kind === 'payload') {
+      // Before the record goes out, so that its Open always finds it listed. Reads with
+      // side effects (enabling a disabled version, expiring a read-once one) wait for Open.
+      const prefetchable = !record.disabled && !record.expiresOnceAccessed
+      this.ahead.listed(record.pathname, record, prefetchable)
+      this.counts.payloadsListed += 1
+    }
+    await this.send({ record: toWireRecord(record), finished: false })
+  }
+
+  private async send(message: ImportResponse): Promise<void> {
+    if (!(await send(this.call, message))) throw new Error('plakar ended the import')
+  }
+
+  /** Plakar stored (or failed to store) a record: it will not be opened again. */
+  acknowledge(ack: ImportRequest): void {
+    const pathname = ack.result?.header?.pathname
+    if (pathname === undefined) return
+    this.pending.delete(pathname)
+    if (this.ahead.acknowledged(pathname)) this.counts.payloadsSkipped += 1
+    if (ack.result?.error) {
+      this.counts.errors += 1
+      log.warn(`plakar could not store ${pathname}: ${ack.result.error}`)
+    }
+  }
+
+  /**
+   * The bytes of a record plakar opens, or undefined if it has no such record pending.
+   * Prefetched ones if the read-ahead has them, else read now: a prefetch that failed is
+   * read again here, so failures surface as they always did, at the Open of that file.
+   */
+  open(pathname: string): Promise<Buffer> | undefined {
+    const record = this.pending.get(pathname)
+    if (record?.kind === 'content') return Promise.resolve(record.bytes)
+    if (record?.kind !== 'payload') return undefined
+    if (record.disabled) this.toggled.add(record.secretId)
+    const read = async () => (await this.ahead.take(pathname)) ?? (await this.read(record))
+    return read().catch((error: unknown) => {
+      this.counts.errors += 1
+      this.counts.payloadsFailed += 1
+      log.warn(`cannot read ${pathname}: ${messageOf(error)}`)
+      throw error
+    })
+  }
+
+  /** One payload read, counted when it succeeds, by an Open or ahead of one. */
+  private async read(source: PayloadSource): Promise<Buffer> {
+    const bytes = await readPayload(this.session.api, source)
+    this.counts.payloadsRead += 1
+    return bytes
+  }
+
+  /** A cancelled or broken call gets no more Opens: stop reading ahead for it. */
+  stop(): void {
+    void this.ahead.close()
+  }
+
+  /** Plakar has acknowledged every record: re-check the source, then sum the backup up. */
+  async finish(): Promise<void> {
+    // Reads ahead still in flight are waited for, so that the summary counts them.
+    const [rechecked] = await Promise.allSettled([this.recheck(), this.ahead.close()])
+    if (rechecked.status === 'rejected') {
+      log.warn(`could not re-check the source: ${messageOf(rechecked.reason)}`)
+    }
+    const { started, served, unused, failed, peakBytes } = this.ahead.stats
+    log.debug(
+      `read-ahead: ${started} started, ${served} served, ${unused} unused, ` +
+        `${failed} failed, peak ${Math.ceil(peakBytes / 1024)} KiB`,
+    )
+    log.info(this.summary())
+  }
+
+  /**
+   * Once every payload has been read: did the source change while the backup ran?
+   * Skipped when plakar read no payload at all (nothing had changed since the previous
+   * snapshot), so an unchanged incremental backup costs exactly the listing; a change
+   * made during such a backup is picked up by the next one.
+   */
+  private async recheck(): Promise<void> {
+    if (!this.walked || this.counts.payloadsRead + this.counts.payloadsFailed === 0) return
+    const { api, filter } = this.session
+    const changes = await changedSince(api, filter, this.listed, this.toggled)
+    this.counts.changed = changes.length
+    if (changes.length === 0) return
+    const shown = changes.slice(0, 20).join('; ')
+    const more = changes.length > 20 ? `; and ${changes.length - 20} more` : ''
+    log.warn(
+      `${changes.length} secret(s) changed while the backup ran; the snapshot holds them as ` +
+        `they were first listed, back up again to capture the change: ${shown}${more}`,
+    )
+  }
+
+  private summary(): string {
+    const c = this.counts
+    const elapsed = ((Date.now() - this.started) / 1000).toFixed(2)
+    const { unused } = this.ahead.stats
+    const gaps = describeCoverage(this.coverage)
+    return (
+      `backup of ${this.session.origin}: ${c.secrets} secrets, ${c.versions} versions` +
+      (gaps ? ` (${gaps})` : '') +
+      `, ${c.payloadsRead} payloads read` +
+      // Only when it happened: reads ahead that plakar's change detection made useless.
+      (unused > 0 ? ` (${unused} prefetched but unused)` : '') +
+      `, ${c.payloadsSkipped} unchanged payloads skipped, ` +
+      `${c.errors} errors, ${c.changed} secrets changed meanwhile, ` +
+      `${this.session.apiSummary()}, ${elapsed}s` +
+      (this.pending.size > 0 ? `, ${this.pending.size} records never acknowledged` : '')
+    )
+  }
+}
