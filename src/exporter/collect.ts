@@ -132,9 +132,12 @@ function payloadRefusal(type: SecretType, payload: Uint8Array): string | undefin
   return first && describePayloadProblem(type, first)
 }
 
-/** Checks a secret's snapshot content as a whole; nothing is written for a bad one. */
+/**
+ * Checks a secret's snapshot content as a whole; nothing is written for a bad one. The
+ * error says what is wrong, not where: the caller names the secret's directory.
+ */
 export function validateGroup(group: SecretGroup): Validated {
-  const fail = (error: string): Validated => ({ ok: false, error: `${group.dir}: ${error}` })
+  const fail = (error: string): Validated => ({ ok: false, error })
   const metaMember = group.members.find((m) => m.role.kind === 'secret-meta')
   if (!metaMember) return fail(`${SECRET_META} is missing: cannot restore this secret`)
   const parsed = SecretMetadataSchema.safeParse(parseJson(metaMember.received.data))

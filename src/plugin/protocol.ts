@@ -112,3 +112,6 @@ export const exporterService = serviceOf(ExporterDefinition)
 
 /** What the importer executable implements: Init, Ping, Import, Open, Close. */
 export type Importer = Implementation<typeof ImporterDefinition>
+
+/** What the exporter executable implements: Init, Ping, Export, Close. */
+export type Exporter = Implementation<typeof ExporterDefinition>
