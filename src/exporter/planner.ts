@@ -10,7 +10,7 @@ export interface PlanOptions {
   updateMetadata: boolean
   preserveRevisions: boolean
   /** Folder the restore is re-rooted under ('/' keeps the original paths). */
-  reroot: string
+  folder: string
   /** Whether source and destination share project and region (key_id stays valid). */
   sameProjectAndRegion: boolean
   /** Key Manager key to use for new secrets instead of the snapshot's. */
@@ -19,7 +19,6 @@ export interface PlanOptions {
 
 /** What the destination holds for one (path, name). */
 export interface DestinationSecret {
-  id: string
   type: SecretType
   tags: string[]
   description: string
@@ -102,7 +101,7 @@ function createInput(
   const policy = meta.ephemeral_policy
   return {
     name: meta.name,
-    path: targetPath(meta.path, options.reroot),
+    path: targetPath(meta.path, options.folder),
     type: meta.type,
     tags: [...meta.tags],
     description: meta.description || undefined,
@@ -120,18 +119,12 @@ function createInput(
   }
 }
 
+function createVersion(revision: number, data: Buffer, description: string, placeholder = false) {
+  return { op: 'create-version', revision, data, description, placeholder } as const
+}
+
 function writeVersion(v: BackedUpVersion, type: SecretType, warnings: string[]): Step[] {
-  if (v.payload !== undefined) {
-    return [
-      {
-        op: 'create-version',
-        revision: v.revision,
-        data: v.payload,
-        description: v.meta.description,
-        placeholder: false,
-      },
-    ]
-  }
+  if (v.payload !== undefined) return [createVersion(v.revision, v.payload, v.meta.description)]
   if (!isDeletedVersion(v.meta.status)) {
     warnings.push(
       `revision ${v.revision} was ${v.meta.status} but its payload is not in the snapshot (back up with read_disabled=true); restored as deleted`,
@@ -144,20 +137,10 @@ function writeVersion(v: BackedUpVersion, type: SecretType, warnings: string[]):
  * A throwaway version that keeps revision numbers aligned: written, then deleted. It
  * carries the original description when there is one; its payload is what marks it.
  */
-function placeholder(
-  revision: number,
-  type: SecretType,
-  description = PLACEHOLDER_DESCRIPTION,
-): Step[] {
+function placeholder(revision: number, type: SecretType, description = PLACEHOLDER_DESCRIPTION) {
   return [
-    {
-      op: 'create-version',
-      revision,
-      data: placeholderPayload(type),
-      description,
-      placeholder: true,
-    },
-    { op: 'delete-version', revision },
+    createVersion(revision, placeholderPayload(type), description, true),
+    { op: 'delete-version', revision } as const,
   ]
 }
 
@@ -299,7 +282,7 @@ export function planSecret(
   dest: DestinationSecret | undefined,
   options: PlanOptions,
 ): Plan {
-  const target = { path: targetPath(secret.meta.path, options.reroot), name: secret.meta.name }
+  const target = { path: targetPath(secret.meta.path, options.folder), name: secret.meta.name }
   const plan: Plan = { target, outcome: 'update', steps: [], warnings: [], conflicts: [] }
   if (!dest) {
     plan.outcome = 'create'

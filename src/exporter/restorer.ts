@@ -104,7 +104,7 @@ export class Restorer {
    * again, as a retry must plan against what it holds now.
    */
   async target(secret: BackedUpSecret, fresh = false): Promise<Target> {
-    const path = targetPath(secret.meta.path, this.options.reroot)
+    const path = targetPath(secret.meta.path, this.options.folder)
     const { name } = secret.meta
     if (fresh) return chooseTarget(secret.meta, await this.list({ path, name }))
     this.index ??= this.list().then(byLocation)
@@ -172,7 +172,6 @@ export class Restorer {
       })),
     )
     return {
-      id: found.id,
       type: found.type,
       tags: found.tags,
       description: found.description ?? '',

@@ -25,7 +25,7 @@ import { describeStep, type Plan } from './planner.js'
 import { type RestoreOptions, Restorer } from './restorer.js'
 import { firstAttempt, type Settled, type SettleTiming, settle } from './settle.js'
 
-export interface ExporterSession {
+interface ExporterSession {
   api: SecretApi
   origin: string
   options: RestoreOptions
@@ -33,8 +33,6 @@ export interface ExporterSession {
   settle: SettleTiming
   apiSummary(): string
 }
-
-export type OpenExporterSession = (request: InitRequest) => Promise<ExporterSession>
 
 /** Files bigger than this are refused without being held in memory. */
 const MAX_FILE_BYTES = 1024 * 1024
@@ -104,7 +102,9 @@ function answer<T>(callback: sendUnaryData<T>, work: Promise<T>) {
   )
 }
 
-export function createExporterService(open: OpenExporterSession): Exporter {
+export function createExporterService(
+  open: (request: InitRequest) => Promise<ExporterSession>,
+): Exporter {
   let session: ExporterSession | undefined
   return {
     Init(call, callback) {
@@ -239,8 +239,10 @@ class ExportRun {
     if (role.kind === 'ack') return this.reply(received.record)
     if (role.kind === 'stray') return this.stray(received.record, role.reason)
     if (!this.grouper.accepts(role.dir)) {
-      const why = `${received.record.pathname} arrived apart from its secret's records`
-      return this.stray(received.record, why)
+      return this.stray(
+        received.record,
+        `${received.record.pathname} arrived apart from its secret's records`,
+      )
     }
     const finished = this.grouper.add(received, role)
     if (finished) await this.schedule(finished)
