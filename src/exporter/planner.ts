@@ -1,6 +1,7 @@
 // Restore planning, pure: from one backed-up secret and what the destination already
 // holds, the ordered list of API writes that makes the destination match the snapshot.
 // The restorer executes the steps; a dry run prints them.
+import type { SecretMetadata } from '../core/metadata.js'
 import { isDeletedVersion } from '../core/secret-manager.js'
 import type { CreateSecretInput, SecretType, SecretVersionStatus } from '../scaleway/api.js'
 import type { BackedUpSecret, BackedUpVersion } from './collect.js'
@@ -86,6 +87,17 @@ export function targetPath(original: string, reroot: string): string {
   return original === '/' ? reroot : `${reroot}${original}`
 }
 
+/** The snapshot writes an unset field as null; the API takes it absent. */
+function ephemeralPolicyInput(meta: SecretMetadata): CreateSecretInput['ephemeralPolicy'] {
+  if (!meta.ephemeral_policy) return undefined
+  const { time_to_live, expires_once_accessed, action } = meta.ephemeral_policy
+  return {
+    timeToLive: time_to_live ?? undefined,
+    expiresOnceAccessed: expires_once_accessed ?? undefined,
+    action,
+  }
+}
+
 function createInput(
   secret: BackedUpSecret,
   options: PlanOptions,
@@ -98,7 +110,6 @@ function createInput(
     )
   }
   if (meta.managed) warnings.push('managed secret restored as an ordinary secret')
-  const policy = meta.ephemeral_policy
   return {
     name: meta.name,
     path: targetPath(meta.path, options.folder),
@@ -107,14 +118,7 @@ function createInput(
     description: meta.description || undefined,
     // Protection is applied last, once every version is written.
     protected: false,
-    // The snapshot writes an unset field as null, the API takes it absent.
-    ephemeralPolicy: policy
-      ? {
-          timeToLive: policy.time_to_live ?? undefined,
-          expiresOnceAccessed: policy.expires_once_accessed ?? undefined,
-          action: policy.action,
-        }
-      : undefined,
+    ephemeralPolicy: ephemeralPolicyInput(meta),
     keyId: options.keyId || (options.sameProjectAndRegion && meta.key_id) || undefined,
   }
 }
