@@ -169,12 +169,8 @@ export class Grouper {
 
   /** Adds a member; returns the previous group if this record starts a new one. */
   add(received: Received, role: SecretGroup['members'][number]['role']): SecretGroup | undefined {
-    let finished: SecretGroup | undefined
-    if (this.current && this.current.dir !== role.dir) {
-      finished = this.current
-      this.done.add(finished.dir)
-      this.current = undefined
-    }
+    const finished = this.current?.dir === role.dir ? undefined : this.flush()
+    if (finished) this.done.add(finished.dir)
     this.current ??= { dir: role.dir, members: [] }
     this.current.members.push({ received, role })
     return finished

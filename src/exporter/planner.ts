@@ -170,26 +170,24 @@ function metadataSteps(
   }
   const tagsDiffer = !sameTags(meta.tags, dest.tags)
   const descriptionDiffers = meta.description !== dest.description
-  const differences = [
-    tagsDiffer ? `tags [${dest.tags.join(', ')}] -> [${meta.tags.join(', ')}]` : '',
-    descriptionDiffers ? 'description' : '',
-    // Applied anyway when it is the only difference: see finishesProtection.
-    meta.protected && !dest.protected && (tagsDiffer || descriptionDiffers) ? 'protection' : '',
-  ].filter((d) => d !== '')
-  if (differences.length === 0) return
+  if (!tagsDiffer && !descriptionDiffers) return
   if (!options.updateMetadata) {
+    const differences = [
+      tagsDiffer && `tags [${dest.tags.join(', ')}] -> [${meta.tags.join(', ')}]`,
+      descriptionDiffers && 'description',
+      // Applied anyway when it is the only difference: see finishesProtection.
+      meta.protected && !dest.protected && 'protection',
+    ].filter((d) => d)
     plan.warnings.push(
       `metadata differs (${differences.join('; ')}); set update_metadata=true to apply`,
     )
     return
   }
-  if (tagsDiffer || descriptionDiffers) {
-    plan.steps.push({
-      op: 'update-secret',
-      tags: tagsDiffer ? [...meta.tags] : undefined,
-      description: descriptionDiffers ? meta.description : undefined,
-    })
-  }
+  plan.steps.push({
+    op: 'update-secret',
+    tags: tagsDiffer ? [...meta.tags] : undefined,
+    description: descriptionDiffers ? meta.description : undefined,
+  })
 }
 
 /** A live placeholder left by an interrupted restore; nothing else is ever deleted. */

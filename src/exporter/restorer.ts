@@ -206,12 +206,9 @@ export class Restorer {
       return (await this.api.createSecret(step.input)).id
     } catch (error) {
       if (!(error instanceof ApiError) || error.kind !== 'ambiguous_write') throw error
-      const { items } = await this.api.listSecrets(
-        { path: step.input.path, name: step.input.name },
-        1,
-        1,
-      )
-      if (items[0]) return items[0].id
+      const { path, name } = step.input
+      const [landed] = (await this.api.listSecrets({ path, name }, 1, 1)).items
+      if (landed) return landed.id
       throw new UnsettledWrite(
         'the answer to creating the secret was lost and it has not appeared (yet)',
       )
