@@ -150,7 +150,8 @@ const kindOf = (value: Json): JsonKind => {
   return typeof value as JsonKind
 }
 
-const parseJson = (data: Uint8Array): { value: Json } | undefined => {
+/** Strict: bytes that are not UTF-8 are not JSON. */
+export const parseJson = (data: Uint8Array): { value: Json } | undefined => {
   try {
     return { value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data)) as Json }
   } catch {

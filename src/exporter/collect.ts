@@ -14,6 +14,7 @@ import {
   MAX_PORT,
   nameRefusal,
   type PayloadProblem,
+  parseJson,
   parseRevision,
   pathRefusal,
   payloadProblems,
@@ -68,8 +69,6 @@ export interface BackedUpVersion {
 }
 
 export interface BackedUpSecret {
-  /** The secret's directory in the stream, for messages. */
-  dir: string
   meta: SecretMetadata
   /** Ascending by revision. */
   versions: BackedUpVersion[]
@@ -82,22 +81,6 @@ export interface SecretGroup {
 }
 
 export type Validated = { ok: true; secret: BackedUpSecret } | { ok: false; error: string }
-
-function parseJson(data: Buffer | undefined): unknown {
-  if (data === undefined) return undefined
-  try {
-    return JSON.parse(data.toString('utf8'))
-  } catch {
-    return undefined
-  }
-}
-
-function locationProblem(meta: SecretMetadata): string | undefined {
-  const name = nameRefusal(meta.name)
-  if (name) return `secret name ${name.problem}`
-  const path = pathRefusal(meta.path)
-  return path && `secret path ${path.problem}`
-}
 
 /** The API's refusal in words; key names are the user's data, so say where, not what. */
 function describePayloadProblem(type: SecretType, problem: PayloadProblem): string {
@@ -126,28 +109,29 @@ function describePayloadProblem(type: SecretType, problem: PayloadProblem): stri
   }
 }
 
-/** Why the API would refuse this payload for a secret of this type, or undefined. */
-function payloadRefusal(type: SecretType, payload: Uint8Array): string | undefined {
-  const [first] = payloadProblems(type, payload)
-  return first && describePayloadProblem(type, first)
-}
+const jsonOf = (received: Received): unknown => received.data && parseJson(received.data)?.value
 
-/** Checks a secret's snapshot content as a whole; nothing is written for a bad one. */
+/**
+ * Checks a secret's snapshot content as a whole; nothing is written for a bad one. The
+ * error says what is wrong, not where: the caller names the secret's directory.
+ */
 export function validateGroup(group: SecretGroup): Validated {
-  const fail = (error: string): Validated => ({ ok: false, error: `${group.dir}: ${error}` })
+  const fail = (error: string): Validated => ({ ok: false, error })
   const metaMember = group.members.find((m) => m.role.kind === 'secret-meta')
   if (!metaMember) return fail(`${SECRET_META} is missing: cannot restore this secret`)
-  const parsed = SecretMetadataSchema.safeParse(parseJson(metaMember.received.data))
+  const parsed = SecretMetadataSchema.safeParse(jsonOf(metaMember.received))
   if (!parsed.success) return fail(`${SECRET_META} is corrupt or not from this tool`)
   const meta = parsed.data
-  const unsafe = locationProblem(meta)
-  if (unsafe) return fail(unsafe)
+  const name = nameRefusal(meta.name)
+  if (name) return fail(`secret name ${name.problem}`)
+  const path = pathRefusal(meta.path)
+  if (path) return fail(`secret path ${path.problem}`)
 
   const metas = new Map<number, VersionMetadata>()
   const payloads = new Map<number, Buffer>()
   for (const { role, received } of group.members) {
     if (role.kind === 'version-meta') {
-      const v = VersionMetadataSchema.safeParse(parseJson(received.data))
+      const v = VersionMetadataSchema.safeParse(jsonOf(received))
       if (!v.success) return fail(`metadata of revision ${role.revision} is corrupt`)
       if (v.data.revision !== role.revision) {
         return fail(`revision ${role.revision} metadata says revision ${v.data.revision}`)
@@ -159,8 +143,8 @@ export function validateGroup(group: SecretGroup): Validated {
   const versions: BackedUpVersion[] = []
   for (const [revision, payload] of payloads) {
     if (!metas.has(revision)) return fail(`payload of revision ${revision} has no metadata`)
-    const problem = payloadRefusal(meta.type, payload)
-    if (problem) return fail(`revision ${revision}: ${problem}`)
+    const [problem] = payloadProblems(meta.type, payload)
+    if (problem) return fail(`revision ${revision}: ${describePayloadProblem(meta.type, problem)}`)
   }
   for (const [revision, vmeta] of [...metas].sort((a, b) => a[0] - b[0])) {
     const payload = payloads.get(revision)
@@ -169,7 +153,7 @@ export function validateGroup(group: SecretGroup): Validated {
     }
     versions.push({ revision, meta: vmeta, payload })
   }
-  return { ok: true, secret: { dir: group.dir, meta, versions } }
+  return { ok: true, secret: { meta, versions } }
 }
 
 /** Accumulates records into secret groups, in stream order. */
@@ -185,12 +169,8 @@ export class Grouper {
 
   /** Adds a member; returns the previous group if this record starts a new one. */
   add(received: Received, role: SecretGroup['members'][number]['role']): SecretGroup | undefined {
-    let finished: SecretGroup | undefined
-    if (this.current && this.current.dir !== role.dir) {
-      finished = this.current
-      this.done.add(finished.dir)
-      this.current = undefined
-    }
+    const finished = this.current?.dir === role.dir ? undefined : this.flush()
+    if (finished) this.done.add(finished.dir)
     this.current ??= { dir: role.dir, members: [] }
     this.current.members.push({ received, role })
     return finished

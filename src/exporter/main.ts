@@ -1,7 +1,23 @@
-// Entry point of the exporter executable that plakar starts.
+// Entry point of the exporter executable that plakar starts. Its Init turns the config
+// into an API client for the destination, and the config's restore options are used as is.
+import { parseExporterConfig } from '../config/index.js'
+import { clientFor, originOf } from '../connector.js'
 import { exporterService } from '../plugin/protocol.js'
 import { serveOnStdio } from '../plugin/stdio.js'
 import { createExporterService } from './service.js'
-import { openExporterSession } from './session.js'
+import { settleTiming } from './settle.js'
 
-serveOnStdio(exporterService, createExporterService(openExporterSession))
+const service = createExporterService(async (request) => {
+  const config = parseExporterConfig(request.config)
+  const { api, stats } = clientFor(config)
+  return {
+    api,
+    origin: originOf(config),
+    options: config,
+    concurrency: config.concurrency,
+    settle: settleTiming(config.timeoutMs),
+    apiSummary: () => stats.summary(),
+  }
+})
+
+serveOnStdio(exporterService, service)

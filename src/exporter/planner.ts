@@ -1,18 +1,17 @@
 // Restore planning, pure: from one backed-up secret and what the destination already
 // holds, the ordered list of API writes that makes the destination match the snapshot.
 // The restorer executes the steps; a dry run prints them.
+import type { SecretMetadata } from '../core/metadata.js'
 import { isDeletedVersion } from '../core/secret-manager.js'
 import type { CreateSecretInput, SecretType, SecretVersionStatus } from '../scaleway/api.js'
 import type { BackedUpSecret, BackedUpVersion } from './collect.js'
 
-type OnConflict = 'sync' | 'skip' | 'fail'
-
 export interface PlanOptions {
-  onConflict: OnConflict
+  onConflict: 'sync' | 'skip' | 'fail'
   updateMetadata: boolean
   preserveRevisions: boolean
   /** Folder the restore is re-rooted under ('/' keeps the original paths). */
-  reroot: string
+  folder: string
   /** Whether source and destination share project and region (key_id stays valid). */
   sameProjectAndRegion: boolean
   /** Key Manager key to use for new secrets instead of the snapshot's. */
@@ -21,7 +20,6 @@ export interface PlanOptions {
 
 /** What the destination holds for one (path, name). */
 export interface DestinationSecret {
-  id: string
   type: SecretType
   tags: string[]
   description: string
@@ -70,25 +68,18 @@ export interface Plan {
 /** Marks versions a restore wrote only to keep revision numbers aligned. */
 export const PLACEHOLDER_DESCRIPTION = 'scw-secret-manager: placeholder keeping revision numbers'
 
-/** A payload every type accepts (see the payload rules), marking placeholders. */
+/** Payloads every type accepts (see the payload rules), marking placeholders. */
+const PLACEHOLDERS: Partial<Record<SecretType, string>> = {
+  certificate: '-----BEGIN CERTIFICATE-----\ncGxhY2Vob2xkZXI=\n-----END CERTIFICATE-----\n',
+  key_value: '{"placeholder":"revision gap"}',
+  basic_credentials: '{"username":"placeholder","password":"placeholder"}',
+  database_credentials:
+    '{"engine":"placeholder","username":"placeholder","password":"placeholder","host":"placeholder","dbname":"placeholder","port":"0"}',
+  ssh_key: '{"ssh_private_key":"placeholder"}',
+}
+
 export function placeholderPayload(type: SecretType): Buffer {
-  const text = (() => {
-    switch (type) {
-      case 'certificate':
-        return '-----BEGIN CERTIFICATE-----\ncGxhY2Vob2xkZXI=\n-----END CERTIFICATE-----\n'
-      case 'key_value':
-        return '{"placeholder":"revision gap"}'
-      case 'basic_credentials':
-        return '{"username":"placeholder","password":"placeholder"}'
-      case 'database_credentials':
-        return '{"engine":"placeholder","username":"placeholder","password":"placeholder","host":"placeholder","dbname":"placeholder","port":"0"}'
-      case 'ssh_key':
-        return '{"ssh_private_key":"placeholder"}'
-      default:
-        return 'placeholder'
-    }
-  })()
-  return Buffer.from(text, 'utf8')
+  return Buffer.from(PLACEHOLDERS[type] ?? 'placeholder', 'utf8')
 }
 
 export function targetPath(original: string, reroot: string): string {
@@ -96,50 +87,48 @@ export function targetPath(original: string, reroot: string): string {
   return original === '/' ? reroot : `${reroot}${original}`
 }
 
-function createInput(secret: BackedUpSecret, options: PlanOptions, warnings: string[]) {
+/** The snapshot writes an unset field as null; the API takes it absent. */
+function ephemeralPolicyInput(meta: SecretMetadata): CreateSecretInput['ephemeralPolicy'] {
+  if (!meta.ephemeral_policy) return undefined
+  const { time_to_live, expires_once_accessed, action } = meta.ephemeral_policy
+  return {
+    timeToLive: time_to_live ?? undefined,
+    expiresOnceAccessed: expires_once_accessed ?? undefined,
+    action,
+  }
+}
+
+function createInput(
+  secret: BackedUpSecret,
+  options: PlanOptions,
+  warnings: string[],
+): CreateSecretInput {
   const meta = secret.meta
-  let keyId: string | undefined
-  if (options.keyId) keyId = options.keyId
-  else if (meta.key_id && options.sameProjectAndRegion) keyId = meta.key_id
-  else if (meta.key_id) {
+  if (meta.key_id && !options.keyId && !options.sameProjectAndRegion) {
     warnings.push(
       `key_id ${meta.key_id} belongs to the source project/region; the secret is created with the default key (set key_id to choose one)`,
     )
   }
   if (meta.managed) warnings.push('managed secret restored as an ordinary secret')
-  const policy = meta.ephemeral_policy
-  const input: CreateSecretInput = {
+  return {
     name: meta.name,
-    path: targetPath(meta.path, options.reroot),
+    path: targetPath(meta.path, options.folder),
     type: meta.type,
     tags: [...meta.tags],
     description: meta.description || undefined,
     // Protection is applied last, once every version is written.
     protected: false,
-    ephemeralPolicy: policy
-      ? {
-          timeToLive: policy.time_to_live ?? undefined,
-          expiresOnceAccessed: policy.expires_once_accessed ?? undefined,
-          action: policy.action,
-        }
-      : undefined,
-    keyId,
+    ephemeralPolicy: ephemeralPolicyInput(meta),
+    keyId: options.keyId || (options.sameProjectAndRegion && meta.key_id) || undefined,
   }
-  return input
+}
+
+function createVersion(revision: number, data: Buffer, description: string, placeholder = false) {
+  return { op: 'create-version', revision, data, description, placeholder } as const
 }
 
 function writeVersion(v: BackedUpVersion, type: SecretType, warnings: string[]): Step[] {
-  if (v.payload !== undefined) {
-    return [
-      {
-        op: 'create-version',
-        revision: v.revision,
-        data: v.payload,
-        description: v.meta.description,
-        placeholder: false,
-      },
-    ]
-  }
+  if (v.payload !== undefined) return [createVersion(v.revision, v.payload, v.meta.description)]
   if (!isDeletedVersion(v.meta.status)) {
     warnings.push(
       `revision ${v.revision} was ${v.meta.status} but its payload is not in the snapshot (back up with read_disabled=true); restored as deleted`,
@@ -152,20 +141,10 @@ function writeVersion(v: BackedUpVersion, type: SecretType, warnings: string[]):
  * A throwaway version that keeps revision numbers aligned: written, then deleted. It
  * carries the original description when there is one; its payload is what marks it.
  */
-function placeholder(
-  revision: number,
-  type: SecretType,
-  description = PLACEHOLDER_DESCRIPTION,
-): Step[] {
+function placeholder(revision: number, type: SecretType, description = PLACEHOLDER_DESCRIPTION) {
   return [
-    {
-      op: 'create-version',
-      revision,
-      data: placeholderPayload(type),
-      description,
-      placeholder: true,
-    },
-    { op: 'delete-version', revision },
+    createVersion(revision, placeholderPayload(type), description, true),
+    { op: 'delete-version', revision } as const,
   ]
 }
 
@@ -173,40 +152,6 @@ function finalStatus(v: BackedUpVersion): Step[] {
   return v.payload !== undefined && v.meta.status === 'disabled'
     ? [{ op: 'disable-version', revision: v.revision }]
     : []
-}
-
-function planNew(secret: BackedUpSecret, options: PlanOptions): Plan {
-  const warnings: string[] = []
-  const input = createInput(secret, options, warnings)
-  const steps: Step[] = [{ op: 'create-secret', input }]
-  const byRevision = new Map(secret.versions.map((v) => [v.revision, v]))
-  const last = secret.versions.at(-1)?.revision ?? 0
-  let next = 1
-  for (let revision = 1; revision <= last; revision++) {
-    const v = byRevision.get(revision)
-    if (!options.preserveRevisions) {
-      if (v?.payload === undefined) continue
-      steps.push(...writeVersion({ ...v, revision: next }, input.type, warnings))
-    } else if (v) steps.push(...writeVersion(v, input.type, warnings))
-    else steps.push(...placeholder(revision, input.type))
-    next += 1
-  }
-  if (options.preserveRevisions) for (const v of secret.versions) steps.push(...finalStatus(v))
-  else {
-    let rev = 0
-    for (const v of secret.versions.filter((x) => x.payload !== undefined)) {
-      rev += 1
-      steps.push(...finalStatus({ ...v, revision: rev }))
-    }
-  }
-  if (secret.meta.protected) steps.push({ op: 'protect' })
-  return {
-    target: { path: input.path, name: input.name },
-    outcome: 'create',
-    steps,
-    warnings,
-    conflicts: [],
-  }
 }
 
 function sameTags(a: string[], b: string[]): boolean {
@@ -225,26 +170,24 @@ function metadataSteps(
   }
   const tagsDiffer = !sameTags(meta.tags, dest.tags)
   const descriptionDiffers = meta.description !== dest.description
-  const differences = [
-    tagsDiffer ? `tags [${dest.tags.join(', ')}] -> [${meta.tags.join(', ')}]` : '',
-    descriptionDiffers ? 'description' : '',
-    // Applied anyway when it is the only difference: see finishesProtection.
-    meta.protected && !dest.protected && (tagsDiffer || descriptionDiffers) ? 'protection' : '',
-  ].filter((d) => d !== '')
-  if (differences.length === 0) return
+  if (!tagsDiffer && !descriptionDiffers) return
   if (!options.updateMetadata) {
+    const differences = [
+      tagsDiffer && `tags [${dest.tags.join(', ')}] -> [${meta.tags.join(', ')}]`,
+      descriptionDiffers && 'description',
+      // Applied anyway when it is the only difference: see finishesProtection.
+      meta.protected && !dest.protected && 'protection',
+    ].filter((d) => d)
     plan.warnings.push(
       `metadata differs (${differences.join('; ')}); set update_metadata=true to apply`,
     )
     return
   }
-  if (tagsDiffer || descriptionDiffers) {
-    plan.steps.push({
-      op: 'update-secret',
-      tags: tagsDiffer ? [...meta.tags] : undefined,
-      description: descriptionDiffers ? meta.description : undefined,
-    })
-  }
+  plan.steps.push({
+    op: 'update-secret',
+    tags: tagsDiffer ? [...meta.tags] : undefined,
+    description: descriptionDiffers ? meta.description : undefined,
+  })
 }
 
 /** A live placeholder left by an interrupted restore; nothing else is ever deleted. */
@@ -279,13 +222,13 @@ function syncVersion(v: BackedUpVersion, d: DestinationVersion, type: SecretType
 }
 
 /** Destination revisions mirror the snapshot's: compare revision by revision. */
-function syncAligned(secret: BackedUpSecret, dest: DestinationSecret, plan: Plan): Step[] {
-  const destByRevision = new Map(dest.versions.map((d) => [d.revision, d]))
-  let destLast = Math.max(0, ...dest.versions.map((d) => d.revision))
+function syncAligned(secret: BackedUpSecret, dest: DestinationVersion[], plan: Plan): Step[] {
+  const destByRevision = new Map(dest.map((d) => [d.revision, d]))
+  let destLast = Math.max(0, ...dest.map((d) => d.revision))
   const type = secret.meta.type
   const trailing: Step[] = []
   const inSnapshot = new Set(secret.versions.map((v) => v.revision))
-  for (const d of dest.versions) {
+  for (const d of dest) {
     if (!inSnapshot.has(d.revision) && isLivePlaceholder(d, type)) {
       plan.steps.push({ op: 'delete-version', revision: d.revision })
     }
@@ -309,13 +252,12 @@ function syncAligned(secret: BackedUpSecret, dest: DestinationSecret, plan: Plan
 }
 
 /** Revisions are not kept: a snapshot version is present if some version has its bytes. */
-function syncByPayload(secret: BackedUpSecret, dest: DestinationSecret, plan: Plan): Step[] {
-  let destLast = Math.max(0, ...dest.versions.map((d) => d.revision))
+function syncByPayload(secret: BackedUpSecret, dest: DestinationVersion[], plan: Plan): Step[] {
+  let destLast = Math.max(0, ...dest.map((d) => d.revision))
   const trailing: Step[] = []
   for (const v of secret.versions) {
-    if (v.payload === undefined) continue
     const payload = v.payload
-    if (dest.versions.some((d) => d.payload?.equals(payload))) continue
+    if (payload === undefined || dest.some((d) => d.payload?.equals(payload))) continue
     destLast += 1
     plan.steps.push(...writeVersion({ ...v, revision: destLast }, secret.meta.type, plan.warnings))
     trailing.push(...finalStatus({ ...v, revision: destLast }))
@@ -333,39 +275,41 @@ function finishesProtection(secret: BackedUpSecret, dest: DestinationSecret): bo
   return sameTags(secret.meta.tags, dest.tags) && secret.meta.description === dest.description
 }
 
-function planExisting(secret: BackedUpSecret, dest: DestinationSecret, options: PlanOptions): Plan {
-  const target = { path: targetPath(secret.meta.path, options.reroot), name: secret.meta.name }
-  const plan: Plan = { target, outcome: 'update', steps: [], warnings: [], conflicts: [] }
-  if (options.onConflict === 'skip') {
-    return {
-      ...plan,
-      outcome: 'skip',
-      warnings: ['exists in the destination; skipped (on_conflict=skip)'],
-    }
-  }
-  if (dest.scheduledForDeletion) plan.steps.push({ op: 'restore-secret' })
-  metadataSteps(secret, dest, options, plan)
-  const trailing = options.preserveRevisions
-    ? syncAligned(secret, dest, plan)
-    : syncByPayload(secret, dest, plan)
-  plan.steps.push(...trailing)
-  if (
-    secret.meta.protected &&
-    !dest.protected &&
-    (options.updateMetadata || finishesProtection(secret, dest))
-  )
-    plan.steps.push({ op: 'protect' })
-  if (plan.conflicts.length > 0) plan.outcome = 'conflict'
-  else if (plan.steps.length === 0) plan.outcome = 'unchanged'
-  return plan
-}
-
+/**
+ * The writes that make the destination match the snapshot. A new secret is planned as an
+ * existing one without versions: the same version steps, after its creation.
+ */
 export function planSecret(
   secret: BackedUpSecret,
   dest: DestinationSecret | undefined,
   options: PlanOptions,
 ): Plan {
-  return dest ? planExisting(secret, dest, options) : planNew(secret, options)
+  const target = { path: targetPath(secret.meta.path, options.folder), name: secret.meta.name }
+  const plan: Plan = { target, outcome: 'update', steps: [], warnings: [], conflicts: [] }
+  if (!dest) {
+    plan.outcome = 'create'
+    plan.steps.push({ op: 'create-secret', input: createInput(secret, options, plan.warnings) })
+  } else if (options.onConflict === 'skip') {
+    return {
+      ...plan,
+      outcome: 'skip',
+      warnings: ['exists in the destination; skipped (on_conflict=skip)'],
+    }
+  } else {
+    if (dest.scheduledForDeletion) plan.steps.push({ op: 'restore-secret' })
+    metadataSteps(secret, dest, options, plan)
+  }
+  const versions = dest?.versions ?? []
+  const trailing = options.preserveRevisions
+    ? syncAligned(secret, versions, plan)
+    : syncByPayload(secret, versions, plan)
+  plan.steps.push(...trailing)
+  const protect =
+    !dest || (!dest.protected && (options.updateMetadata || finishesProtection(secret, dest)))
+  if (secret.meta.protected && protect) plan.steps.push({ op: 'protect' })
+  if (plan.conflicts.length > 0) plan.outcome = 'conflict'
+  else if (dest && plan.steps.length === 0) plan.outcome = 'unchanged'
+  return plan
 }
 
 export function describeStep(step: Step): string {

@@ -2,9 +2,10 @@
 // same-name twins (twins.ts), plans it (planner.ts), then writes in order. A write whose
 // answer was lost is never repeated blindly: the secret stops as "unsettled", and
 // settle.ts tries it again, re-read and re-planned, once that write can no longer land.
+import { messageOf } from '../plugin/grpc-errors.js'
 import type { Secret, SecretApi, SecretVersion } from '../scaleway/api.js'
 import { ApiError, type ApiErrorKind } from '../scaleway/errors.js'
-import { listAllVersions, PAGE_SIZE, secretPages } from '../scaleway/pages.js'
+import { listAllVersions, secretPages } from '../scaleway/pages.js'
 import type { BackedUpSecret } from './collect.js'
 import {
   type DestinationSecret,
@@ -58,8 +59,6 @@ function isTransient(error: unknown): boolean {
   )
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
-
 /** The result of a failure thrown before or while writing. */
 export function failure(error: unknown, work: Work, plan?: Plan): RestoreResult {
   const message = messageOf(error)
@@ -71,7 +70,17 @@ export function failure(error: unknown, work: Work, plan?: Plan): RestoreResult 
 
 const key = (path: string, name: string) => `${path}\u0000${name}`
 
+function byLocation(secrets: Secret[]): Map<string, Secret[]> {
+  const out = new Map<string, Secret[]>()
+  for (const s of secrets) {
+    const k = key(s.path, s.name)
+    out.set(k, [...(out.get(k) ?? []), s])
+  }
+  return out
+}
+
 export class Restorer {
+  /** Every secret of the destination by (path, name), listed once, at the first lookup. */
   private index: Promise<Map<string, Secret[]>> | undefined
 
   constructor(
@@ -79,41 +88,27 @@ export class Restorer {
     private readonly options: RestoreOptions,
   ) {}
 
-  /** Every secret of the destination, live and soft-deleted, by (path, name). Listed once. */
-  private existing(): Promise<Map<string, Secret[]>> {
-    this.index ??= this.listDestination()
-    return this.index
-  }
-
-  private async listDestination(): Promise<Map<string, Secret[]>> {
-    const out = new Map<string, Secret[]>()
+  /** The destination's secrets, live and soft-deleted, with this path and name (all if none). */
+  private async list(query: { path?: string; name?: string } = {}): Promise<Secret[]> {
+    const out: Secret[] = []
     for (const scheduledForDeletion of [false, true]) {
-      for await (const page of secretPages(this.api, { scheduledForDeletion })) {
-        for (const s of page) {
-          const k = key(s.path, s.name)
-          out.set(k, [...(out.get(k) ?? []), s])
-        }
+      for await (const page of secretPages(this.api, { ...query, scheduledForDeletion })) {
+        out.push(...page)
       }
     }
     return out
   }
 
-  /** The same, for one (path, name), read now: what a retry must plan against. */
-  private async lookup(path: string, name: string): Promise<Secret[]> {
-    const out: Secret[] = []
-    for (const scheduledForDeletion of [false, true]) {
-      const page = await this.api.listSecrets({ path, name, scheduledForDeletion }, 1, PAGE_SIZE)
-      out.push(...page.items)
-    }
-    return out
-  }
-
-  /** Which destination secret the snapshot's secret goes to. `fresh` reads it again. */
+  /**
+   * Which destination secret the snapshot's secret goes to. `fresh` reads the destination
+   * again, as a retry must plan against what it holds now.
+   */
   async target(secret: BackedUpSecret, fresh = false): Promise<Target> {
-    const path = targetPath(secret.meta.path, this.options.reroot)
-    const candidates = fresh
-      ? await this.lookup(path, secret.meta.name)
-      : ((await this.existing()).get(key(path, secret.meta.name)) ?? [])
+    const path = targetPath(secret.meta.path, this.options.folder)
+    const { name } = secret.meta
+    if (fresh) return chooseTarget(secret.meta, await this.list({ path, name }))
+    this.index ??= this.list().then(byLocation)
+    const candidates = (await this.index).get(key(path, name)) ?? []
     return chooseTarget(secret.meta, candidates)
   }
 
@@ -124,46 +119,37 @@ export class Restorer {
         secret.meta.project_id === this.api.projectId && secret.meta.region === this.api.region,
     }
     const target = await this.target(secret, fresh)
-    const twinNote: string[] = []
     let found = target.kind === 'new' ? undefined : target.secret
-    // A soft-deleted secret serves no payload yet: compare it by revisions alone first.
-    let before = found && target.kind === 'revive' ? await this.destinationState(found) : undefined
-    if (found && before && planSecret(secret, before, planOptions).outcome === 'conflict') {
+    // A soft-deleted secret serves no payload yet: it is compared by revisions alone first.
+    let dest = found && (await this.destinationState(found))
+    const warnings: string[] = []
+    if (target.kind === 'revive' && planSecret(secret, dest, planOptions).outcome === 'conflict') {
       // Its name is free: leave the differing twin to its purge and restore beside it.
-      twinNote.push(
-        `a soft-deleted secret of the same name (${found.id}) differs from the snapshot; it is left as it is and a new secret is created`,
+      warnings.push(
+        `a soft-deleted secret of the same name (${target.secret.id}) differs from the snapshot; it is left as it is and a new secret is created`,
       )
-      found = undefined
-      before = undefined
+      found = dest = undefined
     }
-    const current = found ? await this.revive(found) : undefined
-    // Read again only what changed: a revived secret now serves its payloads.
-    const dest =
-      current && (current.revived || !before) ? await this.destinationState(current.secret) : before
+    // Brought back before anything else: its versions cannot be read until it is restored.
+    const revived =
+      found !== undefined &&
+      target.kind === 'revive' &&
+      !this.options.dryRun &&
+      this.options.onConflict === 'sync'
+    if (found && revived) {
+      found = await this.api.restoreSecret(found.id)
+      dest = await this.destinationState(found)
+    }
     const plan = planSecret(secret, dest, planOptions)
-    plan.warnings.unshift(...twinNote)
-    if (current?.revived) {
-      plan.steps.unshift({ op: 'restore-secret' })
-      if (plan.outcome === 'unchanged') plan.outcome = 'update'
-    }
-    const none = { writes: current?.revived ? 1 : 0, versionsWritten: 0 }
+    plan.warnings.unshift(...warnings)
+    if (revived && plan.outcome === 'unchanged') plan.outcome = 'update'
+    const work: Work = { writes: revived ? 1 : 0, versionsWritten: 0 }
     if (plan.outcome === 'conflict') {
-      return { ...none, plan, status: 'failed', error: conflictError(plan) }
+      const error = `not restored, the destination differs: ${plan.conflicts.join('; ')}`
+      return { ...work, plan, status: 'failed', error }
     }
-    if (this.options.dryRun) return { ...none, plan, status: 'done' }
-    return this.execute(plan, found?.id, current?.revived === true)
-  }
-
-  /**
-   * A destination secret scheduled for deletion is brought back before anything else:
-   * its versions cannot be read, so it cannot be compared, until it is restored.
-   */
-  private async revive(found: Secret): Promise<{ secret: Secret; revived: boolean }> {
-    const soft = found.deletionRequestedAt !== undefined
-    if (!soft || this.options.dryRun || this.options.onConflict !== 'sync') {
-      return { secret: found, revived: false }
-    }
-    return { secret: await this.api.restoreSecret(found.id), revived: true }
+    if (this.options.dryRun) return { ...work, plan, status: 'done' }
+    return this.execute(plan, found?.id, work)
   }
 
   private async destinationState(found: Secret): Promise<DestinationSecret> {
@@ -186,7 +172,6 @@ export class Restorer {
       })),
     )
     return {
-      id: found.id,
       type: found.type,
       tags: found.tags,
       description: found.description ?? '',
@@ -199,13 +184,11 @@ export class Restorer {
   private async execute(
     plan: Plan,
     existingId: string | undefined,
-    revived: boolean,
+    work: Work,
   ): Promise<RestoreResult> {
     let secretId = existingId
-    const work: Work = { writes: revived ? 1 : 0, versionsWritten: 0 }
     try {
       for (const step of plan.steps) {
-        if (step.op === 'restore-secret' && revived) continue // done by revive()
         if (step.op === 'create-secret') secretId = await this.createSecret(step)
         else if (secretId) await this.apply(secretId, step)
         else throw new Error(`no secret to apply ${step.op} to`)
@@ -223,12 +206,9 @@ export class Restorer {
       return (await this.api.createSecret(step.input)).id
     } catch (error) {
       if (!(error instanceof ApiError) || error.kind !== 'ambiguous_write') throw error
-      const { items } = await this.api.listSecrets(
-        { path: step.input.path, name: step.input.name },
-        1,
-        1,
-      )
-      if (items[0]) return items[0].id
+      const { path, name } = step.input
+      const [landed] = (await this.api.listSecrets({ path, name }, 1, 1)).items
+      if (landed) return landed.id
       throw new UnsettledWrite(
         'the answer to creating the secret was lost and it has not appeared (yet)',
       )
@@ -297,8 +277,4 @@ export class Restorer {
       `the answer to writing revision ${step.revision} was lost and it has not appeared (yet)`,
     )
   }
-}
-
-function conflictError(plan: Plan): string {
-  return `not restored, the destination differs: ${plan.conflicts.join('; ')}`
 }

@@ -1,11 +1,6 @@
 // The exporter's gRPC service: Init, Ping, Export (records and chunks in, one result
 // per record out) and Close. Restores a secret once all its records have arrived.
-import type {
-  ServerDuplexStream,
-  ServerUnaryCall,
-  sendUnaryData,
-  UntypedServiceImplementation,
-} from '@grpc/grpc-js'
+import type { ServerDuplexStream, sendUnaryData } from '@grpc/grpc-js'
 import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
 import {
@@ -15,13 +10,8 @@ import {
   invalidArgument,
   messageOf,
 } from '../plugin/grpc-errors.js'
-import type {
-  ExportRequest,
-  ExportResponse,
-  InitRequest,
-  InitResponse,
-  WireRecord,
-} from '../plugin/messages.js'
+import type { ExportRequest, ExportResponse, InitRequest, WireRecord } from '../plugin/messages.js'
+import type { Exporter } from '../plugin/protocol.js'
 import type { SecretApi } from '../scaleway/api.js'
 import {
   type BackedUpSecret,
@@ -35,7 +25,7 @@ import { describeStep, type Plan } from './planner.js'
 import { type RestoreOptions, Restorer } from './restorer.js'
 import { firstAttempt, type Settled, type SettleTiming, settle } from './settle.js'
 
-export interface ExporterSession {
+interface ExporterSession {
   api: SecretApi
   origin: string
   options: RestoreOptions
@@ -44,19 +34,14 @@ export interface ExporterSession {
   apiSummary(): string
 }
 
-export type OpenExporterSession = (request: InitRequest) => Promise<ExporterSession>
-
 /** Files bigger than this are refused without being held in memory. */
 const MAX_FILE_BYTES = 1024 * 1024
 
 class Tally {
-  created = 0
-  updated = 0
-  unchanged = 0
-  skipped = 0
+  /** Secrets restored, by what their restore did. */
+  readonly done = { create: 0, update: 0, unchanged: 0, skip: 0 }
   retried = 0
   versionsWritten = 0
-  writes = 0
   /** Secrets seen, restorable or not. */
   secrets = 0
   /** Secrets not restored, with why: what the final status sums up. */
@@ -66,28 +51,22 @@ class Tally {
   readonly started = Date.now()
 
   count({ result, retries, created }: Settled) {
-    this.writes += result.writes
     this.versionsWritten += result.versionsWritten
     if (retries > 0) this.retried += 1
     if (result.status !== 'done') return
     const outcome = created ? 'create' : result.plan.outcome
-    if (outcome === 'create') this.created += 1
-    else if (outcome === 'update') this.updated += 1
-    else if (outcome === 'skip') this.skipped += 1
-    else this.unchanged += 1
-  }
-
-  fail(label: string, error: string) {
-    this.failures.push({ label, error })
+    // A conflict never ends done: it fails the secret.
+    if (outcome !== 'conflict') this.done[outcome] += 1
   }
 
   line(session: ExporterSession): string {
     const elapsed = ((Date.now() - this.started) / 1000).toFixed(2)
-    const dry = session.options.dryRun ? 'dry run of ' : ''
+    const { dryRun } = session.options
+    const { create, update, unchanged, skip } = this.done
     return (
-      `${dry}restore into ${session.origin}: ${this.created} created, ${this.updated} updated, ` +
-      `${this.unchanged} unchanged, ${this.skipped} skipped, ${this.failures.length} failed, ` +
-      `${session.options.dryRun ? 0 : this.versionsWritten} versions written, ` +
+      `${dryRun ? 'dry run of ' : ''}restore into ${session.origin}: ${create} created, ` +
+      `${update} updated, ${unchanged} unchanged, ${skip} skipped, ${this.failures.length} failed, ` +
+      `${dryRun ? 0 : this.versionsWritten} versions written, ` +
       `${this.retried} retried in this run, ${session.apiSummary()}, ${elapsed}s`
     )
   }
@@ -98,53 +77,57 @@ class Tally {
     if (this.failures.length > 1 && this.failures.every((f) => f.error === first)) return first
     const shown = this.failures
       .slice(0, 3)
-      .map((f) => `${f.label} (${f.error.replace(`${f.label}: `, '')})`)
+      .map((f) => `${f.label} (${f.error})`)
       .join('; ')
     return this.failures.length > 3 ? `${shown}; and ${this.failures.length - 3} more above` : shown
   }
 
   /** One line for the final status when something was not restored; undefined if all was. */
   verdict(dryRun: boolean): string | undefined {
-    if (this.failures.length === 0 && this.strays === 0) return undefined
     const parts: string[] = []
     if (this.failures.length > 0) {
       const verb = dryRun ? 'would not be restored' : 'not restored'
       parts.push(`${this.failures.length} of ${this.secrets} secrets ${verb}: ${this.why()}`)
     }
     if (this.strays > 0) parts.push(`${this.strays} records outside the snapshot layout refused`)
-    return parts.join('; ')
+    return parts.length > 0 ? parts.join('; ') : undefined
   }
 }
 
-export function createExporterService(open: OpenExporterSession): UntypedServiceImplementation {
+/** Answers a unary call with what `work` resolves to, or with its error. */
+function answer<T>(callback: sendUnaryData<T>, work: Promise<T>) {
+  work.then(
+    (value) => callback(null, value),
+    (error: unknown) => callback(asGrpcError(error)),
+  )
+}
+
+export function createExporterService(
+  open: (request: InitRequest) => Promise<ExporterSession>,
+): Exporter {
   let session: ExporterSession | undefined
   return {
-    Init(call: ServerUnaryCall<InitRequest, InitResponse>, callback: sendUnaryData<InitResponse>) {
+    Init(call, callback) {
       if (session) return callback(failedPrecondition('Init was already called'))
-      open(call.request)
-        .then((opened) => {
-          session = opened
-          callback(null, { origin: opened.origin, type: 'scw-secret', root: '/', flags: 0 })
-        })
-        .catch((error: unknown) => callback(asGrpcError(error)))
+      const init = open(call.request).then((opened) => {
+        session = opened
+        return { origin: opened.origin, type: 'scw-secret', root: '/', flags: 0 }
+      })
+      answer(callback, init)
     },
 
-    Ping(_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) {
+    Ping(_call, callback) {
       if (!session) return callback(failedPrecondition('Init must be called first'))
       // Listing proves the key and the project; writes cannot be probed without writing.
-      session.api
-        .listSecrets({}, 1, 1)
-        .then(() => callback(null, {}))
-        .catch((error: unknown) => callback(asGrpcError(error)))
+      answer(
+        callback,
+        session.api.listSecrets({}, 1, 1).then(() => ({})),
+      )
     },
 
-    Export(call: ServerDuplexStream<ExportRequest, ExportResponse>) {
-      if (!session) {
-        call.emit('error', failedPrecondition('Init must be called first'))
-        return
-      }
-      const current = session
-      new ExportRun(current, call)
+    Export(call) {
+      if (!session) return void call.emit('error', failedPrecondition('Init must be called first'))
+      new ExportRun(session, call)
         .run()
         .then(() => call.end())
         .catch((error: unknown) => {
@@ -153,7 +136,7 @@ export function createExporterService(open: OpenExporterSession): UntypedService
         })
     },
 
-    Close(_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) {
+    Close(_call, callback) {
       callback(null, {})
     },
   }
@@ -172,7 +155,7 @@ async function* receive(call: AsyncIterable<ExportRequest>): AsyncGenerator<Rece
       else yield { record: message.record }
     } else if (message.chunk !== undefined) {
       if (!file) throw invalidArgument('file data arrived without a record')
-      const chunk = Buffer.from(message.chunk ?? new Uint8Array())
+      const chunk = Buffer.from(message.chunk)
       if (chunk.length === 0) {
         // An oversize file is passed on truncated-to-nothing with its true size known
         // only here; validation refuses it by its recorded size.
@@ -256,8 +239,10 @@ class ExportRun {
     if (role.kind === 'ack') return this.reply(received.record)
     if (role.kind === 'stray') return this.stray(received.record, role.reason)
     if (!this.grouper.accepts(role.dir)) {
-      const why = `${received.record.pathname} arrived apart from its secret's records`
-      return this.stray(received.record, why)
+      return this.stray(
+        received.record,
+        `${received.record.pathname} arrived apart from its secret's records`,
+      )
     }
     const finished = this.grouper.add(received, role)
     if (finished) await this.schedule(finished)
@@ -277,16 +262,19 @@ class ExportRun {
     for (const member of group.members) await this.reply(member.received.record, error)
   }
 
-  private async refuse(group: SecretGroup, label: string, error: string) {
-    this.tally.fail(label, error)
+  /** A secret not restored: counted, logged, and the reason on each of its records. */
+  private async refuse(group: SecretGroup, label: string, error: string, reply = error) {
+    this.tally.failures.push({ label, error })
     log.error(`${label}: ${error}`)
-    await this.replyGroup(group, error)
+    await this.replyGroup(group, reply)
   }
 
   private async schedule(group: SecretGroup) {
     this.tally.secrets += 1
     const validated = validateGroup(group)
-    if (!validated.ok) return this.refuse(group, group.dir, validated.error)
+    if (!validated.ok) {
+      return this.refuse(group, group.dir, validated.error, `${group.dir}: ${validated.error}`)
+    }
     if (this.session.options.onConflict === 'fail') {
       this.deferred.push({ group, secret: validated.secret })
       return
@@ -319,26 +307,21 @@ class ExportRun {
 
   /** on_conflict=fail: check every target before the first write. */
   private async restoreAllOrNothing() {
-    const refuseAll = async (message: string) => {
-      for (const { group, secret } of this.deferred)
-        await this.refuse(group, labelOf(secret), message)
-    }
-    const existing: string[] = []
+    let refusal: string | undefined
     try {
+      const existing: string[] = []
       for (const { secret } of this.deferred) {
         if ((await this.restorer.target(secret)).kind !== 'new') existing.push(labelOf(secret))
       }
-    } catch (error) {
-      return refuseAll(
-        `on_conflict=fail: nothing restored, the destination could not be checked: ${messageOf(error)}`,
-      )
-    }
-    if (existing.length > 0) {
       const shown = `${existing.slice(0, 5).join(', ')}${existing.length > 5 ? ', ...' : ''}`
-      return refuseAll(
-        `on_conflict=fail: nothing restored, ${existing.length} secret(s) already exist: ${shown}`,
-      )
+      if (existing.length > 0) refusal = `${existing.length} secret(s) already exist: ${shown}`
+    } catch (error) {
+      refusal = `the destination could not be checked: ${messageOf(error)}`
     }
-    for (const { group, secret } of this.deferred) await this.restore(group, secret)
+    for (const { group, secret } of this.deferred) {
+      if (refusal === undefined) await this.restore(group, secret)
+      else
+        await this.refuse(group, labelOf(secret), `on_conflict=fail: nothing restored, ${refusal}`)
+    }
   }
 }

@@ -47,6 +47,9 @@ type Implementation<S extends { methods: object }> = {
 /** What the importer executable implements: Init, Ping, Import, Open, Close. */
 export type Importer = Implementation<typeof ImporterDefinition>
 
+/** What the exporter executable implements: Init, Ping, Export, Close. */
+export type Exporter = Implementation<typeof ExporterDefinition>
+
 /**
  * One writer for every message: encoding is synchronous and finish() hands out a copy
  * and resets it, so its buffer, grown once, serves every later message instead of a

@@ -56,7 +56,7 @@ const OPTIONS: PlanOptions = {
   onConflict: 'sync',
   updateMetadata: false,
   preserveRevisions: true,
-  reroot: '/',
+  folder: '/',
   sameProjectAndRegion: false,
 }
 
@@ -64,7 +64,6 @@ const secret = (
   versions: BackedUpVersion[],
   meta: Partial<SecretMetadata> = {},
 ): BackedUpSecret => ({
-  dir: '/prod/db.secret',
   meta: { ...META, ...meta },
   versions,
 })
@@ -74,7 +73,6 @@ function destination(
   extra: Partial<DestinationSecret> = {},
 ) {
   return {
-    id: 'dest-id',
     type: 'opaque' as const,
     tags: ['b', 'a'],
     description: 'database',
@@ -133,7 +131,7 @@ describe('planSecret into an empty destination', () => {
 
   it('re-roots the path and keeps key_id only within the same project and region', () => {
     const withKey = secret([], { key_id: 'key-1' })
-    const moved = planSecret(withKey, undefined, { ...OPTIONS, reroot: '/restored' })
+    const moved = planSecret(withKey, undefined, { ...OPTIONS, folder: '/restored' })
     const step = moved.steps[0]
     expect(step?.op === 'create-secret' && step.input.path).toBe('/restored/prod')
     expect(step?.op === 'create-secret' && step.input.keyId).toBeUndefined()
