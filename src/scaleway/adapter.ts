@@ -2,30 +2,35 @@
 // call (never the SDK's `.all()`, which fires every page at once), payload encoding, and
 // the SDK's loose run-time values tidied up.
 import type { Secretv1beta1 } from '@scaleway/sdk-secret'
-import type {
-  AccessedPayload,
-  CreateSecretInput,
-  ListSecretsQuery,
-  Page,
-  Region,
-  RevisionRef,
-  Secret,
-  SecretApi,
-  SecretVersion,
-  UpdateSecretInput,
-} from './api.js'
-import { ApiError, describeOperation, type OperationContext } from './errors.js'
-import { normalizeSecret, normalizeVersion } from './normalize.js'
+import type { AccessedPayload, Region, RevisionRef, Secret, SecretApi } from './api.js'
+import { ApiError, type OperationContext } from './errors.js'
 import { decodePayload, encodePayload, type PayloadProblem } from './payload.js'
 
-/** Runs one API call under the client's limiter and error mapping. */
-export type Runner = <T>(ctx: OperationContext, call: () => Promise<T>) => Promise<T>
+/** What one call does, and on what: its errors name it. */
+type Call = Omit<OperationContext, 'region' | 'projectId'>
 
-interface Scope {
-  sdk: Secretv1beta1.API
-  run: Runner
-  region: Region
-  projectId: string
+/** Runs one API call under the client's limiter and error mapping. */
+export type Runner = <T>(call: Call, work: () => Promise<T>) => Promise<T>
+
+type Sdk = Secretv1beta1.API
+
+// The SDK copies some wire values through unconverted, so fields typed `string | undefined`
+// can hold null at run time (key_id, description). Callers compare against undefined;
+// leaving those out makes the types true.
+function definedOnly<T extends object>(value: T): T {
+  const out: Partial<T> = {}
+  for (const key in value) {
+    const field = value[key]
+    if (field !== null && field !== undefined) out[key] = field
+  }
+  return out as T
+}
+
+function tidySecret(secret: Secret): Secret {
+  const tidy = definedOnly(secret)
+  tidy.tags ??= []
+  tidy.usedBy ??= []
+  return tidy
 }
 
 const PAYLOAD_PROBLEMS: Record<PayloadProblem, string> = {
@@ -34,172 +39,109 @@ const PAYLOAD_PROBLEMS: Record<PayloadProblem, string> = {
   bad_checksum_field: 'the payload checksum field is malformed',
 }
 
-function accessed(raw: Secretv1beta1.AccessSecretVersionResponse, ctx: OperationContext) {
+function accessed(raw: Secretv1beta1.AccessSecretVersionResponse): AccessedPayload {
   const decoded = decodePayload(raw.data, raw.dataCrc32)
   if (!decoded.ok) {
-    const why = PAYLOAD_PROBLEMS[decoded.problem]
-    const message = `Could not ${describeOperation(ctx)}: ${why}; it was discarded, try again`
-    throw new ApiError('integrity', message, { operation: ctx.operation })
+    throw new ApiError({ kind: 'integrity', detail: PAYLOAD_PROBLEMS[decoded.problem] })
   }
   const payload: AccessedPayload = { revision: raw.revision, data: decoded.data, type: raw.type }
   if (decoded.dataCrc32 !== undefined) payload.dataCrc32 = decoded.dataCrc32
   return payload
 }
 
-function readOperations({ sdk, run, region, projectId }: Scope) {
-  const ctx = (operation: OperationContext['operation'], extra = {}) => ({
-    operation,
-    region,
-    projectId,
-    ...extra,
-  })
+function ref(region: Region, secretId: string, revision: RevisionRef) {
+  return { region, secretId, revision: String(revision) }
+}
+
+type Reads = 'listSecrets' | 'getSecret' | 'listVersions' | 'getVersion' | 'accessVersion'
+
+function reads(sdk: Sdk, run: Runner, region: Region, projectId: string): Pick<SecretApi, Reads> {
   return {
-    listSecrets: (query: ListSecretsQuery, page: number, pageSize: number) =>
-      run(ctx('listSecrets'), async (): Promise<Page<Secret>> => {
+    listSecrets: (query, page, pageSize) =>
+      run({ operation: 'listSecrets' }, async () => {
         const response = await sdk.listSecrets({
+          ...query,
           region,
           projectId,
           page,
           pageSize,
-          path: query.path,
-          name: query.name,
-          tags: query.tags,
-          type: query.type,
           scheduledForDeletion: query.scheduledForDeletion ?? false,
           // Oldest first: secrets created while paging land on later pages, not earlier ones.
           orderBy: 'created_at_asc',
         })
-        return { items: response.secrets.map(normalizeSecret), totalCount: response.totalCount }
+        return { items: response.secrets.map(tidySecret), totalCount: response.totalCount }
       }),
-
-    getSecret: (secretId: string) =>
-      run(ctx('getSecret', { secretId }), async () =>
-        normalizeSecret(await sdk.getSecret({ region, secretId })),
+    getSecret: (secretId) =>
+      run({ operation: 'getSecret', secretId }, async () =>
+        tidySecret(await sdk.getSecret({ region, secretId })),
       ),
-
-    listVersions: (secretId: string, page: number, pageSize: number) =>
-      run(ctx('listVersions', { secretId }), async (): Promise<Page<SecretVersion>> => {
+    listVersions: (secretId, page, pageSize) =>
+      run({ operation: 'listVersions', secretId }, async () => {
         const response = await sdk.listSecretVersions({ region, secretId, page, pageSize })
-        return { items: response.versions.map(normalizeVersion), totalCount: response.totalCount }
+        return { items: response.versions.map(definedOnly), totalCount: response.totalCount }
       }),
-
-    getVersion: (secretId: string, revision: RevisionRef) =>
-      run(ctx('getVersion', { secretId, revision }), async () =>
-        normalizeVersion(
-          await sdk.getSecretVersion({ region, secretId, revision: String(revision) }),
-        ),
+    getVersion: (secretId, revision) =>
+      run({ operation: 'getVersion', secretId, revision }, async () =>
+        definedOnly(await sdk.getSecretVersion(ref(region, secretId, revision))),
       ),
-
-    accessVersion: (secretId: string, revision: RevisionRef) => {
-      const context = ctx('accessVersion', { secretId, revision })
-      return run(context, async () => {
-        const request = { region, secretId, revision: String(revision) }
-        return accessed(await sdk.accessSecretVersion(request), context)
-      })
-    },
-  }
-}
-
-function secretWriteOperations({ sdk, run, region, projectId }: Scope) {
-  const ctx = (operation: OperationContext['operation'], secretId?: string) => ({
-    operation,
-    region,
-    projectId,
-    ...(secretId === undefined ? {} : { secretId }),
-  })
-  return {
-    createSecret: (input: CreateSecretInput) =>
-      run(ctx('createSecret'), async () =>
-        normalizeSecret(
-          await sdk.createSecret({
-            region,
-            projectId,
-            name: input.name,
-            path: input.path,
-            type: input.type,
-            tags: input.tags,
-            description: input.description,
-            protected: input.protected,
-            ephemeralPolicy: input.ephemeralPolicy,
-            keyId: input.keyId,
-          }),
-        ),
-      ),
-
-    updateSecret: (secretId: string, input: UpdateSecretInput) =>
-      run(ctx('updateSecret', secretId), async () => {
-        const request = { region, secretId, tags: input.tags, description: input.description }
-        return normalizeSecret(await sdk.updateSecret(request))
-      }),
-
-    protectSecret: (secretId: string) =>
-      run(ctx('protectSecret', secretId), async () =>
-        normalizeSecret(await sdk.protectSecret({ region, secretId })),
-      ),
-
-    restoreSecret: (secretId: string) =>
-      run(ctx('restoreSecret', secretId), async () =>
-        normalizeSecret(await sdk.restoreSecret({ region, secretId })),
+    accessVersion: (secretId, revision) =>
+      run({ operation: 'accessVersion', secretId, revision }, async () =>
+        accessed(await sdk.accessSecretVersion(ref(region, secretId, revision))),
       ),
   }
 }
 
-function versionWriteOperations({ sdk, run, region, projectId }: Scope) {
-  const ctx = (operation: OperationContext['operation'], secretId: string, revision?: number) => ({
-    operation,
-    region,
-    projectId,
-    secretId,
-    ...(revision === undefined ? {} : { revision }),
-  })
-  const ref = (secretId: string, revision: number) => ({
-    region,
-    secretId,
-    revision: String(revision),
-  })
+type Writes = Exclude<keyof SecretApi, Reads | 'region' | 'projectId'>
+
+function writes(sdk: Sdk, run: Runner, region: Region, projectId: string): Pick<SecretApi, Writes> {
   return {
-    createVersion: (secretId: string, data: Uint8Array, description?: string) =>
-      run(ctx('createVersion', secretId), async () => {
-        const { data: base64, dataCrc32 } = encodePayload(data)
-        const request = { region, secretId, data: base64, dataCrc32, description }
-        return normalizeVersion(await sdk.createSecretVersion(request))
-      }),
-
-    enableVersion: (secretId: string, revision: number) =>
-      run(ctx('enableVersion', secretId, revision), async () =>
-        normalizeVersion(await sdk.enableSecretVersion(ref(secretId, revision))),
+    createSecret: (input) =>
+      run({ operation: 'createSecret' }, async () =>
+        tidySecret(await sdk.createSecret({ ...input, region, projectId })),
       ),
-
-    disableVersion: (secretId: string, revision: number) =>
-      run(ctx('disableVersion', secretId, revision), async () =>
-        normalizeVersion(await sdk.disableSecretVersion(ref(secretId, revision))),
+    updateSecret: (secretId, input) =>
+      run({ operation: 'updateSecret', secretId }, async () =>
+        tidySecret(await sdk.updateSecret({ ...input, region, secretId })),
       ),
-
-    deleteVersion: (secretId: string, revision: number) =>
-      run(ctx('deleteVersion', secretId, revision), async () => {
-        await sdk.deleteSecretVersion(ref(secretId, revision))
+    protectSecret: (secretId) =>
+      run({ operation: 'protectSecret', secretId }, async () =>
+        tidySecret(await sdk.protectSecret({ region, secretId })),
+      ),
+    restoreSecret: (secretId) =>
+      run({ operation: 'restoreSecret', secretId }, async () =>
+        tidySecret(await sdk.restoreSecret({ region, secretId })),
+      ),
+    createVersion: (secretId, data, description) =>
+      run({ operation: 'createVersion', secretId }, async () => {
+        const payload = encodePayload(data)
+        const request = { region, secretId, ...payload, description }
+        return definedOnly(await sdk.createSecretVersion(request))
       }),
-
-    restoreVersion: (secretId: string, revision: number) =>
-      run(ctx('restoreVersion', secretId, revision), async () =>
-        normalizeVersion(await sdk.restoreSecretVersion(ref(secretId, revision))),
+    enableVersion: (secretId, revision) =>
+      run({ operation: 'enableVersion', secretId, revision }, async () =>
+        definedOnly(await sdk.enableSecretVersion(ref(region, secretId, revision))),
+      ),
+    disableVersion: (secretId, revision) =>
+      run({ operation: 'disableVersion', secretId, revision }, async () =>
+        definedOnly(await sdk.disableSecretVersion(ref(region, secretId, revision))),
+      ),
+    deleteVersion: (secretId, revision) =>
+      run({ operation: 'deleteVersion', secretId, revision }, async () => {
+        await sdk.deleteSecretVersion(ref(region, secretId, revision))
+      }),
+    restoreVersion: (secretId, revision) =>
+      run({ operation: 'restoreVersion', secretId, revision }, async () =>
+        definedOnly(await sdk.restoreSecretVersion(ref(region, secretId, revision))),
       ),
   }
 }
 
 /** A SecretApi whose every call goes to `sdk` through `run`. */
-export function bindSecretApi(
-  sdk: Secretv1beta1.API,
-  run: Runner,
-  region: Region,
-  projectId: string,
-): SecretApi {
-  const scope = { sdk, run, region, projectId }
+export function bindSecretApi(sdk: Sdk, run: Runner, region: Region, projectId: string): SecretApi {
   return {
     region,
     projectId,
-    ...readOperations(scope),
-    ...secretWriteOperations(scope),
-    ...versionWriteOperations(scope),
+    ...reads(sdk, run, region, projectId),
+    ...writes(sdk, run, region, projectId),
   }
 }

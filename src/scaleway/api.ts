@@ -23,7 +23,7 @@ export interface ListSecretsQuery {
   scheduledForDeletion?: boolean
 }
 
-export interface Page<T> {
+interface Page<T> {
   items: T[]
   totalCount: number
 }
@@ -47,7 +47,7 @@ export interface CreateSecretInput {
   keyId?: string
 }
 
-export interface UpdateSecretInput {
+interface UpdateSecretInput {
   tags?: string[]
   description?: string
 }

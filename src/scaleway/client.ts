@@ -12,21 +12,28 @@ import pLimit from 'p-limit'
 import { isUuid } from '../core/secret-manager.js'
 import { bindSecretApi, type Runner } from './adapter.js'
 import { REGIONS, type Region, type SecretApi } from './api.js'
-import {
-  ApiError,
-  describeOperation,
-  type OperationContext,
-  rewritten,
-  toApiError,
-} from './errors.js'
-import { createRetryingFetch, type RetryEvent } from './http.js'
+import { ApiError, rewritten, toApiError } from './errors.js'
+import { createRetryingFetch, type RetryingFetchOptions } from './http.js'
 import { defaultBurst, sharedTokenBucket, TokenBucket } from './pacing.js'
 import { type RetryPolicy, retryPolicy } from './retry.js'
 import { type ApiStats, StatsRecorder } from './stats.js'
 
 const DEFAULT_API_URL = 'https://api.scaleway.com'
 
-export interface SecretApiOptions {
+/**
+ * Passed on to the retrying fetch. A client given its own clock or sleep (tests) also
+ * gets a token bucket of its own, not the process's.
+ */
+type HttpOptions =
+  | 'timeoutMs'
+  | 'onRetry'
+  | 'transport'
+  | 'retryCreatesOnServerError'
+  | 'sleep'
+  | 'now'
+  | 'random'
+
+export interface SecretApiOptions extends Pick<RetryingFetchOptions, HttpOptions> {
   region: Region
   projectId: string
   /** Sent as X-Auth-Token; never logged nor put in an error message. */
@@ -41,22 +48,9 @@ export interface SecretApiOptions {
    * built with the same rate; 0 means no pacing.
    */
   rateLimit: number
-  /** Per HTTP attempt. */
-  timeoutMs: number
   maxRetries: number
-  onRetry?: (event: RetryEvent) => void
-  fetch?: typeof fetch
   /** Backoff tuning; the number of attempts comes from maxRetries. */
   retry?: Partial<Omit<RetryPolicy, 'maxAttempts'>>
-  /** See RetryingFetchOptions.retryCreatesOnServerError. */
-  retryCreatesOnServerError?: boolean
-  /**
-   * For tests: replace the waiting (backoff and pacing), the clock and the randomness. A
-   * client given its own clock or sleep gets a token bucket of its own, not the shared one.
-   */
-  sleep?: (ms: number) => Promise<void>
-  now?: () => number
-  random?: () => number
 }
 
 export interface SecretApiClient {
@@ -64,8 +58,9 @@ export interface SecretApiClient {
   stats: ApiStats
 }
 
-function configError(message: string): ApiError {
-  return new ApiError('invalid', `Invalid Secret Manager client configuration: ${message}`)
+function configError(problem: string): ApiError {
+  const message = `Invalid Secret Manager client configuration: ${problem}`
+  return new ApiError({ kind: 'invalid', detail: problem }, undefined, message)
 }
 
 /** Checked here rather than by the SDK, whose own messages would echo the secret key. */
@@ -107,16 +102,17 @@ function pacerOf(options: SecretApiOptions): TokenBucket | undefined {
 
 function buildSdk(options: SecretApiOptions, apiURL: string, stats: StatsRecorder) {
   const pacer = pacerOf(options)
+  const { timeoutMs, onRetry, transport, retryCreatesOnServerError, sleep, now, random } = options
   const httpClient = createRetryingFetch({
+    timeoutMs,
+    onRetry,
+    transport,
+    retryCreatesOnServerError,
+    sleep,
+    now,
+    random,
     policy: retryPolicy(options.maxRetries, options.retry),
-    timeoutMs: options.timeoutMs,
     stats,
-    onRetry: options.onRetry,
-    fetch: options.fetch,
-    retryCreatesOnServerError: options.retryCreatesOnServerError,
-    sleep: options.sleep,
-    now: options.now,
-    random: options.random,
     pace: pacer && (() => pacer.take()),
     // The key goes in here rather than through withProfile's secrets, whose format check
     // throws an error quoting the key.
@@ -144,11 +140,6 @@ function scrubbed(error: ApiError, secretKey: string): ApiError {
   return rewritten(error, message, mentions(error.cause, secretKey))
 }
 
-function emptySecretId(ctx: OperationContext): ApiError {
-  const message = `Could not ${describeOperation(ctx)}: the secret id is empty`
-  return new ApiError('invalid', message, { operation: ctx.operation })
-}
-
 /** Builds the SDK-backed SecretApi and the request statistics it feeds. */
 export function createSecretApi(options: SecretApiOptions): SecretApiClient {
   validateOptions(options)
@@ -161,13 +152,15 @@ export function createSecretApi(options: SecretApiOptions): SecretApiClient {
   // Every call goes through the limiter, retries and backoff included: a call waiting out
   // a 429 keeps its slot, so pressure on the API drops instead of being refilled at once.
   // The async wrapper also turns the SDK's synchronous throws into rejections.
-  const run: Runner = (ctx, call) =>
+  const run: Runner = (call, work) =>
     limit(async () => {
       try {
-        if ('secretId' in ctx && !ctx.secretId) throw emptySecretId(ctx)
-        return await call()
+        if ('secretId' in call && !call.secretId) {
+          throw new ApiError({ kind: 'invalid', detail: 'the secret id is empty' })
+        }
+        return await work()
       } catch (error) {
-        throw scrubbed(toApiError(error, ctx), secretKey)
+        throw scrubbed(toApiError(error, { ...call, region, projectId }), secretKey)
       }
     })
 

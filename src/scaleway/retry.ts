@@ -122,7 +122,7 @@ function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUSES.has(status)
 }
 
-/** Codes of transport failures worth another attempt (Node's net layer and undici). */
+/** Codes of transport failures worth another attempt (Node's net, dns and http layers). */
 const TRANSIENT_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -134,11 +134,6 @@ const TRANSIENT_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'ENETDOWN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
 ])
 
 /** Failures that happen before a single byte of the request can have left. */
@@ -149,45 +144,20 @@ const NOT_SENT_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'ENETDOWN',
-  'UND_ERR_CONNECT_TIMEOUT',
 ])
 
-/** undici wraps every transport failure in `TypeError: fetch failed` (or `terminated` mid-body). */
-const TRANSIENT_MESSAGES = ['fetch failed', 'terminated', 'socket hang up', 'other side closed']
-
-function causeChain(error: unknown): unknown[] {
-  const chain: unknown[] = []
-  let current = error
-  while (current instanceof Error && chain.length < 8) {
-    chain.push(current)
-    current = current.cause
-  }
-  return chain
-}
-
-function codeOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined
-  return typeof error.code === 'string' ? error.code : undefined
-}
-
-/** The most specific system or undici error code in the cause chain. */
+/** The system error code of a transport failure, if it has one. */
 export function networkErrorCode(error: unknown): string | undefined {
-  return causeChain(error)
-    .map(codeOf)
-    .findLast((code) => code !== undefined)
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined
+  return typeof code === 'string' ? code : undefined
 }
 
 export function isNetworkError(error: unknown): boolean {
-  return causeChain(error).some((e) => {
-    const code = codeOf(e)
-    if (code !== undefined && TRANSIENT_CODES.has(code)) return true
-    return e instanceof Error && TRANSIENT_MESSAGES.includes(e.message)
-  })
+  return TRANSIENT_CODES.has(networkErrorCode(error) ?? '')
 }
 
 export function failedBeforeSending(error: unknown): boolean {
-  const code = networkErrorCode(error)
-  return code !== undefined && NOT_SENT_CODES.has(code)
+  return NOT_SENT_CODES.has(networkErrorCode(error) ?? '')
 }
 
 export type Failure =

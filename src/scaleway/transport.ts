@@ -120,28 +120,3 @@ export function agentTransport(): Transport {
       req.end(body)
     })
 }
-
-/**
- * A transport over a fetch function (test doubles, proxies): the same contract, with a
- * timer and an AbortController per attempt since fetch has no socket timeout.
- */
-export function fetchTransport(fetchFn: typeof fetch): Transport {
-  return async (exchange, timeoutMs) => {
-    const timer = new AbortController()
-    const handle = setTimeout(() => timer.abort(), timeoutMs)
-    try {
-      const { method, url, headers, body } = exchange
-      const response = await fetchFn(url, { method, headers, body, signal: timer.signal })
-      const bytes = Buffer.from(await response.arrayBuffer())
-      const { status, statusText } = response
-      const answerHeaders: IncomingHttpHeaders = Object.fromEntries(response.headers)
-      const nullBody = NULL_BODY_STATUSES.has(status)
-      return { status, statusText, headers: answerHeaders, body: nullBody ? null : bytes }
-    } catch (error) {
-      if (timer.signal.aborted) throw new AttemptTimeout(timeoutMs)
-      throw error
-    } finally {
-      clearTimeout(handle)
-    }
-  }
-}

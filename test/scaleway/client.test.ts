@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Region } from '../../src/scaleway/api.js'
 import { createSecretApi, type SecretApiOptions } from '../../src/scaleway/client.js'
-import { crc32 } from '../../src/scaleway/crc32.js'
 import { ApiError } from '../../src/scaleway/errors.js'
 import type { RetryEvent } from '../../src/scaleway/http.js'
+import { crc32 } from '../../src/scaleway/payload.js'
+import type { Answer } from '../../src/scaleway/transport.js'
 import {
   API_PREFIX,
   accessBody,
+  answer,
   DUPLICATE_NAME,
   deniedAuth,
   NOT_FOUND,
@@ -315,7 +317,7 @@ describe('errors through the real SDK', () => {
     })
     const error = await rejection(api.getSecret(SECRET_ID))
     expect(error.kind).toBe('rate_limited')
-    expect(error.operation).toBe('getSecret')
+    expect(error.facts.operation).toBe('getSecret')
     expect(error.message).toMatch(
       new RegExp(`^Could not read secret ${SECRET_ID} .*after 7 attempt`),
     )
@@ -338,7 +340,7 @@ describe('errors through the real SDK', () => {
     const { api, server } = await setup(script(dropConnection(), json(200, versionBody(1))))
     const error = await rejection(api.createVersion(SECRET_ID, new Uint8Array([1])))
     expect(error.kind).toBe('ambiguous_write')
-    expect(error.operation).toBe('createVersion')
+    expect(error.facts.operation).toBe('createVersion')
     expect(error.message).toMatch(/^Could not create a version of secret .*check the current state/)
     expect(server.requests).toHaveLength(1)
   })
@@ -453,7 +455,7 @@ describe('secret key canary', () => {
 
 describe('pacing', () => {
   /** A client on virtual time whose transport answers at once, noting when each attempt left. */
-  function pacedClient(rateLimit: number, answers: () => Response) {
+  function pacedClient(rateLimit: number, answers: () => Answer) {
     const clock = new VirtualTime()
     const sent: number[] = []
     const client = createSecretApi({
@@ -468,7 +470,7 @@ describe('pacing', () => {
       now: clock.now,
       sleep: clock.sleep,
       random: () => 0.5,
-      fetch: async () => {
+      transport: async () => {
         sent.push(clock.now())
         return answers()
       },
@@ -476,11 +478,7 @@ describe('pacing', () => {
     return { ...client, clock, sent }
   }
 
-  const ok = () =>
-    new Response(JSON.stringify(secretBody()), {
-      status: 200,
-      headers: { 'Content-Type': 'application/json' },
-    })
+  const ok = () => answer(200, secretBody())
 
   it('spreads 50 calls at 20 per second over 2 s: a burst of 10, then one every 50 ms', async () => {
     const { api, clock, sent } = pacedClient(20, ok)
@@ -505,7 +503,7 @@ describe('pacing', () => {
     let answered = 0
     const { api, clock, sent, stats } = pacedClient(1, () => {
       answered += 1
-      return answered <= 2 ? new Response(null, { status: 429 }) : ok()
+      return answered <= 2 ? answer(429) : ok()
     })
     await clock.run(api.getSecret(SECRET_ID))
     // One token at start (burst 1), then one a second: the backoff (125 ms, 250 ms) is

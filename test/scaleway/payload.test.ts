@@ -1,7 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { crc32 } from '../../src/scaleway/crc32.js'
-import { decodePayload, encodePayload } from '../../src/scaleway/payload.js'
+import { crc32, decodePayload, encodePayload } from '../../src/scaleway/payload.js'
 
 const text = (s: string) => new TextEncoder().encode(s)
 
