@@ -16,7 +16,7 @@ import { ApiError, rewritten, toApiError } from './errors.js'
 import { createRetryingFetch, type RetryingFetchOptions } from './http.js'
 import { defaultBurst, sharedTokenBucket, TokenBucket } from './pacing.js'
 import { type RetryPolicy, retryPolicy } from './retry.js'
-import { type ApiStats, StatsRecorder } from './stats.js'
+import { StatsRecorder } from './stats.js'
 
 const DEFAULT_API_URL = 'https://api.scaleway.com'
 
@@ -24,14 +24,7 @@ const DEFAULT_API_URL = 'https://api.scaleway.com'
  * Passed on to the retrying fetch. A client given its own clock or sleep (tests) also
  * gets a token bucket of its own, not the process's.
  */
-type HttpOptions =
-  | 'timeoutMs'
-  | 'onRetry'
-  | 'transport'
-  | 'retryCreatesOnServerError'
-  | 'sleep'
-  | 'now'
-  | 'random'
+type HttpOptions = 'timeoutMs' | 'onRetry' | 'transport' | 'sleep' | 'now' | 'random'
 
 export interface SecretApiOptions extends Pick<RetryingFetchOptions, HttpOptions> {
   region: Region
@@ -55,7 +48,8 @@ export interface SecretApiOptions extends Pick<RetryingFetchOptions, HttpOptions
 
 export interface SecretApiClient {
   api: SecretApi
-  stats: ApiStats
+  /** Read-only for callers: the client's own count of what it sent. */
+  stats: Readonly<StatsRecorder>
 }
 
 function configError(problem: string): ApiError {
@@ -102,12 +96,11 @@ function pacerOf(options: SecretApiOptions): TokenBucket | undefined {
 
 function buildSdk(options: SecretApiOptions, apiURL: string, stats: StatsRecorder) {
   const pacer = pacerOf(options)
-  const { timeoutMs, onRetry, transport, retryCreatesOnServerError, sleep, now, random } = options
+  const { timeoutMs, onRetry, transport, sleep, now, random } = options
   const httpClient = createRetryingFetch({
     timeoutMs,
     onRetry,
     transport,
-    retryCreatesOnServerError,
     sleep,
     now,
     random,

@@ -81,45 +81,31 @@ export function rewritten(err: ApiError, message: string, dropCause = false): Ap
   return new ApiError(err.facts, dropCause ? undefined : err.cause, message)
 }
 
-/** The IAM permission set each operation needs. */
-const PERMISSION_SETS: Record<Operation, string> = {
-  listSecrets: 'SecretManagerReadOnly',
-  getSecret: 'SecretManagerReadOnly',
-  listVersions: 'SecretManagerReadOnly',
-  getVersion: 'SecretManagerReadOnly',
-  accessVersion: 'SecretManagerSecretAccess',
-  createSecret: 'SecretManagerSecretCreate',
-  updateSecret: 'SecretManagerSecretWrite',
-  protectSecret: 'SecretManagerSecretWrite',
-  createVersion: 'SecretManagerSecretWrite',
-  enableVersion: 'SecretManagerSecretWrite',
-  disableVersion: 'SecretManagerSecretWrite',
-  deleteVersion: 'SecretManagerSecretWrite',
-  restoreSecret: 'SecretManagerSecretRestore',
-  restoreVersion: 'SecretManagerSecretRestore',
+/** Each operation in words (see describeOperation), and the IAM permission set it needs. */
+const OPERATIONS: Record<Operation, readonly [phrase: string, permissionSet: string]> = {
+  listSecrets: ['list secrets', 'SecretManagerReadOnly'],
+  getSecret: ['read {secret}', 'SecretManagerReadOnly'],
+  listVersions: ['list the versions of {secret}', 'SecretManagerReadOnly'],
+  getVersion: ['read {version}', 'SecretManagerReadOnly'],
+  accessVersion: ['access the payload of {version}', 'SecretManagerSecretAccess'],
+  createSecret: ['create a secret', 'SecretManagerSecretCreate'],
+  updateSecret: ['update {secret}', 'SecretManagerSecretWrite'],
+  protectSecret: ['protect {secret}', 'SecretManagerSecretWrite'],
+  createVersion: ['create a version of {secret}', 'SecretManagerSecretWrite'],
+  enableVersion: ['enable {version}', 'SecretManagerSecretWrite'],
+  disableVersion: ['disable {version}', 'SecretManagerSecretWrite'],
+  deleteVersion: ['delete {version}', 'SecretManagerSecretWrite'],
+  restoreSecret: ['restore {secret}', 'SecretManagerSecretRestore'],
+  restoreVersion: ['restore {version}', 'SecretManagerSecretRestore'],
 }
 
 /** "read version 3 of secret 1f0c… in project … (fr-par)": what we were trying to do. */
 function describeOperation(ctx: OperationContext): string {
   const secret = `secret ${ctx.secretId ?? '?'}`
   const version = `version ${String(ctx.revision ?? '?')} of ${secret}`
-  const phrases: Record<Operation, string> = {
-    listSecrets: 'list secrets',
-    getSecret: `read ${secret}`,
-    listVersions: `list the versions of ${secret}`,
-    getVersion: `read ${version}`,
-    accessVersion: `access the payload of ${version}`,
-    createSecret: 'create a secret',
-    updateSecret: `update ${secret}`,
-    protectSecret: `protect ${secret}`,
-    restoreSecret: `restore ${secret}`,
-    createVersion: `create a version of ${secret}`,
-    enableVersion: `enable ${version}`,
-    disableVersion: `disable ${version}`,
-    deleteVersion: `delete ${version}`,
-    restoreVersion: `restore ${version}`,
-  }
-  return `${phrases[ctx.operation]} in project ${ctx.projectId} (${ctx.region})`
+  const [phrase] = OPERATIONS[ctx.operation]
+  const done = phrase.replace('{version}', () => version).replace('{secret}', () => secret)
+  return `${done} in project ${ctx.projectId} (${ctx.region})`
 }
 
 /** " after 3 attempt(s) in 1.2 s" when the HTTP layer gave up on retrying, else nothing. */
@@ -144,7 +130,7 @@ function serverTrouble(f: ApiFacts): string {
 
 /** What went wrong and what to do about it: the half of the sentence after the colon. */
 function explain(f: ApiFacts): string {
-  const set = f.operation && PERMISSION_SETS[f.operation]
+  const set = f.operation && OPERATIONS[f.operation][1]
   switch (f.kind) {
     case 'auth':
       return `Scaleway refused the API key (${f.detail ?? 'authentication denied'}); check SCW_ACCESS_KEY and SCW_SECRET_KEY, and that the key still exists in IAM and has not expired`

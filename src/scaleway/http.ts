@@ -3,7 +3,6 @@
 // over a keep-alive transport (transport.ts). Requests and responses pass through
 // untouched; nothing here logs or reports a header or a body (X-Auth-Token is the secret
 // key, bodies are payloads). A request given up on ends as an ApiError of facts.
-import type { IncomingHttpHeaders } from 'node:http'
 import { setTimeout as sleepFor } from 'node:timers/promises'
 import { ApiError } from './errors.js'
 import {
@@ -49,8 +48,6 @@ export interface RetryingFetchOptions {
   headers?: Record<string, string>
   stats?: StatsRecorder
   onRetry?: (event: RetryEvent) => void
-  /** Repeat creates after a 5xx, betting the server refused before writing. Off by default. */
-  retryCreatesOnServerError?: boolean
   sleep?: (ms: number) => Promise<void>
   random?: () => number
   now?: () => number
@@ -107,7 +104,7 @@ async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
       rateLimited += 1
       deps.stats?.recordRateLimited()
     }
-    const verdict = judgeFailure(outcome, create, deps.retryCreatesOnServerError)
+    const verdict = judgeFailure(outcome, create)
     // Answers and errors that are not the network's go back as they are.
     if (verdict === 'final' && outcome.type === 'status') return outcome.answer
     if (verdict === 'final' && outcome.type === 'network') throw outcome.error
@@ -118,8 +115,7 @@ async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
     const failed = { ...facts, status, networkCode, timeoutMs }
     const cause = outcome.type === 'network' ? outcome.error : undefined
     if (verdict === 'ambiguous') throw new ApiError({ ...failed, kind: 'ambiguous_write' }, cause)
-    const retryAfter =
-      outcome.type === 'status' ? headerOf(outcome.answer.headers, 'retry-after') : null
+    const retryAfter = outcome.type === 'status' ? outcome.answer.headers.get('retry-after') : null
     const retryAfterMs = parseRetryAfter(retryAfter, Date.now())
     const state = { attemptsMade: attempt, rateLimited, elapsedMs: facts.elapsedMs, retryAfterMs }
     const plan = planRetry(deps.policy, state, deps.random)
@@ -128,76 +124,6 @@ async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
     deps.stats?.recordRetry()
     notify(deps, { route, attempt, delayMs: plan.delayMs, reason, status, networkCode })
     await deps.sleep(plan.delayMs)
-  }
-}
-
-function headerOf(headers: IncomingHttpHeaders, name: string): string | null {
-  const value = headers[name]
-  if (value === undefined) return null
-  return Array.isArray(value) ? value.join(', ') : value
-}
-
-/** Response headers as the SDK reads them (get, and entries when it logs at debug). */
-class AnswerHeaders {
-  constructor(private readonly raw: IncomingHttpHeaders) {}
-  get(name: string): string | null {
-    return headerOf(this.raw, name.toLowerCase())
-  }
-  has(name: string): boolean {
-    return this.raw[name.toLowerCase()] !== undefined
-  }
-  *entries(): IterableIterator<[string, string]> {
-    for (const name of Object.keys(this.raw)) yield [name, headerOf(this.raw, name) ?? '']
-  }
-  [Symbol.iterator]() {
-    return this.entries()
-  }
-  forEach(callback: (value: string, name: string) => void): void {
-    for (const [name, value] of this.entries()) callback(value, name)
-  }
-}
-
-/**
- * The answer as the SDK reads a Response: status, headers, and the body as text, JSON or
- * a Blob, as often as asked. The SDK tells a response by these members, not by class
- * ("without using instanceof"), so this spares a web Response and its body stream per call.
- */
-class BufferedResponse {
-  readonly status: number
-  readonly statusText: string
-  readonly headers: AnswerHeaders
-  readonly body: Buffer | null
-  readonly bodyUsed = false
-  readonly redirected = false
-  readonly type = 'basic'
-
-  constructor(
-    answer: Answer,
-    readonly url: string,
-  ) {
-    this.status = answer.status
-    this.statusText = answer.statusText
-    this.headers = new AnswerHeaders(answer.headers)
-    this.body = answer.body
-  }
-  get ok(): boolean {
-    return this.status >= 200 && this.status < 300
-  }
-  async text(): Promise<string> {
-    return this.body?.toString('utf8') ?? ''
-  }
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text())
-  }
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return new Uint8Array(this.body ?? []).buffer
-  }
-  async blob(): Promise<Blob> {
-    return new Blob(this.body ? [this.body] : [])
-  }
-  /** Bodies are buffered and never consumed: a clone can share them. */
-  clone(): BufferedResponse {
-    return this
   }
 }
 
@@ -216,7 +142,6 @@ export function createRetryingFetch(options: RetryingFetchOptions): typeof fetch
     ...options,
     transport: options.transport ?? agentTransport(),
     headers: options.headers ?? {},
-    retryCreatesOnServerError: options.retryCreatesOnServerError ?? false,
     sleep: options.sleep ?? ((ms) => sleepFor(ms)),
     random: options.random ?? Math.random,
     now: options.now ?? (() => performance.now()),
@@ -226,7 +151,7 @@ export function createRetryingFetch(options: RetryingFetchOptions): typeof fetch
       input instanceof Request && init === undefined ? input : new Request(input, init)
     const exchange = await exchangeOf(request, deps.headers)
     const answer = await runWithRetries(exchange, deps)
-    // The SDK reads it as a Response (see BufferedResponse); nothing else does.
-    return new BufferedResponse(answer, exchange.url) as unknown as Response
+    // The SDK reads it as a Response (see Answer); nothing else does.
+    return answer as unknown as Response
   }
 }

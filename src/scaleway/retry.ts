@@ -122,21 +122,7 @@ function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUSES.has(status)
 }
 
-/** Codes of transport failures worth another attempt (Node's net, dns and http layers). */
-const TRANSIENT_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-])
-
-/** Failures that happen before a single byte of the request can have left. */
+/** System codes of failures that happen before a single byte of the request can have left. */
 const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -144,6 +130,15 @@ const NOT_SENT_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'ENETDOWN',
+])
+
+/** Codes of transport failures worth another attempt (Node's net, dns and http layers). */
+const TRANSIENT_CODES = new Set([
+  ...NOT_SENT_CODES,
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
 ])
 
 /** The system error code of a transport failure, if it has one. */
@@ -171,18 +166,13 @@ export type Verdict = 'retry' | 'final' | 'ambiguous'
 /**
  * Judges one failed attempt. `create` marks requests that add something each time they
  * are applied: those are only repeated when the server provably did not act on them
- * (429 from the gateway's rate limiter, or a connection that never opened), unless
- * `retryCreatesOnServerError` accepts the bet that a 5xx means nothing was written.
+ * (429 from the gateway's rate limiter, or a connection that never opened).
  */
-export function judgeFailure(
-  failure: Failure,
-  create: boolean,
-  retryCreatesOnServerError = false,
-): Verdict {
+export function judgeFailure(failure: Failure, create: boolean): Verdict {
   switch (failure.type) {
     case 'status':
       if (!isRetryableStatus(failure.status)) return 'final'
-      if (failure.status === 429 || !create || retryCreatesOnServerError) return 'retry'
+      if (failure.status === 429 || !create) return 'retry'
       return 'ambiguous'
     case 'network':
       if (!isNetworkError(failure.error)) return 'final'

@@ -14,13 +14,47 @@ export interface Exchange {
   body: string | undefined
 }
 
-/** What came back, read to the end. */
-export interface Answer {
-  status: number
-  statusText: string
-  headers: IncomingHttpHeaders
-  /** null for statuses that carry no body (204, 304). */
-  body: Buffer | null
+/** Response headers as the SDK reads them: one at a time, by name. */
+class AnswerHeaders {
+  constructor(private readonly raw: IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()]
+    if (value === undefined) return null
+    return Array.isArray(value) ? value.join(', ') : value
+  }
+}
+
+/**
+ * What came back, read to the end, in the shape the SDK reads a Response in: it tells
+ * one by these members, not by class ("without using instanceof"), and reads the body as
+ * JSON or text, as often as asked (a clone for an error body). This spares a web
+ * Response and its body stream per call.
+ */
+export class Answer {
+  readonly headers: AnswerHeaders
+
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    headers: IncomingHttpHeaders,
+    /** null for statuses that carry no body (204, 304). */
+    readonly body: Buffer | null,
+  ) {
+    this.headers = new AnswerHeaders(headers)
+  }
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300
+  }
+  async text(): Promise<string> {
+    return this.body?.toString('utf8') ?? ''
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text())
+  }
+  /** Bodies are buffered and never consumed: a clone can share them. */
+  clone(): Answer {
+    return this
+  }
 }
 
 /** No byte moved for `timeoutMs` during the attempt. */
@@ -109,12 +143,8 @@ export function agentTransport(): Transport {
           settled = true
           const status = res.statusCode ?? 0
           const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)
-          resolve({
-            status,
-            statusText: res.statusMessage ?? '',
-            headers: res.headers,
-            body: NULL_BODY_STATUSES.has(status) ? null : bytes,
-          })
+          const body = NULL_BODY_STATUSES.has(status) ? null : bytes
+          resolve(new Answer(status, res.statusMessage ?? '', res.headers, body))
         })
       })
       req.end(body)

@@ -257,7 +257,6 @@ describe('judgeFailure', () => {
     expect(judgeFailure({ type: 'network', error: failed('ECONNRESET') }, true)).toBe('ambiguous')
     expect(judgeFailure({ type: 'timeout' }, true)).toBe('ambiguous')
     for (const s of [500, 502, 503, 504]) expect(judgeFailure(status(s), true)).toBe('ambiguous')
-    expect(judgeFailure(status(503), true, true)).toBe('retry')
     expect(judgeFailure(status(400), true)).toBe('final')
   })
 })
