@@ -2,9 +2,10 @@
 // call (never the SDK's `.all()`, which fires every page at once), payload encoding, and
 // the SDK's loose run-time values tidied up.
 import type { Secretv1beta1 } from '@scaleway/sdk-secret'
-import type { AccessedPayload, Region, RevisionRef, Secret, SecretApi } from './api.js'
-import { ApiError, type OperationContext } from './errors.js'
-import { decodePayload, encodePayload, type PayloadProblem } from './payload.js'
+import type { Region, RevisionRef } from '../core/secret-manager.js'
+import type { AccessedPayload, Secret, SecretApi, SecretVersion } from './api.js'
+import { ApiError, type Operation, type OperationContext } from './errors.js'
+import { decodePayload, encodePayload } from './payload.js'
 
 /** What one call does, and on what: its errors name it. */
 type Call = Omit<OperationContext, 'region' | 'projectId'>
@@ -33,29 +34,51 @@ function tidySecret(secret: Secret): Secret {
   return tidy
 }
 
-const PAYLOAD_PROBLEMS: Record<PayloadProblem, string> = {
-  checksum_mismatch: 'the payload does not match its CRC32 checksum',
-  not_base64: 'the payload is not valid base64',
-  bad_checksum_field: 'the payload checksum field is malformed',
-}
-
 function accessed(raw: Secretv1beta1.AccessSecretVersionResponse): AccessedPayload {
   const decoded = decodePayload(raw.data, raw.dataCrc32)
-  if (!decoded.ok) {
-    throw new ApiError({ kind: 'integrity', detail: PAYLOAD_PROBLEMS[decoded.problem] })
-  }
+  if (!decoded.ok) throw new ApiError({ kind: 'integrity', detail: decoded.problem })
   const payload: AccessedPayload = { revision: raw.revision, data: decoded.data, type: raw.type }
   if (decoded.dataCrc32 !== undefined) payload.dataCrc32 = decoded.dataCrc32
   return payload
+}
+
+interface Scope {
+  sdk: Sdk
+  run: Runner
+  region: Region
+  projectId: string
 }
 
 function ref(region: Region, secretId: string, revision: RevisionRef) {
   return { region, secretId, revision: String(revision) }
 }
 
+type SecretRef = { region: Region; secretId: string }
+
+/** A call on one secret that answers with the secret. */
+function onSecret(scope: Scope, operation: Operation, send: (r: SecretRef) => Promise<Secret>) {
+  const { run, region } = scope
+  return (secretId: string) =>
+    run({ operation, secretId }, async () => tidySecret(await send({ region, secretId })))
+}
+
+/** A call on one version that answers with the version. */
+function onVersion(
+  scope: Scope,
+  operation: Operation,
+  send: (r: ReturnType<typeof ref>) => Promise<SecretVersion>,
+) {
+  const { run, region } = scope
+  return (secretId: string, revision: RevisionRef) =>
+    run({ operation, secretId, revision }, async () =>
+      definedOnly(await send(ref(region, secretId, revision))),
+    )
+}
+
 type Reads = 'listSecrets' | 'getSecret' | 'listVersions' | 'getVersion' | 'accessVersion'
 
-function reads(sdk: Sdk, run: Runner, region: Region, projectId: string): Pick<SecretApi, Reads> {
+function reads(scope: Scope): Pick<SecretApi, Reads> {
+  const { sdk, run, region, projectId } = scope
   return {
     listSecrets: (query, page, pageSize) =>
       run({ operation: 'listSecrets' }, async () => {
@@ -71,19 +94,13 @@ function reads(sdk: Sdk, run: Runner, region: Region, projectId: string): Pick<S
         })
         return { items: response.secrets.map(tidySecret), totalCount: response.totalCount }
       }),
-    getSecret: (secretId) =>
-      run({ operation: 'getSecret', secretId }, async () =>
-        tidySecret(await sdk.getSecret({ region, secretId })),
-      ),
+    getSecret: onSecret(scope, 'getSecret', (r) => sdk.getSecret(r)),
     listVersions: (secretId, page, pageSize) =>
       run({ operation: 'listVersions', secretId }, async () => {
         const response = await sdk.listSecretVersions({ region, secretId, page, pageSize })
         return { items: response.versions.map(definedOnly), totalCount: response.totalCount }
       }),
-    getVersion: (secretId, revision) =>
-      run({ operation: 'getVersion', secretId, revision }, async () =>
-        definedOnly(await sdk.getSecretVersion(ref(region, secretId, revision))),
-      ),
+    getVersion: onVersion(scope, 'getVersion', (r) => sdk.getSecretVersion(r)),
     accessVersion: (secretId, revision) =>
       run({ operation: 'accessVersion', secretId, revision }, async () =>
         accessed(await sdk.accessSecretVersion(ref(region, secretId, revision))),
@@ -93,7 +110,8 @@ function reads(sdk: Sdk, run: Runner, region: Region, projectId: string): Pick<S
 
 type Writes = Exclude<keyof SecretApi, Reads | 'region' | 'projectId'>
 
-function writes(sdk: Sdk, run: Runner, region: Region, projectId: string): Pick<SecretApi, Writes> {
+function writes(scope: Scope): Pick<SecretApi, Writes> {
+  const { sdk, run, region, projectId } = scope
   return {
     createSecret: (input) =>
       run({ operation: 'createSecret' }, async () =>
@@ -103,45 +121,25 @@ function writes(sdk: Sdk, run: Runner, region: Region, projectId: string): Pick<
       run({ operation: 'updateSecret', secretId }, async () =>
         tidySecret(await sdk.updateSecret({ ...input, region, secretId })),
       ),
-    protectSecret: (secretId) =>
-      run({ operation: 'protectSecret', secretId }, async () =>
-        tidySecret(await sdk.protectSecret({ region, secretId })),
-      ),
-    restoreSecret: (secretId) =>
-      run({ operation: 'restoreSecret', secretId }, async () =>
-        tidySecret(await sdk.restoreSecret({ region, secretId })),
-      ),
+    protectSecret: onSecret(scope, 'protectSecret', (r) => sdk.protectSecret(r)),
+    restoreSecret: onSecret(scope, 'restoreSecret', (r) => sdk.restoreSecret(r)),
     createVersion: (secretId, data, description) =>
       run({ operation: 'createVersion', secretId }, async () => {
-        const payload = encodePayload(data)
-        const request = { region, secretId, ...payload, description }
+        const request = { region, secretId, ...encodePayload(data), description }
         return definedOnly(await sdk.createSecretVersion(request))
       }),
-    enableVersion: (secretId, revision) =>
-      run({ operation: 'enableVersion', secretId, revision }, async () =>
-        definedOnly(await sdk.enableSecretVersion(ref(region, secretId, revision))),
-      ),
-    disableVersion: (secretId, revision) =>
-      run({ operation: 'disableVersion', secretId, revision }, async () =>
-        definedOnly(await sdk.disableSecretVersion(ref(region, secretId, revision))),
-      ),
+    enableVersion: onVersion(scope, 'enableVersion', (r) => sdk.enableSecretVersion(r)),
+    disableVersion: onVersion(scope, 'disableVersion', (r) => sdk.disableSecretVersion(r)),
     deleteVersion: (secretId, revision) =>
       run({ operation: 'deleteVersion', secretId, revision }, async () => {
         await sdk.deleteSecretVersion(ref(region, secretId, revision))
       }),
-    restoreVersion: (secretId, revision) =>
-      run({ operation: 'restoreVersion', secretId, revision }, async () =>
-        definedOnly(await sdk.restoreSecretVersion(ref(region, secretId, revision))),
-      ),
+    restoreVersion: onVersion(scope, 'restoreVersion', (r) => sdk.restoreSecretVersion(r)),
   }
 }
 
 /** A SecretApi whose every call goes to `sdk` through `run`. */
 export function bindSecretApi(sdk: Sdk, run: Runner, region: Region, projectId: string): SecretApi {
-  return {
-    region,
-    projectId,
-    ...reads(sdk, run, region, projectId),
-    ...writes(sdk, run, region, projectId),
-  }
+  const scope = { sdk, run, region, projectId }
+  return { region, projectId, ...reads(scope), ...writes(scope) }
 }

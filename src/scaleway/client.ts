@@ -9,9 +9,9 @@ import {
 } from '@scaleway/sdk-client'
 import { Secretv1beta1 } from '@scaleway/sdk-secret'
 import pLimit from 'p-limit'
-import { isUuid } from '../core/secret-manager.js'
+import type { Region } from '../core/secret-manager.js'
 import { bindSecretApi, type Runner } from './adapter.js'
-import { REGIONS, type Region, type SecretApi } from './api.js'
+import type { SecretApi } from './api.js'
 import { ApiError, rewritten, toApiError } from './errors.js'
 import { createRetryingFetch, type RetryingFetchOptions } from './http.js'
 import { defaultBurst, sharedTokenBucket, TokenBucket } from './pacing.js'
@@ -26,6 +26,7 @@ const DEFAULT_API_URL = 'https://api.scaleway.com'
  */
 type HttpOptions = 'timeoutMs' | 'onRetry' | 'transport' | 'sleep' | 'now' | 'random'
 
+/** Already checked by src/config, which names the config key at fault; not again here. */
 export interface SecretApiOptions extends Pick<RetryingFetchOptions, HttpOptions> {
   region: Region
   projectId: string
@@ -50,41 +51,6 @@ export interface SecretApiClient {
   api: SecretApi
   /** Read-only for callers: the client's own count of what it sent. */
   stats: Readonly<StatsRecorder>
-}
-
-function configError(problem: string): ApiError {
-  const message = `Invalid Secret Manager client configuration: ${problem}`
-  return new ApiError({ kind: 'invalid', detail: problem }, undefined, message)
-}
-
-/** Checked here rather than by the SDK, whose own messages would echo the secret key. */
-function validateOptions(options: SecretApiOptions): void {
-  if (!(REGIONS as readonly string[]).includes(options.region)) {
-    throw configError(
-      `region must be one of ${REGIONS.join(', ')}, got '${String(options.region)}'`,
-    )
-  }
-  if (typeof options.projectId !== 'string' || !isUuid(options.projectId)) {
-    throw configError(`project id must be a UUID, got '${String(options.projectId)}'`)
-  }
-  if (typeof options.secretKey !== 'string' || options.secretKey.trim() === '') {
-    throw configError('the secret key is empty (set SCW_SECRET_KEY)')
-  }
-  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
-    throw configError(`concurrency must be a positive integer, got ${options.concurrency}`)
-  }
-  if (!(Number.isFinite(options.rateLimit) && options.rateLimit >= 0)) {
-    throw configError(`rateLimit must be a number of requests per second, got ${options.rateLimit}`)
-  }
-  if (!(options.timeoutMs > 0)) {
-    throw configError(`timeoutMs must be positive, got ${options.timeoutMs}`)
-  }
-}
-
-function apiUrlOf(apiUrl: string | undefined): string {
-  const url = (apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')
-  if (!/^https?:\/\/[^/]/.test(url)) throw configError(`API URL must be http(s), got '${url}'`)
-  return url
 }
 
 function pacerOf(options: SecretApiOptions): TokenBucket | undefined {
@@ -135,8 +101,7 @@ function scrubbed(error: ApiError, secretKey: string): ApiError {
 
 /** Builds the SDK-backed SecretApi and the request statistics it feeds. */
 export function createSecretApi(options: SecretApiOptions): SecretApiClient {
-  validateOptions(options)
-  const apiURL = apiUrlOf(options.apiUrl)
+  const apiURL = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')
   const stats = new StatsRecorder()
   const sdk = buildSdk(options, apiURL, stats)
   const limit = pLimit(options.concurrency)

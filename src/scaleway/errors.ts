@@ -4,8 +4,8 @@
 // templates and a few short server fields; they never include a payload, and the client
 // scrubs the secret key from them as a last line of defence.
 import { Errors } from '@scaleway/sdk-client'
-import { DUPLICATE_NAME_HELP } from '../core/secret-manager.js'
-import type { RevisionRef, SecretApi } from './api.js'
+import { DUPLICATE_NAME_HELP, type RevisionRef } from '../core/secret-manager.js'
+import type { SecretApi } from './api.js'
 
 export type ApiErrorKind =
   | 'auth'

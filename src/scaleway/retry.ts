@@ -118,10 +118,6 @@ export function planRetry(policy: RetryPolicy, state: RetryState, random: () => 
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504])
 
-function isRetryableStatus(status: number): boolean {
-  return RETRYABLE_STATUSES.has(status)
-}
-
 /** System codes of failures that happen before a single byte of the request can have left. */
 const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
@@ -171,7 +167,7 @@ export type Verdict = 'retry' | 'final' | 'ambiguous'
 export function judgeFailure(failure: Failure, create: boolean): Verdict {
   switch (failure.type) {
     case 'status':
-      if (!isRetryableStatus(failure.status)) return 'final'
+      if (!RETRYABLE_STATUSES.has(failure.status)) return 'final'
       if (failure.status === 429 || !create) return 'retry'
       return 'ambiguous'
     case 'network':
