@@ -14,16 +14,13 @@ import { bindSecretApi, type Runner } from './adapter.js'
 import type { SecretApi } from './api.js'
 import { ApiError, rewritten, toApiError } from './errors.js'
 import { createRetryingFetch, type RetryingFetchOptions } from './http.js'
-import { defaultBurst, sharedTokenBucket, TokenBucket } from './pacing.js'
+import { tokenBucketFor } from './pacing.js'
 import { type RetryPolicy, retryPolicy } from './retry.js'
 import { StatsRecorder } from './stats.js'
 
 const DEFAULT_API_URL = 'https://api.scaleway.com'
 
-/**
- * Passed on to the retrying fetch. A client given its own clock or sleep (tests) also
- * gets a token bucket of its own, not the process's.
- */
+/** Passed on to the retrying fetch; `now` and `sleep` to the token bucket too. */
 type HttpOptions = 'timeoutMs' | 'onRetry' | 'transport' | 'sleep' | 'now' | 'random'
 
 /** Already checked by src/config, which names the config key at fault; not again here. */
@@ -53,16 +50,9 @@ export interface SecretApiClient {
   stats: Readonly<StatsRecorder>
 }
 
-function pacerOf(options: SecretApiOptions): TokenBucket | undefined {
-  const { rateLimit: ratePerSecond, now, sleep } = options
-  if (ratePerSecond === 0) return undefined
-  if (now === undefined && sleep === undefined) return sharedTokenBucket(ratePerSecond)
-  return new TokenBucket({ ratePerSecond, burst: defaultBurst(ratePerSecond), now, sleep })
-}
-
 function buildSdk(options: SecretApiOptions, apiURL: string, stats: StatsRecorder) {
-  const pacer = pacerOf(options)
   const { timeoutMs, onRetry, transport, sleep, now, random } = options
+  const pacer = tokenBucketFor(options.rateLimit, { now, sleep })
   const httpClient = createRetryingFetch({
     timeoutMs,
     onRetry,

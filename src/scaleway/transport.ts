@@ -37,8 +37,7 @@ export class Answer {
     readonly status: number,
     readonly statusText: string,
     headers: IncomingHttpHeaders,
-    /** null for statuses that carry no body (204, 304). */
-    readonly body: Buffer | null,
+    readonly body: Buffer,
   ) {
     this.headers = new AnswerHeaders(headers)
   }
@@ -46,7 +45,7 @@ export class Answer {
     return this.status >= 200 && this.status < 300
   }
   async text(): Promise<string> {
-    return this.body?.toString('utf8') ?? ''
+    return this.body.toString('utf8')
   }
   async json(): Promise<unknown> {
     return JSON.parse(await this.text())
@@ -65,8 +64,6 @@ export class AttemptTimeout extends Error {
 }
 
 export type Transport = (exchange: Exchange, timeoutMs: number) => Promise<Answer>
-
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
 
 /** Idle keep-alive sockets are closed after this, well before a gateway drops them. */
 const IDLE_SOCKET_MS = 4_000
@@ -143,8 +140,7 @@ export function agentTransport(): Transport {
           settled = true
           const status = res.statusCode ?? 0
           const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)
-          const body = NULL_BODY_STATUSES.has(status) ? null : bytes
-          resolve(new Answer(status, res.statusMessage ?? '', res.headers, body))
+          resolve(new Answer(status, res.statusMessage ?? '', res.headers, bytes))
         })
       })
       req.end(body)
