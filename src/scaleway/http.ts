@@ -76,6 +76,15 @@ async function attemptOnce(exchange: Exchange, deps: Deps): Promise<Outcome> {
   }
 }
 
+/** What an attempt's failure says, for the error and the retry log: never any content. */
+function factsOf(outcome: Outcome, timeoutMs: number) {
+  return {
+    status: outcome.type === 'status' ? outcome.status : undefined,
+    networkCode: outcome.type === 'network' ? networkErrorCode(outcome.error) : undefined,
+    timeoutMs: outcome.type === 'timeout' ? timeoutMs : undefined,
+  }
+}
+
 function reasonOf(outcome: Outcome): RetryReason {
   if (outcome.type !== 'status') return outcome.type
   return outcome.status === 429 ? 'rate_limited' : 'server'
@@ -108,20 +117,18 @@ async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
     // Answers and errors that are not the network's go back as they are.
     if (verdict === 'final' && outcome.type === 'status') return outcome.answer
     if (verdict === 'final' && outcome.type === 'network') throw outcome.error
-    const status = outcome.type === 'status' ? outcome.status : undefined
-    const networkCode = outcome.type === 'network' ? networkErrorCode(outcome.error) : undefined
-    const timeoutMs = outcome.type === 'timeout' ? deps.timeoutMs : undefined
-    const facts = { route, attempts: attempt, elapsedMs: deps.now() - started }
-    const failed = { ...facts, status, networkCode, timeoutMs }
+    const elapsedMs = deps.now() - started
+    const facts = { route, attempts: attempt, elapsedMs, ...factsOf(outcome, deps.timeoutMs) }
     const cause = outcome.type === 'network' ? outcome.error : undefined
-    if (verdict === 'ambiguous') throw new ApiError({ ...failed, kind: 'ambiguous_write' }, cause)
+    if (verdict === 'ambiguous') throw new ApiError({ ...facts, kind: 'ambiguous_write' }, cause)
     const retryAfter = outcome.type === 'status' ? outcome.answer.headers.get('retry-after') : null
     const retryAfterMs = parseRetryAfter(retryAfter, Date.now())
-    const state = { attemptsMade: attempt, rateLimited, elapsedMs: facts.elapsedMs, retryAfterMs }
+    const state = { attemptsMade: attempt, rateLimited, elapsedMs, retryAfterMs }
     const plan = planRetry(deps.policy, state, deps.random)
     const reason = reasonOf(outcome)
-    if (!plan.retry) throw new ApiError({ ...failed, kind: reason, gaveUp: plan.reason }, cause)
+    if (!plan.retry) throw new ApiError({ ...facts, kind: reason, gaveUp: plan.reason }, cause)
     deps.stats?.recordRetry()
+    const { status, networkCode } = facts
     notify(deps, { route, attempt, delayMs: plan.delayMs, reason, status, networkCode })
     await deps.sleep(plan.delayMs)
   }
