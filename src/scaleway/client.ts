@@ -12,7 +12,7 @@ import pLimit from 'p-limit'
 import type { Region } from '../core/secret-manager.js'
 import { bindSecretApi, type Runner } from './adapter.js'
 import type { SecretApi } from './api.js'
-import { ApiError, rewritten, toApiError } from './errors.js'
+import { ApiError, toApiError } from './errors.js'
 import { createRetryingFetch, type RetryingFetchOptions } from './http.js'
 import { tokenBucketFor } from './pacing.js'
 import { type RetryPolicy, retryPolicy } from './retry.js'
@@ -79,14 +79,16 @@ function mentions(value: unknown, secret: string): boolean {
 }
 
 /**
- * Last line of defence should a server ever echo the token: the message is rewritten
- * and a cause that quotes it is dropped. A fresh error, because V8 freezes the message
- * into `stack` when that is first read.
+ * Last line of defence should a server ever echo the token: the message and the detail
+ * quoting it are rewritten and a cause that quotes it is dropped. A fresh error, because
+ * V8 freezes the message into `stack` when that is first read.
  */
 function scrubbed(error: ApiError, secretKey: string): ApiError {
   if (!mentions(error, secretKey)) return error
-  const message = error.message.replaceAll(secretKey, '[secret key]')
-  return rewritten(error, message, mentions(error.cause, secretKey))
+  const hide = (text: string) => text.replaceAll(secretKey, '[secret key]')
+  const facts = { ...error.facts, detail: error.facts.detail && hide(error.facts.detail) }
+  const cause = mentions(error.cause, secretKey) ? undefined : error.cause
+  return new ApiError(facts, cause, hide(error.message))
 }
 
 /** Builds the SDK-backed SecretApi and the request statistics it feeds. */

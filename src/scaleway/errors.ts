@@ -76,9 +76,9 @@ export class ApiError extends Error {
   }
 }
 
-/** A copy of `err` (same facts) with another message, and maybe without its cause. */
-export function rewritten(err: ApiError, message: string, dropCause = false): ApiError {
-  return new ApiError(err.facts, dropCause ? undefined : err.cause, message)
+/** A copy of `err` (same facts and cause) with another message. */
+export function rewritten(err: ApiError, message: string): ApiError {
+  return new ApiError(err.facts, err.cause, message)
 }
 
 /** Each operation in words (see describeOperation), and the IAM permission set it needs. */

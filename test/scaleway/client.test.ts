@@ -427,6 +427,7 @@ describe('secret key canary', () => {
           expect(result.reason).toBeInstanceOf(ApiError)
           const error = result.reason as Error
           messages.push(String(error), error.stack ?? '', String(error.cause ?? ''))
+          messages.push(JSON.stringify(error))
         }
       }
       allEvents.push(...events)
