@@ -10,10 +10,6 @@ export type SecretType = Secretv1beta1.SecretType
 export type SecretVersionStatus = Secretv1beta1.SecretVersionStatus
 type EphemeralPolicy = Secretv1beta1.EphemeralPolicy
 
-// Re-exported for the layers above; the model of Secret Manager owns them.
-export { REGIONS } from '../core/secret-manager.js'
-export type { Region, RevisionRef }
-
 export interface ListSecretsQuery {
   /** Exact path match (the API has no recursive filter). */
   path?: string
@@ -23,7 +19,7 @@ export interface ListSecretsQuery {
   scheduledForDeletion?: boolean
 }
 
-export interface Page<T> {
+interface Page<T> {
   items: T[]
   totalCount: number
 }
@@ -47,7 +43,7 @@ export interface CreateSecretInput {
   keyId?: string
 }
 
-export interface UpdateSecretInput {
+interface UpdateSecretInput {
   tags?: string[]
   description?: string
 }

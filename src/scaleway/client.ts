@@ -9,24 +9,22 @@ import {
 } from '@scaleway/sdk-client'
 import { Secretv1beta1 } from '@scaleway/sdk-secret'
 import pLimit from 'p-limit'
-import { isUuid } from '../core/secret-manager.js'
+import type { Region } from '../core/secret-manager.js'
 import { bindSecretApi, type Runner } from './adapter.js'
-import { REGIONS, type Region, type SecretApi } from './api.js'
-import {
-  ApiError,
-  describeOperation,
-  type OperationContext,
-  rewritten,
-  toApiError,
-} from './errors.js'
-import { createRetryingFetch, type RetryEvent } from './http.js'
-import { defaultBurst, sharedTokenBucket, TokenBucket } from './pacing.js'
+import type { SecretApi } from './api.js'
+import { ApiError, toApiError } from './errors.js'
+import { createRetryingFetch, type RetryingFetchOptions } from './http.js'
+import { tokenBucketFor } from './pacing.js'
 import { type RetryPolicy, retryPolicy } from './retry.js'
-import { type ApiStats, StatsRecorder } from './stats.js'
+import { StatsRecorder } from './stats.js'
 
 const DEFAULT_API_URL = 'https://api.scaleway.com'
 
-export interface SecretApiOptions {
+/** Passed on to the retrying fetch; `now` and `sleep` to the token bucket too. */
+type HttpOptions = 'timeoutMs' | 'onRetry' | 'transport' | 'sleep' | 'now' | 'random'
+
+/** Already checked by src/config, which names the config key at fault; not again here. */
+export interface SecretApiOptions extends Pick<RetryingFetchOptions, HttpOptions> {
   region: Region
   projectId: string
   /** Sent as X-Auth-Token; never logged nor put in an error message. */
@@ -41,82 +39,29 @@ export interface SecretApiOptions {
    * built with the same rate; 0 means no pacing.
    */
   rateLimit: number
-  /** Per HTTP attempt. */
-  timeoutMs: number
   maxRetries: number
-  onRetry?: (event: RetryEvent) => void
-  fetch?: typeof fetch
   /** Backoff tuning; the number of attempts comes from maxRetries. */
   retry?: Partial<Omit<RetryPolicy, 'maxAttempts'>>
-  /** See RetryingFetchOptions.retryCreatesOnServerError. */
-  retryCreatesOnServerError?: boolean
-  /**
-   * For tests: replace the waiting (backoff and pacing), the clock and the randomness. A
-   * client given its own clock or sleep gets a token bucket of its own, not the shared one.
-   */
-  sleep?: (ms: number) => Promise<void>
-  now?: () => number
-  random?: () => number
 }
 
 export interface SecretApiClient {
   api: SecretApi
-  stats: ApiStats
-}
-
-function configError(message: string): ApiError {
-  return new ApiError('invalid', `Invalid Secret Manager client configuration: ${message}`)
-}
-
-/** Checked here rather than by the SDK, whose own messages would echo the secret key. */
-function validateOptions(options: SecretApiOptions): void {
-  if (!(REGIONS as readonly string[]).includes(options.region)) {
-    throw configError(
-      `region must be one of ${REGIONS.join(', ')}, got '${String(options.region)}'`,
-    )
-  }
-  if (typeof options.projectId !== 'string' || !isUuid(options.projectId)) {
-    throw configError(`project id must be a UUID, got '${String(options.projectId)}'`)
-  }
-  if (typeof options.secretKey !== 'string' || options.secretKey.trim() === '') {
-    throw configError('the secret key is empty (set SCW_SECRET_KEY)')
-  }
-  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
-    throw configError(`concurrency must be a positive integer, got ${options.concurrency}`)
-  }
-  if (!(Number.isFinite(options.rateLimit) && options.rateLimit >= 0)) {
-    throw configError(`rateLimit must be a number of requests per second, got ${options.rateLimit}`)
-  }
-  if (!(options.timeoutMs > 0)) {
-    throw configError(`timeoutMs must be positive, got ${options.timeoutMs}`)
-  }
-}
-
-function apiUrlOf(apiUrl: string | undefined): string {
-  const url = (apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')
-  if (!/^https?:\/\/[^/]/.test(url)) throw configError(`API URL must be http(s), got '${url}'`)
-  return url
-}
-
-function pacerOf(options: SecretApiOptions): TokenBucket | undefined {
-  const { rateLimit: ratePerSecond, now, sleep } = options
-  if (ratePerSecond === 0) return undefined
-  if (now === undefined && sleep === undefined) return sharedTokenBucket(ratePerSecond)
-  return new TokenBucket({ ratePerSecond, burst: defaultBurst(ratePerSecond), now, sleep })
+  /** Read-only for callers: the client's own count of what it sent. */
+  stats: Readonly<StatsRecorder>
 }
 
 function buildSdk(options: SecretApiOptions, apiURL: string, stats: StatsRecorder) {
-  const pacer = pacerOf(options)
+  const { timeoutMs, onRetry, transport, sleep, now, random } = options
+  const pacer = tokenBucketFor(options.rateLimit, { now, sleep })
   const httpClient = createRetryingFetch({
+    timeoutMs,
+    onRetry,
+    transport,
+    sleep,
+    now,
+    random,
     policy: retryPolicy(options.maxRetries, options.retry),
-    timeoutMs: options.timeoutMs,
     stats,
-    onRetry: options.onRetry,
-    fetch: options.fetch,
-    retryCreatesOnServerError: options.retryCreatesOnServerError,
-    sleep: options.sleep,
-    now: options.now,
-    random: options.random,
     pace: pacer && (() => pacer.take()),
     // The key goes in here rather than through withProfile's secrets, whose format check
     // throws an error quoting the key.
@@ -134,25 +79,21 @@ function mentions(value: unknown, secret: string): boolean {
 }
 
 /**
- * Last line of defence should a server ever echo the token: the message is rewritten
- * and a cause that quotes it is dropped. A fresh error, because V8 freezes the message
- * into `stack` when that is first read.
+ * Last line of defence should a server ever echo the token: the message and the detail
+ * quoting it are rewritten and a cause that quotes it is dropped. A fresh error, because
+ * V8 freezes the message into `stack` when that is first read.
  */
 function scrubbed(error: ApiError, secretKey: string): ApiError {
   if (!mentions(error, secretKey)) return error
-  const message = error.message.replaceAll(secretKey, '[secret key]')
-  return rewritten(error, message, mentions(error.cause, secretKey))
-}
-
-function emptySecretId(ctx: OperationContext): ApiError {
-  const message = `Could not ${describeOperation(ctx)}: the secret id is empty`
-  return new ApiError('invalid', message, { operation: ctx.operation })
+  const hide = (text: string) => text.replaceAll(secretKey, '[secret key]')
+  const facts = { ...error.facts, detail: error.facts.detail && hide(error.facts.detail) }
+  const cause = mentions(error.cause, secretKey) ? undefined : error.cause
+  return new ApiError(facts, cause, hide(error.message))
 }
 
 /** Builds the SDK-backed SecretApi and the request statistics it feeds. */
 export function createSecretApi(options: SecretApiOptions): SecretApiClient {
-  validateOptions(options)
-  const apiURL = apiUrlOf(options.apiUrl)
+  const apiURL = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')
   const stats = new StatsRecorder()
   const sdk = buildSdk(options, apiURL, stats)
   const limit = pLimit(options.concurrency)
@@ -161,13 +102,15 @@ export function createSecretApi(options: SecretApiOptions): SecretApiClient {
   // Every call goes through the limiter, retries and backoff included: a call waiting out
   // a 429 keeps its slot, so pressure on the API drops instead of being refilled at once.
   // The async wrapper also turns the SDK's synchronous throws into rejections.
-  const run: Runner = (ctx, call) =>
+  const run: Runner = (call, work) =>
     limit(async () => {
       try {
-        if ('secretId' in ctx && !ctx.secretId) throw emptySecretId(ctx)
-        return await call()
+        if ('secretId' in call && !call.secretId) {
+          throw new ApiError({ kind: 'invalid', detail: 'the secret id is empty' })
+        }
+        return await work()
       } catch (error) {
-        throw scrubbed(toApiError(error, ctx), secretKey)
+        throw scrubbed(toApiError(error, { ...call, region, projectId }), secretKey)
       }
     })
 

@@ -1,10 +1,11 @@
-// One error type for everything the Secret Manager client can fail with, each carrying a
-// `kind` callers can branch on and a message a user can act on. Messages are built from
-// our own templates and a few short server fields; they never include a payload, and
-// the client scrubs the secret key from them as a last line of defence.
+// Everything the Secret Manager client can fail with is an ApiError: the facts of the
+// failure (its kind, what was being done and on what, what the server or the network
+// said) and one sentence built from them by `sentence` below. Sentences use our own
+// templates and a few short server fields; they never include a payload, and the client
+// scrubs the secret key from them as a last line of defence.
 import { Errors } from '@scaleway/sdk-client'
-import { DUPLICATE_NAME_HELP } from '../core/secret-manager.js'
-import type { RevisionRef, SecretApi } from './api.js'
+import { DUPLICATE_NAME_HELP, type RevisionRef } from '../core/secret-manager.js'
+import type { SecretApi } from './api.js'
 
 export type ApiErrorKind =
   | 'auth'
@@ -25,69 +26,7 @@ export type ApiErrorKind =
 
 export type Operation = Exclude<keyof SecretApi, 'region' | 'projectId'>
 
-export type PermissionSet =
-  | 'SecretManagerReadOnly'
-  | 'SecretManagerSecretAccess'
-  | 'SecretManagerSecretCreate'
-  | 'SecretManagerSecretWrite'
-  | 'SecretManagerSecretRestore'
-
-export interface InvalidArgument {
-  argumentName: string
-  reason: string
-  helpMessage?: string
-}
-
-export interface ApiErrorInfo {
-  status?: number
-  operation?: Operation
-  /** Route label of the failing request, e.g. `POST /secrets/{id}/versions`. */
-  route?: string
-  /** HTTP attempts made before giving up. */
-  attempts?: number
-  elapsedMs?: number
-  /** System or undici error code of a transport failure. */
-  networkCode?: string
-  /** The per-request timeout that expired. */
-  timeoutMs?: number
-  /** Why retrying stopped: out of attempts, or out of time. */
-  gaveUp?: 'attempts' | 'time'
-  permissionSet?: PermissionSet
-  invalidArguments?: readonly InvalidArgument[]
-  cause?: unknown
-}
-
-export class ApiError extends Error {
-  override name = 'ApiError'
-  readonly kind: ApiErrorKind
-  readonly status?: number
-  readonly operation?: Operation
-  readonly route?: string
-  readonly attempts?: number
-  readonly elapsedMs?: number
-  readonly networkCode?: string
-  readonly timeoutMs?: number
-  readonly gaveUp?: 'attempts' | 'time'
-  readonly permissionSet?: PermissionSet
-  readonly invalidArguments?: readonly InvalidArgument[]
-
-  constructor(kind: ApiErrorKind, message: string, info: ApiErrorInfo = {}) {
-    super(message, info.cause === undefined ? undefined : { cause: info.cause })
-    this.kind = kind
-    this.status = info.status
-    this.operation = info.operation
-    this.route = info.route
-    this.attempts = info.attempts
-    this.elapsedMs = info.elapsedMs
-    this.networkCode = info.networkCode
-    this.timeoutMs = info.timeoutMs
-    this.gaveUp = info.gaveUp
-    this.permissionSet = info.permissionSet
-    this.invalidArguments = info.invalidArguments
-  }
-}
-
-/** What the client was doing, to name it in messages. */
+/** What the client was doing, and on what. */
 export interface OperationContext {
   operation: Operation
   region: string
@@ -96,105 +35,145 @@ export interface OperationContext {
   revision?: RevisionRef
 }
 
-const PERMISSION_SETS: Record<Operation, PermissionSet> = {
-  listSecrets: 'SecretManagerReadOnly',
-  getSecret: 'SecretManagerReadOnly',
-  listVersions: 'SecretManagerReadOnly',
-  getVersion: 'SecretManagerReadOnly',
-  accessVersion: 'SecretManagerSecretAccess',
-  createSecret: 'SecretManagerSecretCreate',
-  updateSecret: 'SecretManagerSecretWrite',
-  protectSecret: 'SecretManagerSecretWrite',
-  createVersion: 'SecretManagerSecretWrite',
-  enableVersion: 'SecretManagerSecretWrite',
-  disableVersion: 'SecretManagerSecretWrite',
-  deleteVersion: 'SecretManagerSecretWrite',
-  restoreSecret: 'SecretManagerSecretRestore',
-  restoreVersion: 'SecretManagerSecretRestore',
-}
-
-/** The IAM permission set an operation needs. */
-export function permissionSetFor(operation: Operation): PermissionSet {
-  return PERMISSION_SETS[operation]
-}
-
-/** "read version 3 of secret 1f0c…": what we were trying to do, in words. */
-export function describeOperation(ctx: OperationContext): string {
-  const secret = `secret ${ctx.secretId ?? '?'}`
-  const version = `version ${String(ctx.revision ?? '?')} of ${secret}`
-  const phrases: Record<Operation, string> = {
-    listSecrets: 'list secrets',
-    getSecret: `read ${secret}`,
-    listVersions: `list the versions of ${secret}`,
-    getVersion: `read ${version}`,
-    accessVersion: `access the payload of ${version}`,
-    createSecret: 'create a secret',
-    updateSecret: `update ${secret}`,
-    protectSecret: `protect ${secret}`,
-    restoreSecret: `restore ${secret}`,
-    createVersion: `create a version of ${secret}`,
-    enableVersion: `enable ${version}`,
-    disableVersion: `disable ${version}`,
-    deleteVersion: `delete ${version}`,
-    restoreVersion: `restore ${version}`,
-  }
-  return `${phrases[ctx.operation]} in project ${ctx.projectId} (${ctx.region})`
-}
-
-const TRANSPORT_KINDS = ['rate_limited', 'server', 'network', 'timeout', 'ambiguous_write'] as const
-type TransportKind = (typeof TRANSPORT_KINDS)[number]
-
-function isTransportKind(kind: ApiErrorKind): kind is TransportKind {
-  return (TRANSPORT_KINDS as readonly ApiErrorKind[]).includes(kind)
-}
-
-/** What went wrong with the HTTP exchange, in a form free of any request content. */
-export interface TransportFacts {
-  attempts: number
-  elapsedMs: number
+/** What went wrong, free of any request or payload content. */
+export interface ApiFacts extends Partial<OperationContext> {
+  kind: ApiErrorKind
   status?: number
-  networkCode?: string
-  timeoutMs?: number
+  /** Route label of the failing HTTP request, e.g. `POST /secrets/{id}/versions`. */
+  route?: string
+  /** HTTP attempts made before giving up, and the time they took. */
+  attempts?: number
+  elapsedMs?: number
   /** Why retrying stopped: out of attempts, or out of time. */
   gaveUp?: 'attempts' | 'time'
+  /** System error code of a transport failure. */
+  networkCode?: string
+  /** The per-attempt timeout that expired. */
+  timeoutMs?: number
+  /** The resource a 404 names (`secret`, `secret_version`). */
+  resource?: string
+  /**
+   * A few words on what exactly was refused or wrong, from the server's structured answer
+   * or our own checks: the denied actions, the quota usage, the rejected arguments.
+   */
+  detail?: string
 }
 
-function attemptsPhrase(facts: TransportFacts): string {
-  const seconds = (facts.elapsedMs / 1000).toFixed(1)
-  const budget = facts.gaveUp === 'time' ? ', retry time budget exhausted' : ''
-  return `after ${facts.attempts} attempt(s) in ${seconds} s${budget}`
-}
+export class ApiError extends Error {
+  override name = 'ApiError'
+  readonly kind: ApiErrorKind
+  readonly status?: number
 
-function ambiguousCause(facts: TransportFacts): string {
-  if (facts.status !== undefined) return `HTTP ${facts.status}`
-  if (facts.networkCode !== undefined) return facts.networkCode
-  return facts.timeoutMs === undefined ? 'connection lost' : `no answer in ${facts.timeoutMs} ms`
-}
-
-/** The explanation half of a transport failure's message. */
-function explainTransport(kind: TransportKind, facts: TransportFacts): string {
-  switch (kind) {
-    case 'rate_limited':
-      return `rate limited by Scaleway (HTTP 429) ${attemptsPhrase(facts)}; lower rate_limit or concurrency, or try again later`
-    case 'server':
-      return `Scaleway answered HTTP ${facts.status ?? '5xx'} ${attemptsPhrase(facts)}; a problem on Scaleway's side, try again later`
-    case 'network':
-      return `network error (${facts.networkCode ?? 'connection failed'}) ${attemptsPhrase(facts)}; check connectivity to the Scaleway API`
-    case 'timeout':
-      return `no answer within ${facts.timeoutMs ?? '?'} ms ${attemptsPhrase(facts)}; the API or the network is slow, raise the timeout or try again later`
-    case 'ambiguous_write':
-      return `the request was sent but its answer was lost (${ambiguousCause(facts)}), so it may or may not have been applied; check the current state before writing again`
+  /** `message` replaces the sentence the facts make; see `rewritten`. */
+  constructor(
+    readonly facts: ApiFacts,
+    cause?: unknown,
+    message = sentence(facts),
+  ) {
+    super(message, cause === undefined ? undefined : { cause })
+    this.kind = facts.kind
+    this.status = facts.status
   }
 }
 
-export function transportError(
-  kind: TransportKind,
-  lead: string,
-  facts: TransportFacts,
-  info: ApiErrorInfo,
-): ApiError {
-  const message = `${lead}: ${explainTransport(kind, facts)}`
-  return new ApiError(kind, message, { ...info, ...facts })
+/** A copy of `err` (same facts and cause) with another message. */
+export function rewritten(err: ApiError, message: string): ApiError {
+  return new ApiError(err.facts, err.cause, message)
+}
+
+/** Each operation in words (see describeOperation), and the IAM permission set it needs. */
+const OPERATIONS: Record<Operation, readonly [phrase: string, permissionSet: string]> = {
+  listSecrets: ['list secrets', 'SecretManagerReadOnly'],
+  getSecret: ['read {secret}', 'SecretManagerReadOnly'],
+  listVersions: ['list the versions of {secret}', 'SecretManagerReadOnly'],
+  getVersion: ['read {version}', 'SecretManagerReadOnly'],
+  accessVersion: ['access the payload of {version}', 'SecretManagerSecretAccess'],
+  createSecret: ['create a secret', 'SecretManagerSecretCreate'],
+  updateSecret: ['update {secret}', 'SecretManagerSecretWrite'],
+  protectSecret: ['protect {secret}', 'SecretManagerSecretWrite'],
+  createVersion: ['create a version of {secret}', 'SecretManagerSecretWrite'],
+  enableVersion: ['enable {version}', 'SecretManagerSecretWrite'],
+  disableVersion: ['disable {version}', 'SecretManagerSecretWrite'],
+  deleteVersion: ['delete {version}', 'SecretManagerSecretWrite'],
+  restoreSecret: ['restore {secret}', 'SecretManagerSecretRestore'],
+  restoreVersion: ['restore {version}', 'SecretManagerSecretRestore'],
+}
+
+/** "read version 3 of secret 1f0c… in project … (fr-par)": what we were trying to do. */
+function describeOperation(ctx: OperationContext): string {
+  const secret = `secret ${ctx.secretId ?? '?'}`
+  const version = `version ${String(ctx.revision ?? '?')} of ${secret}`
+  const [phrase] = OPERATIONS[ctx.operation]
+  const done = phrase.replace('{version}', () => version).replace('{secret}', () => secret)
+  return `${done} in project ${ctx.projectId} (${ctx.region})`
+}
+
+/** " after 3 attempt(s) in 1.2 s" when the HTTP layer gave up on retrying, else nothing. */
+function tries(f: ApiFacts): string {
+  if (f.attempts === undefined) return ''
+  const seconds = ((f.elapsedMs ?? 0) / 1000).toFixed(1)
+  const budget = f.gaveUp === 'time' ? ', retry time budget exhausted' : ''
+  return ` after ${f.attempts} attempt(s) in ${seconds} s${budget}`
+}
+
+function lostAnswer(f: ApiFacts): string {
+  if (f.status !== undefined) return `HTTP ${f.status}`
+  if (f.networkCode !== undefined) return f.networkCode
+  return f.timeoutMs === undefined ? 'connection lost' : `no answer in ${f.timeoutMs} ms`
+}
+
+function serverTrouble(f: ApiFacts): string {
+  if (f.status === undefined) return `unexpected ${f.detail ?? 'error'}`
+  if (f.status < 400) return `Scaleway sent an answer that could not be read (HTTP ${f.status})`
+  return `Scaleway answered HTTP ${f.status}${tries(f)}; a problem on Scaleway's side, try again later`
+}
+
+/** What went wrong and what to do about it: the half of the sentence after the colon. */
+function explain(f: ApiFacts): string {
+  const set = f.operation && OPERATIONS[f.operation][1]
+  switch (f.kind) {
+    case 'auth':
+      return `Scaleway refused the API key (${f.detail ?? 'authentication denied'}); check SCW_ACCESS_KEY and SCW_SECRET_KEY, and that the key still exists in IAM and has not expired`
+    case 'permission':
+      return `permission denied${f.detail ? ` (denied: ${f.detail})` : ''}; give the API key's IAM policy the ${set} permission set (or SecretManagerFullAccess) on project ${f.projectId}`
+    case 'quota':
+      return `Secret Manager quota exceeded${f.detail ? ` (${f.detail})` : ''}; remove unused secrets or versions, or ask Scaleway support to raise the quota`
+    case 'not_found':
+      return `not found; check that project ${f.projectId} exists and that region ${f.region} is the one holding its secrets`
+    case 'precondition':
+      return `refused by Scaleway (${f.detail ?? 'precondition failed'})`
+    case 'invalid':
+      return f.detail ?? 'rejected: invalid request'
+    case 'integrity':
+      return `${f.detail}; it was discarded, try again`
+    case 'server':
+      return serverTrouble(f)
+    case 'rate_limited':
+      return `rate limited by Scaleway (HTTP 429)${tries(f)}; lower rate_limit or concurrency, or try again later`
+    case 'network':
+      return `network error (${f.networkCode ?? 'connection failed'})${tries(f)}; check connectivity to the Scaleway API`
+    case 'timeout':
+      return `no answer within ${f.timeoutMs ?? '?'} ms${tries(f)}; the API or the network is slow, raise the timeout or try again later`
+    case 'ambiguous_write':
+      return `the request was sent but its answer was lost (${lostAnswer(f)}), so it may or may not have been applied; check the current state before writing again`
+  }
+}
+
+/** The one sentence a user reads for a failure. */
+function sentence(f: ApiFacts): string {
+  const { operation, projectId, region, secretId } = f
+  if (operation === undefined || projectId === undefined || region === undefined) {
+    // Not yet tied to an API call: the HTTP layer's own view of the failure.
+    return `${f.route ?? 'A Secret Manager request'} failed: ${explain(f)}`
+  }
+  if (f.kind === 'not_found' && secretId !== undefined) {
+    const where = `in project ${projectId} (${region})`
+    if (f.revision !== undefined && f.resource !== 'secret') {
+      return `Version ${String(f.revision)} of secret ${secretId} does not exist ${where}`
+    }
+    return `Secret ${secretId} no longer exists ${where}; it was probably deleted meanwhile`
+  }
+  return `Could not ${describeOperation({ ...f, operation, projectId, region })}: ${explain(f)}`
 }
 
 const AUTH_REASONS: Record<string, string> = {
@@ -203,72 +182,8 @@ const AUTH_REASONS: Record<string, string> = {
   expired: 'the API key has expired',
 }
 
-function authError(err: Errors.ScalewayError, ctx: OperationContext): ApiError {
-  const reason =
-    err instanceof Errors.DeniedAuthenticationError ? AUTH_REASONS[err.reason] : undefined
-  const message =
-    `Could not ${describeOperation(ctx)}: Scaleway refused the API key ` +
-    `(${reason ?? 'authentication denied'}); check SCW_ACCESS_KEY and SCW_SECRET_KEY, ` +
-    'and that the key still exists in IAM and has not expired'
-  return new ApiError('auth', message, { status: err.status, operation: ctx.operation, cause: err })
-}
-
-function permissionError(err: Errors.ScalewayError, ctx: OperationContext): ApiError {
-  const set = permissionSetFor(ctx.operation)
-  const denied =
-    err instanceof Errors.PermissionsDeniedError && err.list.length > 0
-      ? ` (denied: ${err.list.map((d) => `${d.action} ${d.resource}`).join(', ')})`
-      : ''
-  const message =
-    `Could not ${describeOperation(ctx)}: permission denied${denied}; give the API key's ` +
-    `IAM policy the ${set} permission set (or SecretManagerFullAccess) on project ${ctx.projectId}`
-  return new ApiError('permission', message, {
-    status: err.status,
-    operation: ctx.operation,
-    permissionSet: set,
-    cause: err,
-  })
-}
-
-function quotaError(err: Errors.ScalewayError, ctx: OperationContext): ApiError {
-  const usage =
-    err instanceof Errors.QuotasExceededError
-      ? err.list.map((q) => ` ${q.resource}: ${q.current} of ${q.quota}`).join(',')
-      : ''
-  const message =
-    `Could not ${describeOperation(ctx)}: Secret Manager quota exceeded${usage ? ` (${usage.trim()})` : ''}; ` +
-    'remove unused secrets or versions, or ask Scaleway support to raise the quota'
-  return new ApiError('quota', message, {
-    status: err.status,
-    operation: ctx.operation,
-    cause: err,
-  })
-}
-
-function notFoundResource(err: Errors.ScalewayError): string | undefined {
-  if (err instanceof Errors.ResourceNotFoundError) return err.resource
-  return typeof err.body === 'object' && typeof err.body.resource === 'string'
-    ? err.body.resource
-    : undefined
-}
-
-function notFoundMessage(err: Errors.ScalewayError, ctx: OperationContext): string {
-  if (ctx.operation === 'listSecrets' || ctx.operation === 'createSecret') {
-    return (
-      `Could not ${describeOperation(ctx)}: not found; check that project ${ctx.projectId} ` +
-      `exists and that region ${ctx.region} is the one holding its secrets`
-    )
-  }
-  const where = `in project ${ctx.projectId} (${ctx.region})`
-  const resource = notFoundResource(err)
-  if (ctx.revision !== undefined && resource !== 'secret') {
-    return `Version ${String(ctx.revision)} of secret ${ctx.secretId ?? '?'} does not exist ${where}`
-  }
-  return `Secret ${ctx.secretId ?? '?'} no longer exists ${where}; it was probably deleted meanwhile`
-}
-
 /** Help texts can quote the rejected value, so none is kept for the payload itself. */
-function describeArgument(arg: InvalidArgument): string {
+function describeArgument(arg: Errors.InvalidArgumentsErrorDetails): string {
   const help =
     arg.argumentName === 'data' || arg.helpMessage === undefined
       ? ''
@@ -276,125 +191,57 @@ function describeArgument(arg: InvalidArgument): string {
   return `${arg.argumentName} (${arg.reason})${help}`
 }
 
-function invalidArguments(err: Errors.ScalewayError): InvalidArgument[] {
-  return err instanceof Errors.InvalidArgumentsError ? err.details.map((d) => ({ ...d })) : []
-}
-
-/** Re-exported for src/scaleway/fake.ts only, until that file is deleted. */
-
-/** True for the API's answer to a create whose (name, path) is already taken. */
-function isDuplicateNameError(error: unknown): boolean {
-  if (!(error instanceof ApiError) || error.kind !== 'invalid') return false
-  return (error.invalidArguments ?? []).some(
+function invalidDetail(err: Errors.ScalewayError): string | undefined {
+  if (!(err instanceof Errors.InvalidArgumentsError) || err.details.length === 0) return undefined
+  const duplicate = err.details.some(
     (a) => a.argumentName === 'name' && a.helpMessage === DUPLICATE_NAME_HELP,
   )
+  if (duplicate) return 'a secret with this name already exists at this path'
+  return `rejected: ${err.details.map(describeArgument).join('; ')}`
 }
 
-function invalidError(err: Errors.ScalewayError, ctx: OperationContext): ApiError {
-  const args = invalidArguments(err)
-  const info = { status: err.status, operation: ctx.operation, invalidArguments: args, cause: err }
-  const duplicate = new ApiError('invalid', '', info)
-  if (isDuplicateNameError(duplicate)) {
-    const message = `Could not ${describeOperation(ctx)}: a secret with this name already exists at this path`
-    return new ApiError('invalid', message, info)
+function bodyField(err: Errors.ScalewayError, name: string): string | undefined {
+  const value = typeof err.body === 'object' ? err.body[name] : undefined
+  return typeof value === 'string' ? value : undefined
+}
+
+/** The facts of an answer the SDK turned into an error, in the server's structured terms. */
+function sdkFacts(err: Errors.ScalewayError): ApiFacts {
+  const { status } = err
+  if (status === 401) {
+    const reason = err instanceof Errors.DeniedAuthenticationError ? err.reason : ''
+    return { kind: 'auth', status, detail: AUTH_REASONS[reason] }
   }
-  const detail = args.length > 0 ? args.map(describeArgument).join('; ') : 'invalid request'
-  return new ApiError('invalid', `Could not ${describeOperation(ctx)}: rejected: ${detail}`, info)
-}
-
-function preconditionError(err: Errors.ScalewayError, ctx: OperationContext): ApiError {
-  const detail =
-    err instanceof Errors.PreconditionFailedError
-      ? `${err.precondition}${err.helpMessage ? `: ${err.helpMessage}` : ''}`
-      : 'precondition failed'
-  const message = `Could not ${describeOperation(ctx)}: refused by Scaleway (${detail})`
-  return new ApiError('precondition', message, {
-    status: err.status,
-    operation: ctx.operation,
-    cause: err,
-  })
-}
-
-function bodyType(err: Errors.ScalewayError): string | undefined {
-  return typeof err.body === 'object' && typeof err.body.type === 'string'
-    ? err.body.type
-    : undefined
-}
-
-function fromScalewayError(err: Errors.ScalewayError, ctx: OperationContext): ApiError {
-  const type = bodyType(err)
-  if (err.status === 401) return authError(err, ctx)
-  if (err.status === 403)
-    return type === 'quotas_exceeded' ? quotaError(err, ctx) : permissionError(err, ctx)
-  if (err.status === 404) {
-    return new ApiError('not_found', notFoundMessage(err, ctx), {
-      status: err.status,
-      operation: ctx.operation,
-      cause: err,
-    })
+  if (status === 403 && bodyField(err, 'type') === 'quotas_exceeded') {
+    const quotas = err instanceof Errors.QuotasExceededError ? err.list : []
+    const usage = quotas.map((q) => `${q.resource}: ${q.current} of ${q.quota}`).join(', ')
+    return { kind: 'quota', status, detail: usage || undefined }
   }
-  if (err.status === 412 || err.status === 409) return preconditionError(err, ctx)
-  if (err.status === 429) {
-    const facts = { attempts: 1, elapsedMs: 0, status: 429 }
-    return transportError('rate_limited', `Could not ${describeOperation(ctx)}`, facts, {
-      operation: ctx.operation,
-      cause: err,
-    })
+  if (status === 403) {
+    const denied = err instanceof Errors.PermissionsDeniedError ? err.list : []
+    const detail = denied.map((d) => `${d.action} ${d.resource}`).join(', ')
+    return { kind: 'permission', status, detail: detail || undefined }
   }
-  if (err.status >= 400 && err.status < 500) return invalidError(err, ctx)
-  if (err.status < 400) {
-    const message = `Could not ${describeOperation(ctx)}: Scaleway sent an answer that could not be read (HTTP ${err.status})`
-    return new ApiError('server', message, {
-      status: err.status,
-      operation: ctx.operation,
-      cause: err,
-    })
+  if (status === 404) return { kind: 'not_found', status, resource: bodyField(err, 'resource') }
+  if (status === 409 || status === 412) {
+    const detail =
+      err instanceof Errors.PreconditionFailedError
+        ? `${err.precondition}${err.helpMessage ? `: ${err.helpMessage}` : ''}`
+        : undefined
+    return { kind: 'precondition', status, detail }
   }
-  const message = `Could not ${describeOperation(ctx)}: Scaleway answered HTTP ${err.status}; a problem on Scaleway's side, try again later`
-  return new ApiError('server', message, {
-    status: err.status,
-    operation: ctx.operation,
-    cause: err,
-  })
+  if (status === 429) return { kind: 'rate_limited', status }
+  if (status >= 400 && status < 500) return { kind: 'invalid', status, detail: invalidDetail(err) }
+  return { kind: 'server', status }
 }
 
-function infoOf(err: ApiError): ApiErrorInfo {
-  return {
-    status: err.status,
-    operation: err.operation,
-    route: err.route,
-    attempts: err.attempts,
-    elapsedMs: err.elapsedMs,
-    networkCode: err.networkCode,
-    timeoutMs: err.timeoutMs,
-    gaveUp: err.gaveUp,
-    permissionSet: err.permissionSet,
-    invalidArguments: err.invalidArguments,
-    cause: err.cause,
-  }
-}
-
-/** A copy of `err` (same class and fields) with another message, and maybe without its cause. */
-export function rewritten(err: ApiError, message: string, dropCause = false): ApiError {
-  const info = { ...infoOf(err), cause: dropCause ? undefined : err.cause }
-  return new ApiError(err.kind, message, info)
-}
-
-/** Re-renders an error from the HTTP layer so that it names the operation, not the route. */
-function withOperation(err: ApiError, ctx: OperationContext): ApiError {
-  if (err.operation !== undefined) return err
-  const info = { ...infoOf(err), operation: ctx.operation }
-  if (!isTransportKind(err.kind) || err.attempts === undefined) {
-    return new ApiError(err.kind, err.message, info)
-  }
-  const facts: TransportFacts = { ...info, attempts: err.attempts, elapsedMs: err.elapsedMs ?? 0 }
-  return transportError(err.kind, `Could not ${describeOperation(ctx)}`, facts, info)
-}
-
-/** Maps anything the SDK or the HTTP layer threw to an ApiError naming the operation. */
+/** Anything the SDK or the HTTP layer threw, as an ApiError naming the operation. */
 export function toApiError(error: unknown, ctx: OperationContext): ApiError {
-  if (error instanceof ApiError) return withOperation(error, ctx)
-  if (error instanceof Errors.ScalewayError) return fromScalewayError(error, ctx)
+  if (error instanceof ApiError) {
+    return error.facts.operation ? error : new ApiError({ ...ctx, ...error.facts }, error.cause)
+  }
+  if (error instanceof Errors.ScalewayError)
+    return new ApiError({ ...ctx, ...sdkFacts(error) }, error)
   // Only the error's kind: an unknown error's message may quote what it failed on (a
   // JSON.parse SyntaxError quotes its input, which could be payload bytes).
   const code = (error as { code?: unknown } | null)?.code
@@ -402,8 +249,5 @@ export function toApiError(error: unknown, ctx: OperationContext): ApiError {
     error instanceof Error
       ? `${error.name}${typeof code === 'string' ? ` (${code})` : ''}`
       : typeof error
-  return new ApiError('server', `Could not ${describeOperation(ctx)}: unexpected ${detail}`, {
-    operation: ctx.operation,
-    cause: error,
-  })
+  return new ApiError({ ...ctx, kind: 'server', detail }, error)
 }

@@ -1,13 +1,11 @@
 // A fetch for the Scaleway SDK to call (via withHTTPClient) that adds what the SDK lacks:
-// a per-attempt timeout, bounded retries with backoff, and request accounting, over a
-// keep-alive transport (transport.ts). Requests and responses pass through untouched;
-// nothing here logs or reports a header or a body (X-Auth-Token is the secret key,
-// bodies are payloads).
-import type { IncomingHttpHeaders } from 'node:http'
+// a per-attempt timeout, bounded retries with backoff, pacing and request accounting,
+// over a keep-alive transport (transport.ts). Requests and responses pass through
+// untouched; nothing here logs or reports a header or a body (X-Auth-Token is the secret
+// key, bodies are payloads). A request given up on ends as an ApiError of facts.
 import { setTimeout as sleepFor } from 'node:timers/promises'
-import { type TransportFacts, transportError } from './errors.js'
+import { ApiError } from './errors.js'
 import {
-  type Failure,
   judgeFailure,
   networkErrorCode,
   parseRetryAfter,
@@ -21,7 +19,6 @@ import {
   AttemptTimeout,
   agentTransport,
   type Exchange,
-  fetchTransport,
   type Transport,
 } from './transport.js'
 
@@ -42,8 +39,8 @@ export interface RetryingFetchOptions {
   policy: RetryPolicy
   /** Per attempt: the longest silence, sending the request or reading the answer. */
   timeoutMs: number
-  /** Sends through this fetch instead of Node's http(s) agent (test doubles, proxies). */
-  fetch?: typeof fetch
+  /** Sends each attempt through this instead of Node's http(s) agent (test doubles). */
+  transport?: Transport
   /**
    * Added to every request after the SDK built it: the secret key goes in here rather
    * than through an SDK interceptor, which would copy each request to add one header.
@@ -51,8 +48,6 @@ export interface RetryingFetchOptions {
   headers?: Record<string, string>
   stats?: StatsRecorder
   onRetry?: (event: RetryEvent) => void
-  /** Repeat creates after a 5xx, betting the server refused before writing. Off by default. */
-  retryCreatesOnServerError?: boolean
   sleep?: (ms: number) => Promise<void>
   random?: () => number
   now?: () => number
@@ -63,46 +58,36 @@ export interface RetryingFetchOptions {
   pace?: () => Promise<void>
 }
 
-type Deps = Required<
-  Omit<RetryingFetchOptions, 'stats' | 'onRetry' | 'pace' | 'fetch' | 'headers'>
-> &
-  Pick<RetryingFetchOptions, 'stats' | 'onRetry' | 'pace'> & {
-    transport: Transport
-    headers: Record<string, string>
-  }
+type Deps = RetryingFetchOptions &
+  Required<Omit<RetryingFetchOptions, 'stats' | 'onRetry' | 'pace'>>
 
+/** How one attempt ended; an answer of any status is judged like a failure. */
 type Outcome =
-  | { type: 'response'; answer: Answer }
+  | { type: 'status'; status: number; answer: Answer }
   | { type: 'network'; error: unknown }
   | { type: 'timeout' }
 
 async function attemptOnce(exchange: Exchange, deps: Deps): Promise<Outcome> {
   try {
-    return { type: 'response', answer: await deps.transport(exchange, deps.timeoutMs) }
+    const answer = await deps.transport(exchange, deps.timeoutMs)
+    return { type: 'status', status: answer.status, answer }
   } catch (error) {
     return error instanceof AttemptTimeout ? { type: 'timeout' } : { type: 'network', error }
   }
 }
 
-function failureOf(outcome: Outcome): Failure {
-  return outcome.type === 'response' ? { type: 'status', status: outcome.answer.status } : outcome
+/** What an attempt's failure says, for the error and the retry log: never any content. */
+function factsOf(outcome: Outcome, timeoutMs: number) {
+  return {
+    status: outcome.type === 'status' ? outcome.status : undefined,
+    networkCode: outcome.type === 'network' ? networkErrorCode(outcome.error) : undefined,
+    timeoutMs: outcome.type === 'timeout' ? timeoutMs : undefined,
+  }
 }
 
-function reasonOf(failure: Failure): RetryReason {
-  if (failure.type !== 'status') return failure.type
-  return failure.status === 429 ? 'rate_limited' : 'server'
-}
-
-function factsOf(failure: Failure, attempts: number, elapsedMs: number, deps: Deps) {
-  const facts: TransportFacts = { attempts, elapsedMs }
-  if (failure.type === 'status') facts.status = failure.status
-  if (failure.type === 'network') facts.networkCode = networkErrorCode(failure.error)
-  if (failure.type === 'timeout') facts.timeoutMs = deps.timeoutMs
-  return facts
-}
-
-function causeOf(outcome: Outcome): unknown {
-  return outcome.type === 'network' ? outcome.error : undefined
+function reasonOf(outcome: Outcome): RetryReason {
+  if (outcome.type !== 'status') return outcome.type
+  return outcome.status === 429 ? 'rate_limited' : 'server'
 }
 
 function notify(deps: Deps, event: RetryEvent): void {
@@ -124,110 +109,28 @@ async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
     started ??= deps.now()
     deps.stats?.recordAttempt(route)
     const outcome = await attemptOnce(exchange, deps)
-    const failure = failureOf(outcome)
-    if (failure.type === 'status' && failure.status === 429) {
+    if (outcome.type === 'status' && outcome.status === 429) {
       rateLimited += 1
       deps.stats?.recordRateLimited()
     }
-    const verdict = judgeFailure(failure, create, deps.retryCreatesOnServerError)
-    if (verdict === 'final') {
-      if (outcome.type === 'response') return outcome.answer
-      throw causeOf(outcome)
-    }
-    const facts = factsOf(failure, attempt, deps.now() - started, deps)
-    const info = { route, cause: causeOf(outcome) }
-    if (verdict === 'ambiguous')
-      throw transportError('ambiguous_write', `${route} failed`, facts, info)
-    const retryAfter =
-      outcome.type === 'response' ? headerOf(outcome.answer.headers, 'retry-after') : null
+    const verdict = judgeFailure(outcome, create)
+    // Answers and errors that are not the network's go back as they are.
+    if (verdict === 'final' && outcome.type === 'status') return outcome.answer
+    if (verdict === 'final' && outcome.type === 'network') throw outcome.error
+    const elapsedMs = deps.now() - started
+    const facts = { route, attempts: attempt, elapsedMs, ...factsOf(outcome, deps.timeoutMs) }
+    const cause = outcome.type === 'network' ? outcome.error : undefined
+    if (verdict === 'ambiguous') throw new ApiError({ ...facts, kind: 'ambiguous_write' }, cause)
+    const retryAfter = outcome.type === 'status' ? outcome.answer.headers.get('retry-after') : null
     const retryAfterMs = parseRetryAfter(retryAfter, Date.now())
-    const state = { attemptsMade: attempt, rateLimited, elapsedMs: facts.elapsedMs, retryAfterMs }
+    const state = { attemptsMade: attempt, rateLimited, elapsedMs, retryAfterMs }
     const plan = planRetry(deps.policy, state, deps.random)
-    if (!plan.retry) {
-      const exhausted = { ...facts, gaveUp: plan.reason }
-      throw transportError(reasonOf(failure), `${route} failed`, exhausted, info)
-    }
+    const reason = reasonOf(outcome)
+    if (!plan.retry) throw new ApiError({ ...facts, kind: reason, gaveUp: plan.reason }, cause)
     deps.stats?.recordRetry()
     const { status, networkCode } = facts
-    notify(deps, {
-      route,
-      attempt,
-      delayMs: plan.delayMs,
-      reason: reasonOf(failure),
-      status,
-      networkCode,
-    })
+    notify(deps, { route, attempt, delayMs: plan.delayMs, reason, status, networkCode })
     await deps.sleep(plan.delayMs)
-  }
-}
-
-function headerOf(headers: IncomingHttpHeaders, name: string): string | null {
-  const value = headers[name]
-  if (value === undefined) return null
-  return Array.isArray(value) ? value.join(', ') : value
-}
-
-/** Response headers as the SDK reads them (get, and entries when it logs at debug). */
-class AnswerHeaders {
-  constructor(private readonly raw: IncomingHttpHeaders) {}
-  get(name: string): string | null {
-    return headerOf(this.raw, name.toLowerCase())
-  }
-  has(name: string): boolean {
-    return this.raw[name.toLowerCase()] !== undefined
-  }
-  *entries(): IterableIterator<[string, string]> {
-    for (const name of Object.keys(this.raw)) yield [name, headerOf(this.raw, name) ?? '']
-  }
-  [Symbol.iterator]() {
-    return this.entries()
-  }
-  forEach(callback: (value: string, name: string) => void): void {
-    for (const [name, value] of this.entries()) callback(value, name)
-  }
-}
-
-/**
- * The answer as the SDK reads a Response: status, headers, and the body as text, JSON or
- * a Blob, as often as asked. The SDK tells a response by these members, not by class
- * ("without using instanceof"), so this spares a web Response and its body stream per call.
- */
-class BufferedResponse {
-  readonly status: number
-  readonly statusText: string
-  readonly headers: AnswerHeaders
-  readonly body: Buffer | null
-  readonly bodyUsed = false
-  readonly redirected = false
-  readonly type = 'basic'
-
-  constructor(
-    answer: Answer,
-    readonly url: string,
-  ) {
-    this.status = answer.status
-    this.statusText = answer.statusText
-    this.headers = new AnswerHeaders(answer.headers)
-    this.body = answer.body
-  }
-  get ok(): boolean {
-    return this.status >= 200 && this.status < 300
-  }
-  async text(): Promise<string> {
-    return this.body?.toString('utf8') ?? ''
-  }
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text())
-  }
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return new Uint8Array(this.body ?? []).buffer
-  }
-  async blob(): Promise<Blob> {
-    return new Blob(this.body ? [this.body] : [])
-  }
-  /** Bodies are buffered and never consumed: a clone can share them. */
-  clone(): BufferedResponse {
-    return this
   }
 }
 
@@ -240,30 +143,22 @@ async function exchangeOf(request: Request, extra: Record<string, string>): Prom
   return { method: request.method, url: request.url, headers, body }
 }
 
-/**
- * Wraps the transport (Node's http(s) agent, or `options.fetch`) with timeout, retries
- * and accounting, as a fetch the SDK can call.
- */
+/** Wraps the transport with timeout, retries, pacing and accounting, as a fetch for the SDK. */
 export function createRetryingFetch(options: RetryingFetchOptions): typeof fetch {
   const deps: Deps = {
-    policy: options.policy,
-    timeoutMs: options.timeoutMs,
-    stats: options.stats,
-    onRetry: options.onRetry,
-    transport: options.fetch ? fetchTransport(options.fetch) : agentTransport(),
+    ...options,
+    transport: options.transport ?? agentTransport(),
     headers: options.headers ?? {},
-    retryCreatesOnServerError: options.retryCreatesOnServerError ?? false,
     sleep: options.sleep ?? ((ms) => sleepFor(ms)),
     random: options.random ?? Math.random,
     now: options.now ?? (() => performance.now()),
-    pace: options.pace,
   }
   return async (input, init) => {
     const request =
       input instanceof Request && init === undefined ? input : new Request(input, init)
     const exchange = await exchangeOf(request, deps.headers)
     const answer = await runWithRetries(exchange, deps)
-    // The SDK reads it as a Response (see BufferedResponse); nothing else does.
-    return new BufferedResponse(answer, exchange.url) as unknown as Response
+    // The SDK reads it as a Response (see Answer); nothing else does.
+    return answer as unknown as Response
   }
 }

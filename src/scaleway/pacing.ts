@@ -70,14 +70,20 @@ export function defaultBurst(ratePerSecond: number): number {
 const shared = new Map<number, TokenBucket>()
 
 /**
- * The process's bucket for this rate: every client made with the same rate_limit draws
- * from it, so the limit holds for the process however many clients it builds.
+ * The bucket a client draws from: none at rate 0; else the process's bucket for that
+ * rate, so the limit holds for the process however many clients it builds; or, for a
+ * client on a clock of its own (tests), a bucket of its own.
  */
-export function sharedTokenBucket(ratePerSecond: number): TokenBucket {
-  let bucket = shared.get(ratePerSecond)
+export function tokenBucketFor(
+  ratePerSecond: number,
+  clock: Pick<TokenBucketOptions, 'now' | 'sleep'> = {},
+): TokenBucket | undefined {
+  if (ratePerSecond === 0) return undefined
+  const own = clock.now !== undefined || clock.sleep !== undefined
+  let bucket = own ? undefined : shared.get(ratePerSecond)
   if (bucket === undefined) {
-    bucket = new TokenBucket({ ratePerSecond, burst: defaultBurst(ratePerSecond) })
-    shared.set(ratePerSecond, bucket)
+    bucket = new TokenBucket({ ratePerSecond, burst: defaultBurst(ratePerSecond), ...clock })
+    if (!own) shared.set(ratePerSecond, bucket)
   }
   return bucket
 }

@@ -118,30 +118,7 @@ export function planRetry(policy: RetryPolicy, state: RetryState, random: () => 
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504])
 
-function isRetryableStatus(status: number): boolean {
-  return RETRYABLE_STATUSES.has(status)
-}
-
-/** Codes of transport failures worth another attempt (Node's net layer and undici). */
-const TRANSIENT_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-])
-
-/** Failures that happen before a single byte of the request can have left. */
+/** System codes of failures that happen before a single byte of the request can have left. */
 const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -149,45 +126,29 @@ const NOT_SENT_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'ENETDOWN',
-  'UND_ERR_CONNECT_TIMEOUT',
 ])
 
-/** undici wraps every transport failure in `TypeError: fetch failed` (or `terminated` mid-body). */
-const TRANSIENT_MESSAGES = ['fetch failed', 'terminated', 'socket hang up', 'other side closed']
+/** Codes of transport failures worth another attempt (Node's net, dns and http layers). */
+const TRANSIENT_CODES = new Set([
+  ...NOT_SENT_CODES,
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+])
 
-function causeChain(error: unknown): unknown[] {
-  const chain: unknown[] = []
-  let current = error
-  while (current instanceof Error && chain.length < 8) {
-    chain.push(current)
-    current = current.cause
-  }
-  return chain
-}
-
-function codeOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined
-  return typeof error.code === 'string' ? error.code : undefined
-}
-
-/** The most specific system or undici error code in the cause chain. */
+/** The system error code of a transport failure, if it has one. */
 export function networkErrorCode(error: unknown): string | undefined {
-  return causeChain(error)
-    .map(codeOf)
-    .findLast((code) => code !== undefined)
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined
+  return typeof code === 'string' ? code : undefined
 }
 
 export function isNetworkError(error: unknown): boolean {
-  return causeChain(error).some((e) => {
-    const code = codeOf(e)
-    if (code !== undefined && TRANSIENT_CODES.has(code)) return true
-    return e instanceof Error && TRANSIENT_MESSAGES.includes(e.message)
-  })
+  return TRANSIENT_CODES.has(networkErrorCode(error) ?? '')
 }
 
 export function failedBeforeSending(error: unknown): boolean {
-  const code = networkErrorCode(error)
-  return code !== undefined && NOT_SENT_CODES.has(code)
+  return NOT_SENT_CODES.has(networkErrorCode(error) ?? '')
 }
 
 export type Failure =
@@ -201,18 +162,13 @@ export type Verdict = 'retry' | 'final' | 'ambiguous'
 /**
  * Judges one failed attempt. `create` marks requests that add something each time they
  * are applied: those are only repeated when the server provably did not act on them
- * (429 from the gateway's rate limiter, or a connection that never opened), unless
- * `retryCreatesOnServerError` accepts the bet that a 5xx means nothing was written.
+ * (429 from the gateway's rate limiter, or a connection that never opened).
  */
-export function judgeFailure(
-  failure: Failure,
-  create: boolean,
-  retryCreatesOnServerError = false,
-): Verdict {
+export function judgeFailure(failure: Failure, create: boolean): Verdict {
   switch (failure.type) {
     case 'status':
-      if (!isRetryableStatus(failure.status)) return 'final'
-      if (failure.status === 429 || !create || retryCreatesOnServerError) return 'retry'
+      if (!RETRYABLE_STATUSES.has(failure.status)) return 'final'
+      if (failure.status === 429 || !create) return 'retry'
       return 'ambiguous'
     case 'network':
       if (!isNetworkError(failure.error)) return 'final'

@@ -2,30 +2,19 @@
 // so a retried call counts twice: that is the figure that matters against rate limits.
 import { classifyRoute } from './route.js'
 
-export interface ApiStats {
+export class StatsRecorder {
   /** Attempts per route label, e.g. `GET /secrets/{id}/versions/{rev}/access`. */
-  readonly byRoute: Readonly<Record<string, number>>
-  /** HTTP attempts sent, retries included. */
-  readonly requests: number
-  readonly retries: number
-  /** Responses with status 429. */
-  readonly rateLimited: number
-  /** GETs other than payload accesses. */
-  readonly reads: number
-  /** GET .../access: each one reads a payload. */
-  readonly accesses: number
-  /** Everything that is not a GET. */
-  readonly writes: number
-  summary(): string
-}
-
-export class StatsRecorder implements ApiStats {
   readonly byRoute: Record<string, number> = {}
+  /** HTTP attempts sent, retries included. */
   requests = 0
   retries = 0
+  /** Responses with status 429. */
   rateLimited = 0
+  /** GETs other than payload accesses. */
   reads = 0
+  /** GET .../access: each one reads a payload. */
   accesses = 0
+  /** Everything that is not a GET. */
   writes = 0
 
   recordAttempt(route: string): void {

@@ -14,13 +14,46 @@ export interface Exchange {
   body: string | undefined
 }
 
-/** What came back, read to the end. */
-export interface Answer {
-  status: number
-  statusText: string
-  headers: IncomingHttpHeaders
-  /** null for statuses that carry no body (204, 304). */
-  body: Buffer | null
+/** Response headers as the SDK reads them: one at a time, by name. */
+class AnswerHeaders {
+  constructor(private readonly raw: IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()]
+    if (value === undefined) return null
+    return Array.isArray(value) ? value.join(', ') : value
+  }
+}
+
+/**
+ * What came back, read to the end, in the shape the SDK reads a Response in: it tells
+ * one by these members, not by class ("without using instanceof"), and reads the body as
+ * JSON or text, as often as asked (a clone for an error body). This spares a web
+ * Response and its body stream per call.
+ */
+export class Answer {
+  readonly headers: AnswerHeaders
+
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    headers: IncomingHttpHeaders,
+    readonly body: Buffer,
+  ) {
+    this.headers = new AnswerHeaders(headers)
+  }
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300
+  }
+  async text(): Promise<string> {
+    return this.body.toString('utf8')
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text())
+  }
+  /** Bodies are buffered and never consumed: a clone can share them. */
+  clone(): Answer {
+    return this
+  }
 }
 
 /** No byte moved for `timeoutMs` during the attempt. */
@@ -31,8 +64,6 @@ export class AttemptTimeout extends Error {
 }
 
 export type Transport = (exchange: Exchange, timeoutMs: number) => Promise<Answer>
-
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
 
 /** Idle keep-alive sockets are closed after this, well before a gateway drops them. */
 const IDLE_SOCKET_MS = 4_000
@@ -109,39 +140,9 @@ export function agentTransport(): Transport {
           settled = true
           const status = res.statusCode ?? 0
           const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)
-          resolve({
-            status,
-            statusText: res.statusMessage ?? '',
-            headers: res.headers,
-            body: NULL_BODY_STATUSES.has(status) ? null : bytes,
-          })
+          resolve(new Answer(status, res.statusMessage ?? '', res.headers, bytes))
         })
       })
       req.end(body)
     })
-}
-
-/**
- * A transport over a fetch function (test doubles, proxies): the same contract, with a
- * timer and an AbortController per attempt since fetch has no socket timeout.
- */
-export function fetchTransport(fetchFn: typeof fetch): Transport {
-  return async (exchange, timeoutMs) => {
-    const timer = new AbortController()
-    const handle = setTimeout(() => timer.abort(), timeoutMs)
-    try {
-      const { method, url, headers, body } = exchange
-      const response = await fetchFn(url, { method, headers, body, signal: timer.signal })
-      const bytes = Buffer.from(await response.arrayBuffer())
-      const { status, statusText } = response
-      const answerHeaders: IncomingHttpHeaders = Object.fromEntries(response.headers)
-      const nullBody = NULL_BODY_STATUSES.has(status)
-      return { status, statusText, headers: answerHeaders, body: nullBody ? null : bytes }
-    } catch (error) {
-      if (timer.signal.aborted) throw new AttemptTimeout(timeoutMs)
-      throw error
-    } finally {
-      clearTimeout(handle)
-    }
-  }
 }

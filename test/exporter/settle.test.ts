@@ -121,7 +121,7 @@ describe('settle', () => {
     const thrown = scripted(
       [
         () => {
-          throw new ApiError('server', 'HTTP 503')
+          throw new ApiError({ kind: 'server', status: 503 })
         },
         done(1),
       ],

@@ -1,5 +1,6 @@
 // Wire bodies shaped like the real API's (keys, order and null conventions from the
 // recorded traffic described in the shared API notes).
+import { Answer } from '../../src/scaleway/transport.js'
 
 export const PROJECT_ID = '105bdce1-64c0-48ab-899d-868455867ecf'
 export const SECRET_ID = '842d724a-1e9c-4017-ac08-6bf83cab4c64'
@@ -95,4 +96,11 @@ export function deniedAuth(reason: 'invalid_argument' | 'not_found' | 'expired')
     reason,
     message: 'authentication is denied',
   }
+}
+
+/** An answer as a transport double hands it back: JSON when given a body. */
+export function answer(status: number, body?: unknown): Answer {
+  if (body === undefined) return new Answer(status, '', {}, Buffer.alloc(0))
+  const headers = { 'content-type': 'application/json' }
+  return new Answer(status, '', headers, Buffer.from(JSON.stringify(body)))
 }

@@ -4,7 +4,6 @@ import {
   ApiError,
   type Operation,
   type OperationContext,
-  permissionSetFor,
   toApiError,
 } from '../../src/scaleway/errors.js'
 import {
@@ -81,8 +80,6 @@ describe('toApiError', () => {
       ctx(operation, { secretId: SECRET_ID, revision: 2 }),
     )
     expect(error.kind).toBe('permission')
-    expect(error.permissionSet).toBe(set)
-    expect(permissionSetFor(operation)).toBe(set)
     expect(error.message).toContain(`the ${set} permission set`)
     expect(error.message).toContain(PROJECT_ID)
   })
@@ -162,16 +159,18 @@ describe('toApiError', () => {
   })
 
   it('re-words errors from the HTTP layer with the operation, keeping their kind', () => {
-    const raw = new ApiError('ambiguous_write', 'POST /secrets/{id}/versions failed: lost', {
+    const raw = new ApiError({
+      kind: 'ambiguous_write',
       route: 'POST /secrets/{id}/versions',
       attempts: 1,
       elapsedMs: 12,
       networkCode: 'ECONNRESET',
     })
+    expect(raw.message).toMatch(/^POST \/secrets\/\{id\}\/versions failed: .*ECONNRESET/)
     const error = toApiError(raw, ctx('createVersion', { secretId: SECRET_ID }))
     expect(error.kind).toBe('ambiguous_write')
-    expect(error.operation).toBe('createVersion')
-    expect(error.route).toBe('POST /secrets/{id}/versions')
+    expect(error.facts.operation).toBe('createVersion')
+    expect(error.facts.route).toBe('POST /secrets/{id}/versions')
     expect(error.message).toMatch(
       new RegExp(`^Could not create a version of secret ${SECRET_ID} .*ECONNRESET`),
     )

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { defaultBurst, sharedTokenBucket, TokenBucket } from '../../src/scaleway/pacing.js'
+import { defaultBurst, TokenBucket, tokenBucketFor } from '../../src/scaleway/pacing.js'
 import { VirtualTime } from './virtual-time.js'
 
 /** Starts `count` take()s at once; the virtual time at which each may send. */
@@ -85,9 +85,14 @@ describe('TokenBucket', () => {
 
 describe('process-wide buckets', () => {
   it('hands every client of a rate the same bucket, with a small burst', () => {
-    expect(sharedTokenBucket(100)).toBe(sharedTokenBucket(100))
-    expect(sharedTokenBucket(100)).not.toBe(sharedTokenBucket(50))
-    expect(sharedTokenBucket(100).burst).toBe(10)
+    expect(tokenBucketFor(100)).toBe(tokenBucketFor(100))
+    expect(tokenBucketFor(100)).not.toBe(tokenBucketFor(50))
+    expect(tokenBucketFor(100)?.burst).toBe(10)
+    expect(tokenBucketFor(0)).toBeUndefined()
+    // A client on its own clock gets its own bucket, leaving the shared one untouched.
+    const clock = new VirtualTime()
+    expect(tokenBucketFor(100, clock)).not.toBe(tokenBucketFor(100))
+    expect(tokenBucketFor(100, clock)).not.toBe(tokenBucketFor(100, clock))
     expect(defaultBurst(4)).toBe(4)
     expect(defaultBurst(0.5)).toBe(1)
   })

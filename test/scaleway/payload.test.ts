@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { crc32 } from '../../src/scaleway/crc32.js'
-import { decodePayload, encodePayload } from '../../src/scaleway/payload.js'
+import { crc32, decodePayload, encodePayload } from '../../src/scaleway/payload.js'
 
 const text = (s: string) => new TextEncoder().encode(s)
+const NOT_BASE64 = 'the payload is not valid base64'
 
 describe('crc32', () => {
   it('is the IEEE CRC-32', () => {
@@ -55,21 +55,24 @@ describe('payload encoding', () => {
     const data = Buffer.from('abc').toString('base64')
     expect(decodePayload(data, (crc32(text('abc')) + 1) >>> 0)).toEqual({
       ok: false,
-      problem: 'checksum_mismatch',
+      problem: 'the payload does not match its CRC32 checksum',
     })
   })
 
   it('rejects malformed base64 that a lenient decoder would silently mangle', () => {
     for (const bad of ['YWJj!', 'YWJ', 'YW=j', 'Y W J j', 'YWJj\n', 'YWJj====', '-_8=']) {
-      expect(decodePayload(bad, null)).toEqual({ ok: false, problem: 'not_base64' })
+      expect(decodePayload(bad, null)).toEqual({ ok: false, problem: NOT_BASE64 })
     }
-    expect(decodePayload(42, null)).toEqual({ ok: false, problem: 'not_base64' })
+    expect(decodePayload(42, null)).toEqual({ ok: false, problem: NOT_BASE64 })
     expect(decodePayload('', null)).toEqual({ ok: true, data: new Uint8Array() })
   })
 
   it('rejects a checksum field that is not a uint32', () => {
     for (const bad of [-1, 2 ** 32, 1.5, 'x12', true, {}]) {
-      expect(decodePayload('YWJj', bad)).toEqual({ ok: false, problem: 'bad_checksum_field' })
+      expect(decodePayload('YWJj', bad)).toEqual({
+        ok: false,
+        problem: 'the payload checksum field is malformed',
+      })
     }
   })
 })
