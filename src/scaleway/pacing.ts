@@ -62,9 +62,13 @@ export class TokenBucket {
   }
 }
 
-/** Small, so that a lull is not followed by a spike the gateway would refuse. */
+/**
+ * Half a second of requests: half of what the gateway's own bucket holds (one second), so
+ * a backup starts at full speed while the other half absorbs requests that arrive bunched
+ * up by latency jitter, and other clients of the same key.
+ */
 export function defaultBurst(ratePerSecond: number): number {
-  return Math.max(1, Math.min(10, ratePerSecond))
+  return Math.max(1, Math.floor(ratePerSecond / 2))
 }
 
 const shared = new Map<number, TokenBucket>()

@@ -469,7 +469,7 @@ describe('pacing', () => {
 
   const ok = () => answer(200, secretBody())
 
-  it('spreads 50 calls at 20 per second over 2 s: a burst of 10, then one every 50 ms', async () => {
+  it('spreads 50 calls at 20 per second: a burst of 10 (half a second), then one every 50 ms', async () => {
     const { api, clock, sent } = pacedClient(20, ok)
     const calls = Array.from({ length: 50 }, () => api.getSecret(SECRET_ID))
     await clock.run(Promise.all(calls))

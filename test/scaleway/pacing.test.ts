@@ -84,16 +84,16 @@ describe('TokenBucket', () => {
 })
 
 describe('process-wide buckets', () => {
-  it('hands every client of a rate the same bucket, with a small burst', () => {
+  it('hands every client of a rate the same bucket, with half a second of burst', () => {
     expect(tokenBucketFor(100)).toBe(tokenBucketFor(100))
     expect(tokenBucketFor(100)).not.toBe(tokenBucketFor(50))
-    expect(tokenBucketFor(100)?.burst).toBe(10)
+    expect(tokenBucketFor(100)?.burst).toBe(50)
     expect(tokenBucketFor(0)).toBeUndefined()
     // A client on its own clock gets its own bucket, leaving the shared one untouched.
     const clock = new VirtualTime()
     expect(tokenBucketFor(100, clock)).not.toBe(tokenBucketFor(100))
     expect(tokenBucketFor(100, clock)).not.toBe(tokenBucketFor(100, clock))
-    expect(defaultBurst(4)).toBe(4)
+    expect(defaultBurst(4)).toBe(2)
     expect(defaultBurst(0.5)).toBe(1)
   })
 })
