@@ -50,12 +50,12 @@ const HIDDEN_VALUE = '(a value not shown: it looks like a secret key)'
 
 /**
  * Quotes a value inside a reason or hint, under the same rule as the "got ..." part:
- * hidden for credentials and, outside the keys that legitimately hold UUIDs, for
- * anything UUID-shaped. Messages that name a value must go through here (or
- * invalidValue), or a secret key pasted into the wrong key gets printed.
+ * outside the keys that legitimately hold UUIDs, anything UUID-shaped is hidden. Messages
+ * that name a value must go through here (or refusal), or a secret key pasted into the
+ * wrong key gets printed.
  */
-export function quoteValue(key: string, value: string, secret = false): string {
-  return secret || suspicious(key, value) ? HIDDEN_VALUE : quote(value)
+export function quoteValue(key: string, value: string): string {
+  return suspicious(key, value) ? HIDDEN_VALUE : quote(value)
 }
 
 function showReceived(key: string, value: unknown, secret: boolean): string {

@@ -65,7 +65,7 @@ interface ConfigSide<T> {
   readonly blocked: boolean
 }
 
-/** undefined: invalid (then a problem is recorded). */
+/** undefined: refused (then a problem is recorded). */
 function validate<K extends ProvenanceKey>(
   key: K,
   raw: unknown,
@@ -101,7 +101,7 @@ function missing(key: ProvenanceKey, file: ScwConfig): ConfigProblem | undefined
   return { key, text: `${key}: missing. Set it in ${places.join(', ')} or ${last}.` }
 }
 
-/** The setting from the first source that has it; a problem when refused, or required and nowhere. */
+/** The setting from the first source that has it; a problem if refused, or required and absent. */
 function lookup<K extends ProvenanceKey>(
   key: K,
   { key: given, location, blocked }: ConfigSide<Values[K]>,
@@ -113,7 +113,8 @@ function lookup<K extends ProvenanceKey>(
       key,
       text:
         `${key}: the config key says ${quoteValue(key, String(given))}, which differs from ` +
-        `${quoteValue(key, String(location))} given by the location. Remove one of them or make them agree.`,
+        `${quoteValue(key, String(location))} given by the location. ` +
+        'Remove one of them or make them agree.',
     })
     return undefined
   }
