@@ -4,19 +4,6 @@ import type { CommonConfig } from './types.js'
 
 const NOT_SET = '(not set)'
 
-/** Shown in the connection rows (`path` as the folder), not as plain options. */
-const CONNECTION_KEYS: ReadonlySet<string> = new Set([
-  'location',
-  'region',
-  'project_id',
-  'access_key',
-  'secret_access_key',
-  'secret_key',
-  'api_url',
-  'profile',
-  'path',
-])
-
 function shown(key: string, value: unknown): string {
   if (value === undefined) return NOT_SET
   if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.join(',')
@@ -42,10 +29,10 @@ export function describeConfig(
     ['secret_key', String(config.secretKey), from.secret_key],
     ['api_url', config.apiUrl ?? NOT_SET, from.api_url],
   ]
+  // The rest are plain options; `path` is the folder above, secret_access_key the secret key.
+  const above = new Set([...rows.map(([key]) => key), 'path', 'secret_access_key'])
   for (const [key, value] of Object.entries(options)) {
-    if (!CONNECTION_KEYS.has(key)) {
-      rows.push([key, shown(key, value), given.has(key) ? 'config' : 'default'])
-    }
+    if (!above.has(key)) rows.push([key, shown(key, value), given.has(key) ? 'config' : 'default'])
   }
   const width = Math.max(...rows.map(([key]) => key.length))
   return rows

@@ -93,21 +93,6 @@ function readProfiles(node: unknown): Result<Map<string, FileValues>> {
   return ok(profiles)
 }
 
-function fromData(path: string, data: unknown): Result<ScwFile> {
-  if (data === undefined || data === null) data = {}
-  if (!isMapping(data)) return fail('it is not a YAML mapping')
-  const profiles = readProfiles(data.profiles)
-  if (!profiles.ok) return profiles
-  const top = pickValues(data)
-  return ok({
-    path,
-    exists: true,
-    top,
-    profiles: profiles.value,
-    activeProfile: data.active_profile,
-  })
-}
-
 /** A missing file is an empty one; anything else that goes wrong is an error. */
 function loadScwFile(path: string): Result<ScwFile> {
   let text: string
@@ -118,8 +103,14 @@ function loadScwFile(path: string): Result<ScwFile> {
     if (code === 'ENOENT') return ok({ path, exists: false, top: {}, profiles: new Map() })
     return fail(`it cannot be read (${code})`)
   }
-  const data = parseYaml(text)
-  return data.ok ? fromData(path, data.value) : data
+  const parsed = parseYaml(text)
+  if (!parsed.ok) return parsed
+  const data = parsed.value ?? {}
+  if (!isMapping(data)) return fail('it is not a YAML mapping')
+  const profiles = readProfiles(data.profiles)
+  if (!profiles.ok) return profiles
+  const activeProfile = data.active_profile
+  return ok({ path, exists: true, top: pickValues(data), profiles: profiles.value, activeProfile })
 }
 
 interface ProfileRequest {
