@@ -1,42 +1,25 @@
 // Debug summary of a resolved config: one line per key, with where the value came from.
 // Built from the resolved values, so the secret key can only ever appear as its mask.
-import type { ExporterConfig, ImporterConfig } from './types.js'
-
-type Row = readonly [key: string, value: string, source?: string]
-/** Plain options have no fallback chain: either the user set them or the default applies. */
-type OptionRow = (key: string, value: string) => Row
+import type { CommonConfig } from './types.js'
 
 const NOT_SET = '(not set)'
 
-const list = (items: readonly string[]): string => (items.length === 0 ? '(none)' : items.join(','))
-
-function ownRows(config: ImporterConfig | ExporterConfig, option: OptionRow): Row[] {
-  if (config.kind === 'importer') {
-    return [
-      option('tags', list(config.tags)),
-      option('name', config.name?.pattern ?? NOT_SET),
-      option('type', config.type ?? NOT_SET),
-      option('include_managed', String(config.includeManaged)),
-      option('include_deleted_metadata', String(config.includeDeletedMetadata)),
-      option('read_disabled', String(config.readDisabled)),
-    ]
-  }
-  return [
-    option('on_conflict', config.onConflict),
-    option('dry_run', String(config.dryRun)),
-    option('update_metadata', String(config.updateMetadata)),
-    option('preserve_revisions', String(config.preserveRevisions)),
-    option('key_id', config.keyId ?? NOT_SET),
-  ]
+function shown(key: string, value: unknown): string {
+  if (value === undefined) return NOT_SET
+  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.join(',')
+  if (key === 'rate_limit') return value === 0 ? '0 (no pacing)' : `${value}/s`
+  if (key === 'request_timeout') return `${value}ms`
+  return String(value)
 }
 
+/** `options`: the parsed value of every key, in schema order; `given`: the keys the user set. */
 export function describeConfig(
-  config: ImporterConfig | ExporterConfig,
+  config: CommonConfig,
+  options: Readonly<Record<string, unknown>>,
   given: ReadonlySet<string>,
 ): string {
-  const option: OptionRow = (key, value) => [key, value, given.has(key) ? 'config' : 'default']
-  const { provenance: from, rateLimit } = config
-  const rows: Row[] = [
+  const from = config.provenance
+  const rows: (readonly [key: string, value: string, source?: string])[] = [
     ['location', config.location, 'config'],
     ['region', config.region, from.region],
     ['project_id', config.projectId, from.project_id],
@@ -45,14 +28,12 @@ export function describeConfig(
     ['access_key', config.accessKey ?? NOT_SET, from.access_key],
     ['secret_key', String(config.secretKey), from.secret_key],
     ['api_url', config.apiUrl ?? NOT_SET, from.api_url],
-    option('environment', config.environment ?? NOT_SET),
-    option('data_class', list(config.dataClass)),
-    option('concurrency', String(config.concurrency)),
-    option('rate_limit', rateLimit === 0 ? '0 (no pacing)' : `${rateLimit}/s`),
-    option('request_timeout', `${config.timeoutMs}ms`),
-    option('max_retries', String(config.maxRetries)),
-    ...ownRows(config, option),
   ]
+  // The rest are plain options; `path` is the folder above, secret_access_key the secret key.
+  const above = new Set([...rows.map(([key]) => key), 'path', 'secret_access_key'])
+  for (const [key, value] of Object.entries(options)) {
+    if (!above.has(key)) rows.push([key, shown(key, value), given.has(key) ? 'config' : 'default'])
+  }
   const width = Math.max(...rows.map(([key]) => key.length))
   return rows
     .map(([key, value, source]) => `${key.padEnd(width)}  ${value}${source ? `  (${source})` : ''}`)

@@ -3,6 +3,7 @@
 // attempt is a slow loop. Received values are shown (quoted, truncated) so users can
 // spot stray spaces or typos, except where the value may be a credential.
 import { UUID_TEXT } from '../core/secret-manager.js'
+import type { OptionInfo } from './options.js'
 
 /** What every parser of this module returns: the value, or a reason (never naming the key). */
 export type Result<T> = { ok: true; value: T } | { ok: false; reason: string }
@@ -49,12 +50,12 @@ const HIDDEN_VALUE = '(a value not shown: it looks like a secret key)'
 
 /**
  * Quotes a value inside a reason or hint, under the same rule as the "got ..." part:
- * hidden for credentials and, outside the keys that legitimately hold UUIDs, for
- * anything UUID-shaped. Messages that name a value must go through here (or
- * invalidValue), or a secret key pasted into the wrong key gets printed.
+ * outside the keys that legitimately hold UUIDs, anything UUID-shaped is hidden. Messages
+ * that name a value must go through here (or refusal), or a secret key pasted into the
+ * wrong key gets printed.
  */
-export function quoteValue(key: string, value: string, secret = false): string {
-  return secret || suspicious(key, value) ? HIDDEN_VALUE : quote(value)
+export function quoteValue(key: string, value: string): string {
+  return suspicious(key, value) ? HIDDEN_VALUE : quote(value)
 }
 
 function showReceived(key: string, value: unknown, secret: boolean): string {
@@ -64,34 +65,28 @@ function showReceived(key: string, value: unknown, secret: boolean): string {
   return `a ${value === null ? 'null' : typeof value} instead of a string`
 }
 
-export interface InvalidValue {
-  key: string
-  reason: string
-  /** Omitted when there is nothing to show, e.g. a missing value. */
-  received?: { value: unknown }
-  secret?: boolean
-  allowed?: string
-  /** Where a value not given as a config key came from, e.g. "environment variable X". */
-  origin?: string
-}
-
-export function invalidValue(problem: InvalidValue): ConfigProblem {
-  const { key, received, origin, allowed } = problem
+/**
+ * The problem with a value its key's schema refused: `received` is absent when the key is
+ * missing; `origin` names where a value not given as a config key came from.
+ */
+export function refusal(
+  key: string,
+  info: OptionInfo | undefined,
+  issues: readonly { code: string; message: string }[],
+  received?: { value: unknown },
+  origin?: string,
+): ConfigProblem {
+  // Zod's own wording for a wrong type is generic; every other reason is ours.
+  const typeReason = received === undefined ? 'missing (required)' : 'not a string'
+  const [issue] = issues
+  const reason = issue?.code === 'invalid_type' ? typeReason : (issue?.message ?? 'invalid')
   const from = origin === undefined ? '' : ` (from ${origin})`
   const got =
-    received === undefined ? '' : `; got ${showReceived(key, received.value, !!problem.secret)}`
+    received === undefined ? '' : `; got ${showReceived(key, received.value, !!info?.secret)}`
   // Backstop: should a reason ever quote its input, a UUID in it is still not printed.
-  const reason = UUID_KEYS.has(key)
-    ? problem.reason
-    : problem.reason.replace(UUID_ANYWHERE, HIDDEN_VALUE)
-  const tail = allowed === undefined ? '' : ` Allowed: ${allowed}.`
-  return { key, text: `${key}${from}: ${reason}${got}.${tail}` }
-}
-
-/** Zod's own wording for a wrong type is generic; every other reason is ours. */
-export function issueReason(issue: { code: string; message: string }, present: boolean): string {
-  if (issue.code !== 'invalid_type') return issue.message
-  return present ? 'not a string' : 'missing (required)'
+  const shown = UUID_KEYS.has(key) ? reason : reason.replace(UUID_ANYWHERE, HIDDEN_VALUE)
+  const tail = info === undefined ? '' : ` Allowed: ${info.allowed}.`
+  return { key, text: `${key}${from}: ${shown}${got}.${tail}` }
 }
 
 /** What Plakar calls the configuration entry of each connector. */

@@ -24,24 +24,24 @@ function via<T>(parse: (text: string) => Result<T>) {
   }
 }
 
-export const regionField = z.enum(REGIONS, { error: 'not a Secret Manager region' })
+export const region = z.enum(REGIONS, { error: 'not a Secret Manager region' })
 
-export const uuidField = z
+export const uuid = z
   .string()
   .regex(UUID_PATTERN, { error: 'not a UUID' })
   .transform((text) => text.toLowerCase())
 
 // Kept verbatim (no case folding): it is a credential, sent as-is.
-export const secretKeyField = z
+export const secretKey = z
   .string()
   .regex(UUID_PATTERN, { error: 'not a UUID' })
   .transform((text) => new Redacted(text))
 
-export const accessKeyField = z.string().regex(/^SCW[A-Z0-9]{17}$/, {
+export const accessKey = z.string().regex(/^SCW[A-Z0-9]{17}$/, {
   error: 'not an access key (SCW followed by 17 capital letters or digits)',
 })
 
-function apiUrl(text: string): Result<string> {
+function checkApiUrl(text: string): Result<string> {
   let url: URL
   try {
     url = new URL(text)
@@ -54,10 +54,10 @@ function apiUrl(text: string): Result<string> {
   return ok(text.replace(/\/+$/, ''))
 }
 
-export const apiUrlField = z
+export const apiUrl = z
   .string()
   .regex(/^https?:\/\/\S+$/, { error: 'not an http:// or https:// URL' })
-  .transform(via(apiUrl))
+  .transform(via(checkApiUrl))
 
 const TRUE_WORDS = ['true', '1', 'yes', 'on']
 const FALSE_WORDS = ['false', '0', 'no', 'off']
@@ -72,13 +72,11 @@ const anyCase = (word: string): string =>
       : `[${char.toLowerCase()}${char.toUpperCase()}]`,
   ).join('')
 
-const BOOLEAN_PATTERN = new RegExp(
-  `^(?:${[...TRUE_WORDS, ...FALSE_WORDS].map(anyCase).join('|')})$`,
-)
-
-export const booleanField = z
+export const boolean = z
   .string()
-  .regex(BOOLEAN_PATTERN, { error: 'not a boolean' })
+  .regex(new RegExp(`^(?:${[...TRUE_WORDS, ...FALSE_WORDS].map(anyCase).join('|')})$`), {
+    error: 'not a boolean',
+  })
   .transform((text) => TRUE_WORDS.includes(text.toLowerCase()))
 
 /** A number read from the text, refused outside [min, max] (`range` says it in words). */
@@ -89,14 +87,13 @@ function within(read: (text: string) => number, min: number, max: number, range:
   })
 }
 
-export const integerField = (min: number, max: number) =>
+export const integer = (min: number, max: number) =>
   z
     .string()
     .regex(/^[0-9]+$/, { error: 'not a whole number' })
     .transform(within(Number, min, max, `${min} and ${max}`))
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }
-const DURATION_PATTERN = /^(?:[0-9]+(?:\.[0-9]+)?|(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h))+)$/
 
 /** Plain numbers are seconds; otherwise Go-style sums such as '1m30s' or '1500ms'. */
 function durationMs(text: string): number {
@@ -108,10 +105,12 @@ function durationMs(text: string): number {
   return total
 }
 
-export const durationField = (minMs: number, maxMs: number, range: string) =>
+export const duration = (minMs: number, maxMs: number, range: string) =>
   z
     .string()
-    .regex(DURATION_PATTERN, { error: 'not a duration' })
+    .regex(/^(?:[0-9]+(?:\.[0-9]+)?|(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h))+)$/, {
+      error: 'not a duration',
+    })
     .transform(within((text) => Math.round(durationMs(text)), minMs, maxMs, range))
 
 const splitList = (text: string): string[] =>
@@ -123,7 +122,7 @@ const splitList = (text: string): string[] =>
 const uniqueSorted = (items: readonly string[]): string[] => [...new Set(items)].sort()
 
 // Tags are matched against Scaleway's tags verbatim, so no case folding here.
-export const tagsField = z.string().transform((text) => uniqueSorted(splitList(text)))
+export const tags = z.string().transform((text) => uniqueSorted(splitList(text)))
 
 function dataClasses(text: string): Result<string[]> {
   const items = splitList(text).map((item) => item.toLowerCase())
@@ -133,7 +132,7 @@ function dataClasses(text: string): Result<string[]> {
   return fail(`${list} ${bad.length === 1 ? 'is not a slug' : 'are not slugs'}`)
 }
 
-export const dataClassField = z.string().transform(via(dataClasses))
+export const dataClass = z.string().transform(via(dataClasses))
 
 const ENVIRONMENT_ALIASES: Readonly<Record<string, string>> = {
   prod: 'production',
@@ -141,27 +140,27 @@ const ENVIRONMENT_ALIASES: Readonly<Record<string, string>> = {
   dev: 'development',
 }
 
-function environment(text: string): Result<string> {
-  const lowered = text.trim().toLowerCase()
-  const value = ENVIRONMENT_ALIASES[lowered] ?? lowered
-  return SLUG_PATTERN.test(value) ? ok(value) : fail('not a slug')
-}
+export const environment = z.string().transform(
+  via((text) => {
+    const lowered = text.trim().toLowerCase()
+    const value = ENVIRONMENT_ALIASES[lowered] ?? lowered
+    return SLUG_PATTERN.test(value) ? ok(value) : fail('not a slug')
+  }),
+)
 
-export const environmentField = z.string().transform(via(environment))
-
-export const secretTypeField = z.enum(SECRET_TYPES, { error: 'not a secret type' })
+export const secretType = z.enum(SECRET_TYPES, { error: 'not a secret type' })
 
 export const CONFLICT_POLICIES = ['sync', 'skip', 'fail'] as const
 
-export const onConflictField = z.enum(CONFLICT_POLICIES, { error: 'not a conflict policy' })
+export const onConflict = z.enum(CONFLICT_POLICIES, { error: 'not a conflict policy' })
 
-export const secretPathField = z.string().transform(via(normaliseSecretPath))
+export const secretPath = z.string().transform(via(normaliseSecretPath))
 
-export const nameGlobField = z.string().transform(via(NameGlob.parse))
+export const nameGlob = z.string().transform(via(NameGlob.parse))
 
-export const profileField = z.string().min(1, { error: 'empty' })
+export const profile = z.string().min(1, { error: 'empty' })
 
-export const locationField = z
+export const location = z
   .string()
   .regex(new RegExp(`^${PROTOCOL}://`), { error: (issue) => protocolProblem(String(issue.input)) })
   .transform(via(parseLocation))

@@ -5,10 +5,9 @@ import { didYouMean } from './distance.js'
 import {
   type ConfigProblem,
   type Connector,
-  invalidValue,
-  issueReason,
   mayBeCredential,
   PLAKAR_OBJECT,
+  refusal,
   showKey,
 } from './errors.js'
 import { COMMON_SHAPE, EXPORTER_SHAPE, IMPORTER_SHAPE, optionInfo } from './options.js'
@@ -39,16 +38,13 @@ export function parseKeys<S extends z.ZodObject>(
       continue
     }
     failed.add(key)
-    const info = optionInfo.get(field)
-    const issue = result.error.issues[0] ?? { code: 'custom', message: 'invalid' }
     problems.push(
-      invalidValue({
+      refusal(
         key,
-        reason: issueReason(issue, present),
-        received: present ? { value: raw[key] } : undefined,
-        secret: info?.secret,
-        allowed: info?.allowed,
-      }),
+        optionInfo.get(field),
+        result.error.issues,
+        present ? { value: raw[key] } : undefined,
+      ),
     )
   }
   for (const key of Object.keys(raw)) {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseDocument } from 'yaml'
-import { fail, ok, quoteValue, type Result } from './errors.js'
+import { type ConfigProblem, fail, ok, quoteValue, type Result } from './errors.js'
 
 const FILE_KEYS = [
   'access_key',
@@ -18,18 +18,28 @@ export type FileKey = (typeof FILE_KEYS)[number]
 /** Values as found; non-strings are kept so validation can say "not a string". */
 type FileValues = Partial<Record<FileKey, unknown>>
 
-export interface ScwFile {
+interface ScwFile {
   readonly path: string
   readonly exists: boolean
-  readonly defaults: FileValues
+  readonly top: FileValues
   readonly profiles: ReadonlyMap<string, FileValues>
   readonly activeProfile?: unknown
+}
+
+/** What the file says for the selected profile, merged over its top-level values. */
+export interface ScwConfig {
+  readonly path: string
+  readonly exists: boolean
+  /** The selected profile, undefined when only the top-level values apply. */
+  readonly profile?: string
+  /** Each value with the profile it was found in (DEFAULT_PROFILE for the top level). */
+  readonly values: ReadonlyMap<FileKey, { readonly value: unknown; readonly profile: string }>
 }
 
 /** The name the scw CLI gives the top-level values. */
 export const DEFAULT_PROFILE = 'default'
 
-export function scwConfigPath(env: NodeJS.ProcessEnv, homeDir: string): string {
+function scwConfigPath(env: NodeJS.ProcessEnv, homeDir: string): string {
   if (env.SCW_CONFIG_PATH) return env.SCW_CONFIG_PATH
   return join(env.XDG_CONFIG_HOME || join(homeDir, '.config'), 'scw', 'config.yaml')
 }
@@ -83,59 +93,41 @@ function readProfiles(node: unknown): Result<Map<string, FileValues>> {
   return ok(profiles)
 }
 
-function fromData(path: string, data: unknown): Result<ScwFile> {
-  if (data === undefined || data === null) data = {}
-  if (!isMapping(data)) return fail('it is not a YAML mapping')
-  const profiles = readProfiles(data.profiles)
-  if (!profiles.ok) return profiles
-  return ok({
-    path,
-    exists: true,
-    defaults: pickValues(data),
-    profiles: profiles.value,
-    activeProfile: data.active_profile,
-  })
-}
-
-function errorCode(error: unknown): string {
-  return isMapping(error) && typeof error.code === 'string' ? error.code : 'read error'
-}
-
 /** A missing file is an empty one; anything else that goes wrong is an error. */
-export function loadScwFile(path: string): Result<ScwFile> {
+function loadScwFile(path: string): Result<ScwFile> {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
-    const code = errorCode(error)
-    if (code === 'ENOENT') {
-      return ok({ path, exists: false, defaults: {}, profiles: new Map() })
-    }
+    const code = isMapping(error) && typeof error.code === 'string' ? error.code : 'read error'
+    if (code === 'ENOENT') return ok({ path, exists: false, top: {}, profiles: new Map() })
     return fail(`it cannot be read (${code})`)
   }
-  const data = parseYaml(text)
-  return data.ok ? fromData(path, data.value) : data
+  const parsed = parseYaml(text)
+  if (!parsed.ok) return parsed
+  const data = parsed.value ?? {}
+  if (!isMapping(data)) return fail('it is not a YAML mapping')
+  const profiles = readProfiles(data.profiles)
+  if (!profiles.ok) return profiles
+  const activeProfile = data.active_profile
+  return ok({ path, exists: true, top: pickValues(data), profiles: profiles.value, activeProfile })
 }
 
-export interface ProfileRequest {
+interface ProfileRequest {
   readonly name: string
   /** Who asked for it, for error messages: "the config key profile". */
   readonly by: string
 }
 
-interface FileValue {
-  readonly value: unknown
-  /** The profile the value was found in; DEFAULT_PROFILE for top-level values. */
-  readonly profile: string
-}
-
-export interface MergedProfile {
-  /** The selected profile, undefined when only the top-level values apply. */
-  readonly profile?: string
-  readonly values: ReadonlyMap<FileKey, FileValue>
-}
-
-function activeProfile(file: ScwFile): Result<ProfileRequest | undefined> {
+/** The config key wins over SCW_PROFILE, which wins over the file's own active_profile. */
+function profileRequest(
+  file: ScwFile,
+  env: NodeJS.ProcessEnv,
+  key: string | undefined,
+): Result<ProfileRequest | undefined> {
+  if (key !== undefined) return ok({ name: key, by: 'the config key profile' })
+  const byEnv = stripQuotes(env.SCW_PROFILE ?? '')
+  if (byEnv !== '') return ok({ name: byEnv, by: 'the environment variable SCW_PROFILE' })
   const name = file.activeProfile
   if (name === undefined || name === null || name === '') return ok(undefined)
   if (typeof name !== 'string') return fail('its active_profile is not a string')
@@ -157,25 +149,42 @@ function unknownProfile(file: ScwFile, request: ProfileRequest): string {
   )
 }
 
-function merge(file: ScwFile, name: string | undefined, own: FileValues): MergedProfile {
-  const values = new Map<FileKey, FileValue>()
-  for (const key of FILE_KEYS) {
-    const mine = own[key]
-    const fallback = file.defaults[key]
-    if (mine !== undefined && name !== undefined) values.set(key, { value: mine, profile: name })
-    else if (fallback !== undefined) values.set(key, { value: fallback, profile: DEFAULT_PROFILE })
+function selectProfile(file: ScwFile, request?: ProfileRequest): Result<ScwConfig> {
+  const layers: [profile: string, values: FileValues][] = [[DEFAULT_PROFILE, file.top]]
+  if (request !== undefined && request.name !== DEFAULT_PROFILE) {
+    const own = file.profiles.get(request.name)
+    if (own === undefined) return fail(unknownProfile(file, request))
+    layers.unshift([request.name, own])
   }
-  return { profile: name, values }
+  const values = new Map<FileKey, { value: unknown; profile: string }>()
+  for (const key of FILE_KEYS) {
+    const [profile, found] = layers.find(([, layer]) => layer[key] !== undefined) ?? []
+    if (profile !== undefined) values.set(key, { value: found?.[key], profile })
+  }
+  return ok({ path: file.path, exists: file.exists, profile: request?.name, values })
 }
 
-/** The explicit request wins; otherwise the file's own active_profile applies. */
-export function selectProfile(file: ScwFile, explicit?: ProfileRequest): Result<MergedProfile> {
-  const active = explicit === undefined ? activeProfile(file) : ok(explicit)
-  if (!active.ok) return active
-  const request = active.value
-  if (request === undefined) return ok(merge(file, undefined, {}))
-  if (request.name === DEFAULT_PROFILE) return ok(merge(file, DEFAULT_PROFILE, {}))
-  const own = file.profiles.get(request.name)
-  if (own === undefined) return fail(unknownProfile(file, request))
-  return ok(merge(file, request.name, own))
+/**
+ * The scw config file (SCW_CONFIG_PATH, else under XDG_CONFIG_HOME or ~/.config) for the
+ * selected profile; undefined, with a problem recorded, when the file or profile is unusable.
+ */
+export function readScwConfig(
+  env: NodeJS.ProcessEnv,
+  homeDir: string,
+  profileKey: string | undefined,
+  problems: ConfigProblem[],
+): ScwConfig | undefined {
+  const path = scwConfigPath(env, homeDir)
+  const file = loadScwFile(path)
+  if (!file.ok) {
+    problems.push({
+      key: 'scw config file',
+      text: `scw config file ${path}: ${file.reason}. Fix it or point SCW_CONFIG_PATH at another file.`,
+    })
+    return undefined
+  }
+  const request = profileRequest(file.value, env, profileKey)
+  const selected = request.ok ? selectProfile(file.value, request.value) : request
+  if (!selected.ok) problems.push({ key: 'profile', text: `profile: ${selected.reason}.` })
+  return selected.ok ? selected.value : undefined
 }

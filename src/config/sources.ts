@@ -3,24 +3,17 @@
 // found in a source is validated there and then: a bad SCW_DEFAULT_REGION is an error,
 // never a silent fall-through to the file.
 import { homedir } from 'node:os'
-import type { z } from 'zod'
-import type { Region } from '../core/secret-manager.js'
-import { type ConfigProblem, invalidValue, issueReason, quoteValue } from './errors.js'
-import { accessKeyField, apiUrlField, regionField, secretKeyField, uuidField } from './fields.js'
+import { type ConfigProblem, quoteValue, refusal } from './errors.js'
 import { PROTOCOL } from './location.js'
 import { COMMON_SHAPE, type ImporterRaw, optionInfo } from './options.js'
-import type { Redacted } from './redacted.js'
 import {
   DEFAULT_PROFILE,
   type FileKey,
-  loadScwFile,
-  type MergedProfile,
-  type ScwFile,
-  scwConfigPath,
-  selectProfile,
+  readScwConfig,
+  type ScwConfig,
   stripQuotes,
 } from './scw-file.js'
-import type { ParseContext, Provenance, ProvenanceKey, Source } from './types.js'
+import type { ParseContext, ProvenanceKey, Source } from './types.js'
 
 /** What resolution needs of the parsed keys: the common ones, for either connector. */
 interface Parsed {
@@ -28,49 +21,30 @@ interface Parsed {
   readonly failed: ReadonlySet<string>
 }
 
-export interface Connection {
-  readonly region: Region
-  readonly projectId: string
-  readonly secretKey: Redacted
-  readonly accessKey?: string
-  readonly apiUrl?: string
-  readonly profile?: string
-  /** Advice for the user about this configuration; never holds a value. */
-  readonly warnings: readonly string[]
-  readonly provenance: Provenance
-}
+type Values = { readonly [K in ProvenanceKey]: NonNullable<ImporterRaw[K]> }
 
-interface Spec<T> {
-  readonly key: ProvenanceKey
+interface Setting {
   readonly envVar: `SCW_${string}`
   readonly fileKey: FileKey
-  readonly field: z.ZodType<T>
-  /** Required settings are reported when missing; they may sit in the location or not. */
-  readonly required?: 'in location' | 'elsewhere'
-  /** How "missing" names the config key(s), when not simply `key`. */
-  readonly configKeys?: string
+  /** Reported when found nowhere, with the config keys that may give it. */
+  readonly required?: string
 }
 
-const spec = <T>(
-  key: ProvenanceKey,
-  envVar: Spec<T>['envVar'],
-  fileKey: FileKey,
-  field: z.ZodType<T>,
-  more: Pick<Spec<T>, 'required' | 'configKeys'> = {},
-): Spec<T> => ({ key, envVar, fileKey, field, ...more })
-
-const REGION = spec('region', 'SCW_DEFAULT_REGION', 'default_region', regionField, {
-  required: 'in location',
-})
-const PROJECT = spec('project_id', 'SCW_DEFAULT_PROJECT_ID', 'default_project_id', uuidField, {
-  required: 'in location',
-})
-const SECRET_KEY = spec('secret_key', 'SCW_SECRET_KEY', 'secret_key', secretKeyField, {
-  required: 'elsewhere',
-  configKeys: 'secret_access_key (or secret_key)',
-})
-const ACCESS_KEY = spec('access_key', 'SCW_ACCESS_KEY', 'access_key', accessKeyField)
-const API_URL = spec('api_url', 'SCW_API_URL', 'api_url', apiUrlField)
+const SETTINGS: Readonly<Record<ProvenanceKey, Setting>> = {
+  region: { envVar: 'SCW_DEFAULT_REGION', fileKey: 'default_region', required: 'region' },
+  project_id: {
+    envVar: 'SCW_DEFAULT_PROJECT_ID',
+    fileKey: 'default_project_id',
+    required: 'project_id',
+  },
+  secret_key: {
+    envVar: 'SCW_SECRET_KEY',
+    fileKey: 'secret_key',
+    required: 'secret_access_key (or secret_key)',
+  },
+  access_key: { envVar: 'SCW_ACCESS_KEY', fileKey: 'access_key' },
+  api_url: { envVar: 'SCW_API_URL', fileKey: 'api_url' },
+}
 
 interface Found<T> {
   readonly value: T
@@ -79,10 +53,8 @@ interface Found<T> {
 
 interface Sources {
   readonly env: NodeJS.ProcessEnv
-  readonly file: ScwFile
-  readonly merged?: MergedProfile
-  /** The file or profile could not be used: "missing" reports would only mislead. */
-  readonly broken: boolean
+  /** Undefined when the file or profile could not be used: "missing" would only mislead. */
+  readonly file?: ScwConfig
   readonly problems: ConfigProblem[]
 }
 
@@ -93,117 +65,83 @@ interface ConfigSide<T> {
   readonly blocked: boolean
 }
 
-/** undefined: not found, or invalid (then a problem is recorded). */
-function validate<T>(spec: Spec<T>, raw: unknown, source: Source, origin: string, s: Sources) {
-  const result = spec.field.safeParse(raw)
-  if (result.success) return { value: result.data, source }
-  const info = optionInfo.get(COMMON_SHAPE[spec.key])
-  const issue = result.error.issues[0] ?? { code: 'custom', message: 'invalid' }
-  s.problems.push(
-    invalidValue({
-      key: spec.key,
-      origin,
-      reason: issueReason(issue, true),
-      received: { value: raw },
-      secret: info?.secret,
-      allowed: info?.allowed,
-    }),
-  )
+/** undefined: refused (then a problem is recorded). */
+function validate<K extends ProvenanceKey>(
+  key: K,
+  raw: unknown,
+  source: Source,
+  origin: string,
+  s: Sources,
+) {
+  const field = COMMON_SHAPE[key]
+  const result = field.safeParse(raw)
+  if (result.success) return { value: result.data as Values[K], source }
+  s.problems.push(refusal(key, optionInfo.get(field), result.error.issues, { value: raw }, origin))
   return undefined
 }
 
-function fromConfig<T>(spec: Spec<T>, side: ConfigSide<T>, s: Sources): Found<T> | undefined {
-  const { key, location } = side
-  if (key !== undefined && location !== undefined && key !== location) {
-    const shown = (value: T) => quoteValue(spec.key, String(value), spec.key === 'secret_key')
+function fileLabel(file: ScwConfig): string {
+  const { path, exists, profile = DEFAULT_PROFILE } = file
+  if (!exists) return `${path} (which does not exist)`
+  if (profile === DEFAULT_PROFILE) return `${path} (top level)`
+  return `${path} (profile "${profile}" or the top level)`
+}
+
+function missing(key: ProvenanceKey, file: ScwConfig): ConfigProblem | undefined {
+  const { envVar, fileKey, required } = SETTINGS[key]
+  if (required === undefined) return undefined
+  const inLocation = key === 'region' || key === 'project_id'
+  const places = [
+    ...(inLocation ? [`the location (${PROTOCOL}://<region>/<project_id>/<folder>)`] : []),
+    `the config key ${required}`,
+    `the environment variable ${envVar}`,
+    `${fileKey} in the scw config file ${fileLabel(file)}`,
+  ]
+  const last = places.pop()
+  return { key, text: `${key}: missing. Set it in ${places.join(', ')} or ${last}.` }
+}
+
+/** The setting from the first source that has it; a problem if refused, or required and absent. */
+function lookup<K extends ProvenanceKey>(
+  key: K,
+  { key: given, location, blocked }: ConfigSide<Values[K]>,
+  s: Sources,
+): Found<Values[K]> | undefined {
+  if (blocked) return undefined
+  if (given !== undefined && location !== undefined && given !== location) {
     s.problems.push({
-      key: spec.key,
+      key,
       text:
-        `${spec.key}: the config key says ${shown(key)}, which differs from ` +
-        `${shown(location)} given by the location. Remove one of them or make them agree.`,
+        `${key}: the config key says ${quoteValue(key, String(given))}, which differs from ` +
+        `${quoteValue(key, String(location))} given by the location. ` +
+        'Remove one of them or make them agree.',
     })
     return undefined
   }
   if (location !== undefined) return { value: location, source: 'location' }
-  if (key !== undefined) return { value: key, source: 'config' }
+  if (given !== undefined) return { value: given, source: 'config' }
+  const { envVar, fileKey } = SETTINGS[key]
+  const fromEnv = stripQuotes(s.env[envVar] ?? '')
+  if (fromEnv !== '') {
+    return validate(key, fromEnv, `env:${envVar}`, `environment variable ${envVar}`, s)
+  }
+  if (s.file === undefined) return undefined
+  const inFile = s.file.values.get(fileKey)
+  if (inFile !== undefined) {
+    const { path } = s.file
+    const origin = `${fileKey} in ${path}, profile "${inFile.profile}"`
+    return validate(key, inFile.value, `file:${path}#${inFile.profile}`, origin, s)
+  }
+  const problem = missing(key, s.file)
+  if (problem !== undefined) s.problems.push(problem)
   return undefined
-}
-
-function fromEnvOrFile<T>(spec: Spec<T>, s: Sources): Found<T> | undefined {
-  const text = stripQuotes(s.env[spec.envVar] ?? '')
-  if (text !== '') {
-    const origin = `environment variable ${spec.envVar}`
-    return validate(spec, text, `env:${spec.envVar}`, origin, s)
-  }
-  const found = s.merged?.values.get(spec.fileKey)
-  if (found === undefined) return undefined
-  const origin = `${spec.fileKey} in ${s.file.path}, profile "${found.profile}"`
-  return validate(spec, found.value, `file:${s.file.path}#${found.profile}`, origin, s)
-}
-
-function fileLabel({ file, merged }: Sources): string {
-  if (!file.exists) return `${file.path} (which does not exist)`
-  const profile = merged?.profile
-  if (profile === undefined || profile === DEFAULT_PROFILE) return `${file.path} (top level)`
-  return `${file.path} (profile "${profile}" or the top level)`
-}
-
-function missing(spec: Spec<unknown>, s: Sources): ConfigProblem {
-  const places = [
-    ...(spec.required === 'in location'
-      ? [`the location (${PROTOCOL}://<region>/<project_id>/<folder>)`]
-      : []),
-    `the config key ${spec.configKeys ?? spec.key}`,
-    `the environment variable ${spec.envVar}`,
-    `${spec.fileKey} in the scw config file ${fileLabel(s)}`,
-  ]
-  const last = places.pop()
-  return { key: spec.key, text: `${spec.key}: missing. Set it in ${places.join(', ')} or ${last}.` }
-}
-
-/** The setting from the first source that has it; a problem when required and nowhere. */
-function lookup<T>(spec: Spec<T>, side: ConfigSide<T>, s: Sources): Found<T> | undefined {
-  if (side.blocked) return undefined
-  const before = s.problems.length
-  const reported = () => s.problems.length > before
-  // A value found but refused (conflicting or invalid) stops the search: no fall-through.
-  const found = fromConfig(spec, side, s) ?? (reported() ? undefined : fromEnvOrFile(spec, s))
-  if (found === undefined && !reported() && spec.required && !s.broken) {
-    s.problems.push(missing(spec, s))
-  }
-  return found
-}
-
-function readSources(parsed: Parsed, context: ParseContext, problems: ConfigProblem[]): Sources {
-  const env = context.env ?? process.env
-  const path = scwConfigPath(env, context.homeDir ?? homedir())
-  const loaded = loadScwFile(path)
-  if (!loaded.ok) {
-    problems.push({
-      key: 'scw config file',
-      text: `scw config file ${path}: ${loaded.reason}. Fix it or point SCW_CONFIG_PATH at another file.`,
-    })
-    const file = { path, exists: false, defaults: {}, profiles: new Map() }
-    return { env, file, broken: true, problems }
-  }
-  const byEnv = stripQuotes(env.SCW_PROFILE ?? '')
-  const request =
-    parsed.values.profile !== undefined
-      ? { name: parsed.values.profile, by: 'the config key profile' }
-      : byEnv !== ''
-        ? { name: byEnv, by: 'the environment variable SCW_PROFILE' }
-        : undefined
-  const selected = selectProfile(loaded.value, request)
-  if (!selected.ok) problems.push({ key: 'profile', text: `profile: ${selected.reason}.` })
-  const merged = selected.ok ? selected.value : undefined
-  return { env, file: loaded.value, merged, broken: !selected.ok, problems }
 }
 
 /**
  * secret_key (Plakar Control Plane's name) and secret_access_key (the name plakar masks in
  * `source show`) are one setting. Two different values are an error, named without them.
  */
-function secretKeySide({ values, failed }: Parsed, s: Sources): ConfigSide<Redacted> {
+function secretKeySide({ values, failed }: Parsed, s: Sources): ConfigSide<Values['secret_key']> {
   const { secret_key: plain, secret_access_key: masked } = values
   if (plain !== undefined && masked !== undefined && plain.reveal() !== masked.reveal()) {
     s.problems.push({
@@ -231,29 +169,30 @@ export function resolveConnection(
   parsed: Parsed,
   context: ParseContext,
   problems: ConfigProblem[],
-): Connection | undefined {
-  const s = readSources(parsed, context, problems)
+) {
   const { values, failed } = parsed
-  const location = values.location
-  const blocked = (key: ProvenanceKey, inLocation = false): boolean =>
-    failed.has(key) || (inLocation && failed.has('location'))
+  const env = context.env ?? process.env
+  const file = readScwConfig(env, context.homeDir ?? homedir(), values.profile, problems)
+  const s: Sources = { env, file, problems }
+  const inLocation = (key: 'region' | 'project_id') => failed.has(key) || failed.has('location')
+  const { location } = values
   const region = lookup(
-    REGION,
-    { key: values.region, location: location?.region, blocked: blocked('region', true) },
+    'region',
+    { key: values.region, location: location?.region, blocked: inLocation('region') },
     s,
   )
   const project = lookup(
-    PROJECT,
-    { key: values.project_id, location: location?.projectId, blocked: blocked('project_id', true) },
+    'project_id',
+    { key: values.project_id, location: location?.projectId, blocked: inLocation('project_id') },
     s,
   )
-  const secretKey = lookup(SECRET_KEY, secretKeySide(parsed, s), s)
+  const secretKey = lookup('secret_key', secretKeySide(parsed, s), s)
   const accessKey = lookup(
-    ACCESS_KEY,
-    { key: values.access_key, blocked: blocked('access_key') },
+    'access_key',
+    { key: values.access_key, blocked: failed.has('access_key') },
     s,
   )
-  const apiUrl = lookup(API_URL, { key: values.api_url, blocked: blocked('api_url') }, s)
+  const apiUrl = lookup('api_url', { key: values.api_url, blocked: failed.has('api_url') }, s)
   if (region === undefined || project === undefined || secretKey === undefined) return undefined
   return {
     region: region.value,
@@ -261,7 +200,7 @@ export function resolveConnection(
     secretKey: secretKey.value,
     accessKey: accessKey?.value,
     apiUrl: apiUrl?.value,
-    profile: s.merged?.profile,
+    profile: file?.profile,
     warnings: values.secret_key === undefined ? [] : [SHOWN_SECRET_KEY],
     provenance: {
       region: region.source,

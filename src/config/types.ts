@@ -14,7 +14,7 @@ export type Source =
 
 export type ProvenanceKey = 'region' | 'project_id' | 'access_key' | 'secret_key' | 'api_url'
 
-export interface Provenance {
+interface Provenance {
   readonly region: Source
   readonly project_id: Source
   readonly secret_key: Source
