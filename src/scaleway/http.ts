@@ -90,14 +90,6 @@ function reasonOf(outcome: Outcome): RetryReason {
   return outcome.status === 429 ? 'rate_limited' : 'server'
 }
 
-function notify(deps: Deps, event: RetryEvent): void {
-  try {
-    deps.onRetry?.(event)
-  } catch {
-    // A failing log hook must not turn a recoverable request into a failed one.
-  }
-}
-
 async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
   const route = routeOf(exchange.method, exchange.url)
   const create = isCreate(route)
@@ -129,7 +121,7 @@ async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
     if (!plan.retry) throw new ApiError({ ...facts, kind: reason, gaveUp: plan.reason }, cause)
     deps.stats?.recordRetry()
     const { status, networkCode } = facts
-    notify(deps, { route, attempt, delayMs: plan.delayMs, reason, status, networkCode })
+    deps.onRetry?.({ route, attempt, delayMs: plan.delayMs, reason, status, networkCode })
     await deps.sleep(plan.delayMs)
   }
 }

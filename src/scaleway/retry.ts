@@ -25,26 +25,12 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRateLimited: 30,
 }
 
-/** A policy allowing `maxRetries` retries, the rest from the defaults or `overrides`. */
+/**
+ * A policy allowing `maxRetries` retries, the rest from the defaults or `overrides`.
+ * src/config has already checked max_retries (an integer from 0 to 20).
+ */
 export function retryPolicy(maxRetries: number, overrides: Partial<RetryPolicy> = {}): RetryPolicy {
-  const policy = { ...DEFAULT_RETRY_POLICY, ...overrides, maxAttempts: maxRetries + 1 }
-  assertPolicy(policy)
-  return policy
-}
-
-function assertPolicy(policy: RetryPolicy): void {
-  const { maxAttempts, baseDelayMs, maxDelayMs, maxTotalMs, maxRateLimited } = policy
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new RangeError(`maxRetries must be a non-negative integer, got ${maxAttempts - 1}`)
-  }
-  if (!Number.isInteger(maxRateLimited) || maxRateLimited < 0) {
-    throw new RangeError(`maxRateLimited must be a non-negative integer, got ${maxRateLimited}`)
-  }
-  for (const [name, value] of Object.entries({ baseDelayMs, maxDelayMs, maxTotalMs })) {
-    if (!Number.isFinite(value) || value < 0) {
-      throw new RangeError(`${name} must be a non-negative number`)
-    }
-  }
+  return { ...DEFAULT_RETRY_POLICY, ...overrides, maxAttempts: maxRetries + 1 }
 }
 
 /** Upper bound of the wait before retry number `retryIndex` (0 for the first retry). */
