@@ -3,22 +3,15 @@
 import type { ServerDuplexStream, sendUnaryData } from '@grpc/grpc-js'
 import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
-import {
-  aborted,
-  asGrpcError,
-  failedPrecondition,
-  invalidArgument,
-  messageOf,
-} from '../plugin/grpc-errors.js'
+import { aborted, asGrpcError, failedPrecondition, messageOf } from '../plugin/grpc-errors.js'
 import type { ExportRequest, ExportResponse, InitRequest, WireRecord } from '../plugin/messages.js'
 import type { Exporter } from '../plugin/protocol.js'
 import type { SecretApi } from '../scaleway/api.js'
 import {
   type BackedUpSecret,
-  Grouper,
-  type Received,
-  roleOf,
+  receive,
   type SecretGroup,
+  secretsOf,
   validateGroup,
 } from './collect.js'
 import { describeStep, type Plan } from './planner.js'
@@ -34,9 +27,6 @@ interface ExporterSession {
   apiSummary(): string
 }
 
-/** Files bigger than this are refused without being held in memory. */
-const MAX_FILE_BYTES = 1024 * 1024
-
 class Tally {
   /** Secrets restored, by what their restore did. */
   readonly done = { create: 0, update: 0, unchanged: 0, skip: 0 }
@@ -49,15 +39,6 @@ class Tally {
   /** Records outside the layout, refused. */
   strays = 0
   readonly started = Date.now()
-
-  count({ result, retries, created }: Settled) {
-    this.versionsWritten += result.versionsWritten
-    if (retries > 0) this.retried += 1
-    if (result.status !== 'done') return
-    const outcome = created ? 'create' : result.plan.outcome
-    // A conflict never ends done: it fails the secret.
-    if (outcome !== 'conflict') this.done[outcome] += 1
-  }
 
   line(session: ExporterSession): string {
     const elapsed = ((Date.now() - this.started) / 1000).toFixed(2)
@@ -142,38 +123,6 @@ export function createExporterService(
   }
 }
 
-/** Reassembles records and their chunks from the stream, in order. */
-async function* receive(call: AsyncIterable<ExportRequest>): AsyncGenerator<Received> {
-  let file: { record: WireRecord; chunks: Buffer[]; size: number } | undefined
-  for await (const message of call) {
-    if (message.record) {
-      if (file)
-        throw invalidArgument(
-          `record ${message.record.pathname} arrived before the end of ${file.record.pathname}`,
-        )
-      if (message.record.hasReader) file = { record: message.record, chunks: [], size: 0 }
-      else yield { record: message.record }
-    } else if (message.chunk !== undefined) {
-      if (!file) throw invalidArgument('file data arrived without a record')
-      const chunk = Buffer.from(message.chunk)
-      if (chunk.length === 0) {
-        // An oversize file is passed on truncated-to-nothing with its true size known
-        // only here; validation refuses it by its recorded size.
-        const data =
-          file.size > MAX_FILE_BYTES ? Buffer.alloc(MAX_FILE_BYTES + 1) : Buffer.concat(file.chunks)
-        yield { record: file.record, data }
-        file = undefined
-      } else {
-        file.size += chunk.length
-        if (file.size <= MAX_FILE_BYTES) file.chunks.push(chunk)
-      }
-    } else {
-      throw invalidArgument('empty ExportRequest')
-    }
-  }
-  if (file) throw invalidArgument(`stream ended inside the data of ${file.record.pathname}`)
-}
-
 function labelOf(secret: BackedUpSecret): string {
   return `${secret.meta.path === '/' ? '' : secret.meta.path}/${secret.meta.name}`
 }
@@ -188,17 +137,21 @@ function report(label: string, plan: Plan | undefined, dryRun: boolean) {
   }
 }
 
+interface Job {
+  group: SecretGroup
+  secret: BackedUpSecret
+}
+
 /** One Export call: records in, a result per record out, then the verdict. */
 class ExportRun {
   private readonly restorer: Restorer
   private readonly tally = new Tally()
-  private readonly grouper = new Grouper()
   /** Secrets being restored; their number is bounded by concurrency. */
   private readonly inflight = new Set<Promise<void>>()
   /** Secrets waiting for an uncertain write to settle: they hold no slot meanwhile. */
-  private readonly settling = new Set<Promise<void>>()
+  private readonly settling: Array<Promise<void>> = []
   /** on_conflict=fail: every secret, held until all targets are checked. */
-  private readonly deferred: Array<{ group: SecretGroup; secret: BackedUpSecret }> = []
+  private readonly deferred: Job[] = []
 
   constructor(
     private readonly session: ExporterSession,
@@ -211,11 +164,15 @@ class ExportRun {
     try {
       // The default iterator destroys the call when the host half-closes, before the
       // last results are written: keep the call open until we end it.
-      for await (const received of receive(this.call.iterator({ destroyOnReturn: false }))) {
-        await this.take(received)
+      const stream = receive(this.call.iterator({ destroyOnReturn: false }))
+      for await (const item of secretsOf(stream)) {
+        if ('group' in item) await this.schedule(item.group)
+        else if (item.refusal === undefined) await this.reply(item.record)
+        else {
+          this.tally.strays += 1
+          await this.reply(item.record, item.refusal)
+        }
       }
-      const last = this.grouper.flush()
-      if (last) await this.schedule(last)
     } finally {
       // Even when the stream broke: let restores under way finish before the call ends.
       await this.drain()
@@ -234,28 +191,9 @@ class ExportRun {
     await Promise.allSettled(this.settling)
   }
 
-  private async take(received: Received) {
-    const role = roleOf(received.record)
-    if (role.kind === 'ack') return this.reply(received.record)
-    if (role.kind === 'stray') return this.stray(received.record, role.reason)
-    if (!this.grouper.accepts(role.dir)) {
-      return this.stray(
-        received.record,
-        `${received.record.pathname} arrived apart from its secret's records`,
-      )
-    }
-    const finished = this.grouper.add(received, role)
-    if (finished) await this.schedule(finished)
-  }
-
   /** A result for a call that is over has no reader: it is dropped. */
   private async reply(record: WireRecord, error = '') {
     await send(this.call, { result: { header: record, error } })
-  }
-
-  private async stray(record: WireRecord, why: string) {
-    this.tally.strays += 1
-    await this.reply(record, why)
   }
 
   private async replyGroup(group: SecretGroup, error = '') {
@@ -275,37 +213,41 @@ class ExportRun {
     if (!validated.ok) {
       return this.refuse(group, group.dir, validated.error, `${group.dir}: ${validated.error}`)
     }
-    if (this.session.options.onConflict === 'fail') {
-      this.deferred.push({ group, secret: validated.secret })
-      return
-    }
+    const job = { group, secret: validated.secret }
+    if (this.session.options.onConflict === 'fail') this.deferred.push(job)
+    else await this.start(job)
+  }
+
+  /** Starts a restore once a slot is free; the first attempt holds it, settling does not. */
+  private async start({ group, secret }: Job) {
     while (this.inflight.size >= this.session.concurrency) await Promise.race(this.inflight)
-    const task = this.restore(group, validated.secret).finally(() => this.inflight.delete(task))
+    const label = labelOf(secret)
+    const task = firstAttempt(this.restorer, secret, this.session.settle)
+      .then((first) => {
+        if (first.result.status !== 'unsettled') return this.finish(group, label, first)
+        const later = settle(this.restorer, secret, first, this.session.settle, (error) =>
+          log.warn(`${label}: ${error}; trying again in this run once that has settled`),
+        ).then((settled) => this.finish(group, label, settled))
+        this.settling.push(
+          later.catch((error: unknown) => log.error(`${label}: ${messageOf(error)}`)),
+        )
+      })
+      .finally(() => this.inflight.delete(task))
     this.inflight.add(task)
   }
 
-  private async restore(group: SecretGroup, secret: BackedUpSecret) {
-    const label = labelOf(secret)
-    const first = await firstAttempt(this.restorer, secret, this.session.settle)
-    if (first.result.status !== 'unsettled') return this.finish(group, label, first)
-    const later = settle(this.restorer, secret, first, this.session.settle, (error) =>
-      log.warn(`${label}: ${error}; trying again in this run once that has settled`),
-    )
-      .then((settled) => this.finish(group, label, settled))
-      .catch((error: unknown) => log.error(`${label}: ${messageOf(error)}`))
-    this.settling.add(later)
-    void later.finally(() => this.settling.delete(later))
-  }
-
-  private async finish(group: SecretGroup, label: string, settled: Settled) {
-    this.tally.count(settled)
-    const { result } = settled
+  private async finish(group: SecretGroup, label: string, { result, retries, created }: Settled) {
+    this.tally.versionsWritten += result.versionsWritten
+    if (retries > 0) this.tally.retried += 1
     report(label, result.plan, this.session.options.dryRun)
-    if (result.status === 'done') return this.replyGroup(group)
-    await this.refuse(group, label, result.error)
+    if (result.status !== 'done') return this.refuse(group, label, result.error)
+    const outcome = created ? 'create' : result.plan.outcome
+    // A conflict never ends done: it fails the secret.
+    if (outcome !== 'conflict') this.tally.done[outcome] += 1
+    await this.replyGroup(group)
   }
 
-  /** on_conflict=fail: check every target before the first write. */
+  /** on_conflict=fail: every target is checked before the first write. */
   private async restoreAllOrNothing() {
     let refusal: string | undefined
     try {
@@ -318,10 +260,14 @@ class ExportRun {
     } catch (error) {
       refusal = `the destination could not be checked: ${messageOf(error)}`
     }
-    for (const { group, secret } of this.deferred) {
-      if (refusal === undefined) await this.restore(group, secret)
+    for (const job of this.deferred) {
+      if (refusal === undefined) await this.start(job)
       else
-        await this.refuse(group, labelOf(secret), `on_conflict=fail: nothing restored, ${refusal}`)
+        await this.refuse(
+          job.group,
+          labelOf(job.secret),
+          `on_conflict=fail: nothing restored, ${refusal}`,
+        )
     }
   }
 }
