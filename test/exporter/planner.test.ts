@@ -77,7 +77,6 @@ function destination(
     tags: ['b', 'a'],
     description: 'database',
     protected: false,
-    scheduledForDeletion: false,
     versions,
     ...extra,
   }
@@ -222,7 +221,7 @@ describe('planSecret into an existing secret (sync)', () => {
           { revision: 1, status: 'scheduled_for_deletion', description: 'v1' },
           { revision: 2, status: 'disabled', description: 'v2' },
         ],
-        { scheduledForDeletion: true },
+        { deletionRequestedAt: new Date() },
       ),
       OPTIONS,
     )
