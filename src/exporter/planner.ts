@@ -40,10 +40,10 @@ export type Step =
       description: string
       placeholder: boolean
     }
-  | { op: 'delete-version'; revision: number }
-  | { op: 'enable-version'; revision: number }
-  | { op: 'disable-version'; revision: number }
-  | { op: 'restore-version'; revision: number }
+  | {
+      op: 'delete-version' | 'enable-version' | 'disable-version' | 'restore-version'
+      revision: number
+    }
   | { op: 'protect' }
 
 type Outcome = 'create' | 'update' | 'unchanged' | 'skip' | 'conflict'
@@ -144,36 +144,44 @@ function sameTags(a: string[], b: string[]): boolean {
   return a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000')
 }
 
+/**
+ * Tags and description; returns whether to protect the secret once its versions are
+ * written. Protection is a restore's last write, so a restore interrupted after the
+ * versions leaves the secret complete but unprotected: when tags and description match
+ * the snapshot, protecting it finishes that restore rather than overriding the user's
+ * metadata (and protection takes nothing away: it only blocks deletion).
+ */
 function metadataSteps(
   secret: BackedUpSecret,
   dest: DestinationSecret,
   options: PlanOptions,
   plan: Plan,
-) {
+): boolean {
   const meta = secret.meta
   if (meta.type !== dest.type) {
     plan.conflicts.push(`type is ${dest.type} in the destination, ${meta.type} in the snapshot`)
   }
+  const protect = meta.protected && !dest.protected
   const tagsDiffer = !sameTags(meta.tags, dest.tags)
   const descriptionDiffers = meta.description !== (dest.description ?? '')
-  if (!tagsDiffer && !descriptionDiffers) return
+  if (!tagsDiffer && !descriptionDiffers) return protect
   if (!options.updateMetadata) {
     const differences = [
       tagsDiffer && `tags [${dest.tags.join(', ')}] -> [${meta.tags.join(', ')}]`,
       descriptionDiffers && 'description',
-      // Applied anyway when it is the only difference: see finishesProtection.
-      meta.protected && !dest.protected && 'protection',
+      protect && 'protection',
     ].filter((d) => d)
     plan.warnings.push(
       `metadata differs (${differences.join('; ')}); set update_metadata=true to apply`,
     )
-    return
+    return false
   }
   plan.steps.push({
     op: 'update-secret',
     tags: tagsDiffer ? [...meta.tags] : undefined,
     description: descriptionDiffers ? meta.description : undefined,
   })
+  return protect
 }
 
 /** A live placeholder left by an interrupted restore; nothing else is ever deleted. */
@@ -256,17 +264,6 @@ function versionSteps(
 }
 
 /**
- * Protection is a restore's last write, so a restore interrupted after the versions leaves
- * the secret complete but unprotected. When tags and description already match the
- * snapshot, protecting it is finishing that restore, not overriding the user's metadata;
- * and protection takes nothing away (it only blocks deletion).
- */
-function finishesProtection(secret: BackedUpSecret, dest: DestinationSecret): boolean {
-  const { tags, description } = secret.meta
-  return sameTags(tags, dest.tags) && description === (dest.description ?? '')
-}
-
-/**
  * The writes that make the destination match the snapshot. A new secret is planned as an
  * existing one without versions: the same version steps, after its creation.
  */
@@ -276,6 +273,7 @@ export function planSecret(
   options: PlanOptions,
 ): Plan {
   const plan: Plan = { outcome: 'update', steps: [], warnings: [], conflicts: [] }
+  let protect = secret.meta.protected
   if (!dest) {
     plan.outcome = 'create'
     plan.steps.push({ op: 'create-secret', input: createInput(secret, options, plan.warnings) })
@@ -287,12 +285,10 @@ export function planSecret(
     }
   } else {
     if (dest.deletionRequestedAt) plan.steps.push({ op: 'restore-secret' })
-    metadataSteps(secret, dest, options, plan)
+    protect = metadataSteps(secret, dest, options, plan)
   }
   versionSteps(secret, dest?.versions ?? [], options.preserveRevisions, plan)
-  const protect =
-    !dest || (!dest.protected && (options.updateMetadata || finishesProtection(secret, dest)))
-  if (secret.meta.protected && protect) plan.steps.push({ op: 'protect' })
+  if (protect) plan.steps.push({ op: 'protect' })
   if (plan.conflicts.length > 0) plan.outcome = 'conflict'
   else if (dest && plan.steps.length === 0) plan.outcome = 'unchanged'
   return plan
