@@ -1,7 +1,6 @@
-// Turns the Export stream (records in walk order, payload bytes after each file) into
-// whole secrets: the records of one secret directory are contiguous, so a secret is
-// complete when a record of another one arrives. Then validates each secret's snapshot
-// content before anything is written: hostile or broken content fails that secret only.
+// From the Export stream to whole secrets: records and their chunks reassembled, records
+// grouped by secret directory, and each secret's content checked before anything is
+// written (hostile or broken content fails that secret only).
 import { SECRET_META, VERSIONS_DIR } from '../core/layout.js'
 import {
   type SecretMetadata,

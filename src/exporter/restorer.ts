@@ -132,7 +132,7 @@ export class Restorer {
     return chooseTarget(secret.meta, candidates)
   }
 
-  async restore(secret: BackedUpSecret, fresh = false): Promise<RestoreResult> {
+  async restore(secret: BackedUpSecret, fresh: boolean): Promise<RestoreResult> {
     const planOptions: PlanOptions = {
       ...this.options,
       sameProjectAndRegion:

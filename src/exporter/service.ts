@@ -75,10 +75,6 @@ export function createExporterService(
   }
 }
 
-function labelOf(secret: BackedUpSecret): string {
-  return `${secret.meta.path === '/' ? '' : secret.meta.path}/${secret.meta.name}`
-}
-
 /** A secret of the stream, validated: how it is named, its records and its content. */
 interface Job {
   label: string
@@ -168,7 +164,8 @@ class ExportRun {
       return this.refuse(group, group.dir, validated.error, `${group.dir}: ${validated.error}`)
     }
     const { secret } = validated
-    const job = { label: labelOf(secret), group, secret }
+    const { path, name } = secret.meta
+    const job = { label: `${path === '/' ? '' : path}/${name}`, group, secret }
     if (this.session.options.onConflict === 'fail') this.deferred.push(job)
     else await this.start(job)
   }
