@@ -3,7 +3,7 @@
 // answer was lost is never repeated blindly: the secret stops as "unsettled", and
 // settle.ts tries it again, re-read and re-planned, once that write can no longer land.
 import { messageOf } from '../plugin/grpc-errors.js'
-import type { CreateSecretInput, Secret, SecretApi, SecretVersion } from '../scaleway/api.js'
+import type { Secret, SecretApi, SecretVersion } from '../scaleway/api.js'
 import { ApiError, type ApiErrorKind } from '../scaleway/errors.js'
 import { listAllVersions, secretPages } from '../scaleway/pages.js'
 import type { BackedUpSecret } from './collect.js'
@@ -87,6 +87,14 @@ async function once<T>(
     throw new UnsettledWrite(`the answer to ${what} was lost and it has not appeared (yet)`)
   }
 }
+
+/** The API call behind each step that changes one version's status. */
+const VERSION_CALLS = {
+  'delete-version': 'deleteVersion',
+  'enable-version': 'enableVersion',
+  'disable-version': 'disableVersion',
+  'restore-version': 'restoreVersion',
+} as const
 
 const key = (path: string, name: string) => `${path}\u0000${name}`
 
@@ -184,17 +192,11 @@ export class Restorer {
     }
   }
 
-  private async execute(
-    plan: Plan,
-    existingId: string | undefined,
-    work: Work,
-  ): Promise<RestoreResult> {
-    let secretId = existingId
+  private async execute(plan: Plan, found: string | undefined, work: Work): Promise<RestoreResult> {
+    let secretId = found
     try {
       for (const step of plan.steps) {
-        if (step.op === 'create-secret') secretId = (await this.createSecret(step.input)).id
-        else if (secretId) await this.apply(secretId, step)
-        else throw new Error(`no secret to apply ${step.op} to`)
+        secretId = await this.apply(secretId, step)
         work.writes += 1
         if (step.op === 'create-version' && !step.placeholder) work.versionsWritten += 1
       }
@@ -204,35 +206,23 @@ export class Restorer {
     }
   }
 
-  private async apply(secretId: string, step: Exclude<Step, { op: 'create-secret' }>) {
+  /** Makes one step's write; returns the secret's id, which a creation gives. */
+  private async apply(id: string | undefined, step: Step): Promise<string> {
     const api = this.api
-    switch (step.op) {
-      case 'create-version':
-        return this.createVersion(secretId, step)
-      case 'delete-version':
-        return api.deleteVersion(secretId, step.revision)
-      case 'enable-version':
-        return api.enableVersion(secretId, step.revision)
-      case 'disable-version':
-        return api.disableVersion(secretId, step.revision)
-      case 'restore-version':
-        return api.restoreVersion(secretId, step.revision)
-      case 'restore-secret':
-        return api.restoreSecret(secretId)
-      case 'update-secret':
-        return api.updateSecret(secretId, { tags: step.tags, description: step.description })
-      case 'protect':
-        return api.protectSecret(secretId)
+    if (step.op === 'create-secret') {
+      const { path, name } = step.input
+      const lookup = async () => (await api.listSecrets({ path, name }, 1, 1)).items[0]
+      return (await once(() => api.createSecret(step.input), lookup, 'creating the secret')).id
     }
-  }
-
-  private createSecret(input: CreateSecretInput): Promise<Secret> {
-    const { path, name } = input
-    return once(
-      () => this.api.createSecret(input),
-      async () => (await this.api.listSecrets({ path, name }, 1, 1)).items[0],
-      'creating the secret',
-    )
+    if (!id) throw new Error(`no secret to apply ${step.op} to`)
+    const { op } = step
+    if (op === 'create-version') await this.createVersion(id, step)
+    else if (op === 'update-secret')
+      await api.updateSecret(id, { tags: step.tags, description: step.description })
+    else if (op === 'restore-secret') await api.restoreSecret(id)
+    else if (op === 'protect') await api.protectSecret(id)
+    else await api[VERSION_CALLS[op]](id, step.revision)
+    return id
   }
 
   private async createVersion(secretId: string, step: Extract<Step, { op: 'create-version' }>) {
