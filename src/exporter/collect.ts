@@ -1,7 +1,6 @@
-// Turns the Export stream (records in walk order, payload bytes after each file) into
-// whole secrets: the records of one secret directory are contiguous, so a secret is
-// complete when a record of another one arrives. Then validates each secret's snapshot
-// content before anything is written: hostile or broken content fails that secret only.
+// From the Export stream to whole secrets: records and their chunks reassembled, records
+// grouped by secret directory, and each secret's content checked before anything is
+// written (hostile or broken content fails that secret only).
 import { SECRET_META, VERSIONS_DIR } from '../core/layout.js'
 import {
   type SecretMetadata,
@@ -20,7 +19,8 @@ import {
   payloadProblems,
   type SecretType,
 } from '../core/secret-manager.js'
-import type { WireRecord } from '../plugin/messages.js'
+import { invalidArgument } from '../plugin/grpc-errors.js'
+import type { ExportRequest, WireRecord } from '../plugin/messages.js'
 
 /** A record as received, with its bytes when it carried any. */
 export interface Received {
@@ -28,7 +28,7 @@ export interface Received {
   data?: Buffer
 }
 
-export type Role =
+type Role =
   | { kind: 'ack' }
   | { kind: 'stray'; reason: string }
   | { kind: 'secret-meta'; dir: string }
@@ -45,7 +45,7 @@ function split(pathname: string): { parent: string; base: string } {
  * restore of one secret sees its directory as `/`). Directories carry nothing: Secret
  * Manager folders exist through the paths of their secrets.
  */
-export function roleOf(record: WireRecord): Role {
+function roleOf(record: WireRecord): Role {
   const mode = record.fileInfo?.mode ?? 0
   if (mode & 0x80000000) return { kind: 'ack' }
   const { parent, base } = split(record.pathname)
@@ -156,29 +156,66 @@ export function validateGroup(group: SecretGroup): Validated {
   return { ok: true, secret: { meta, versions } }
 }
 
-/** Accumulates records into secret groups, in stream order. */
-export class Grouper {
-  private current: SecretGroup | undefined
-  /** Directories already handed on: a record of one arriving later would be a partial secret. */
-  private readonly done = new Set<string>()
+/** What the stream holds, in order: a record that needs only its answer, or a whole secret. */
+export type Item = { record: WireRecord; refusal?: string } | { group: SecretGroup }
 
-  /** Whether a record of this directory may still be added (plakar walks depth-first). */
-  accepts(dir: string): boolean {
-    return this.current?.dir === dir || !this.done.has(dir)
+/**
+ * Groups records into secrets. Plakar walks depth-first, so a secret's records are
+ * contiguous: one of a directory already handed on would start a partial secret.
+ */
+export async function* secretsOf(
+  stream: AsyncIterable<Received> | Iterable<Received>,
+): AsyncGenerator<Item> {
+  let current: SecretGroup | undefined
+  const done = new Set<string>()
+  for await (const received of stream) {
+    const { record } = received
+    const role = roleOf(record)
+    if (role.kind === 'ack') yield { record }
+    else if (role.kind === 'stray') yield { record, refusal: role.reason }
+    else if (current?.dir === role.dir) current.members.push({ received, role })
+    else if (done.has(role.dir)) {
+      yield { record, refusal: `${record.pathname} arrived apart from its secret's records` }
+    } else {
+      if (current) yield { group: current }
+      done.add(role.dir)
+      current = { dir: role.dir, members: [{ received, role }] }
+    }
   }
+  if (current) yield { group: current }
+}
 
-  /** Adds a member; returns the previous group if this record starts a new one. */
-  add(received: Received, role: SecretGroup['members'][number]['role']): SecretGroup | undefined {
-    const finished = this.current?.dir === role.dir ? undefined : this.flush()
-    if (finished) this.done.add(finished.dir)
-    this.current ??= { dir: role.dir, members: [] }
-    this.current.members.push({ received, role })
-    return finished
-  }
+/** Files bigger than this are refused without being held in memory. */
+const MAX_FILE_BYTES = 1024 * 1024
 
-  flush(): SecretGroup | undefined {
-    const last = this.current
-    this.current = undefined
-    return last
+/** Reassembles records and their chunks from the stream, in order. */
+export async function* receive(call: AsyncIterable<ExportRequest>): AsyncGenerator<Received> {
+  let file: { record: WireRecord; chunks: Buffer[]; size: number } | undefined
+  for await (const message of call) {
+    if (message.record) {
+      if (file)
+        throw invalidArgument(
+          `record ${message.record.pathname} arrived before the end of ${file.record.pathname}`,
+        )
+      if (message.record.hasReader) file = { record: message.record, chunks: [], size: 0 }
+      else yield { record: message.record }
+    } else if (message.chunk !== undefined) {
+      if (!file) throw invalidArgument('file data arrived without a record')
+      const chunk = Buffer.from(message.chunk)
+      if (chunk.length === 0) {
+        // An oversize file is passed on truncated-to-nothing with its true size known
+        // only here; validation refuses it by its recorded size.
+        const data =
+          file.size > MAX_FILE_BYTES ? Buffer.alloc(MAX_FILE_BYTES + 1) : Buffer.concat(file.chunks)
+        yield { record: file.record, data }
+        file = undefined
+      } else {
+        file.size += chunk.length
+        if (file.size <= MAX_FILE_BYTES) file.chunks.push(chunk)
+      }
+    } else {
+      throw invalidArgument('empty ExportRequest')
+    }
   }
+  if (file) throw invalidArgument(`stream ended inside the data of ${file.record.pathname}`)
 }

@@ -3,7 +3,7 @@
 // The restorer executes the steps; a dry run prints them.
 import type { SecretMetadata } from '../core/metadata.js'
 import { isDeletedVersion } from '../core/secret-manager.js'
-import type { CreateSecretInput, SecretType, SecretVersionStatus } from '../scaleway/api.js'
+import type { CreateSecretInput, Secret, SecretType, SecretVersion } from '../scaleway/api.js'
 import type { BackedUpSecret, BackedUpVersion } from './collect.js'
 
 export interface PlanOptions {
@@ -18,20 +18,13 @@ export interface PlanOptions {
   keyId?: string
 }
 
-/** What the destination holds for one (path, name). */
-export interface DestinationSecret {
-  type: SecretType
-  tags: string[]
-  description: string
-  protected: boolean
-  scheduledForDeletion: boolean
-  versions: DestinationVersion[]
-}
+/** What the destination holds for one (path, name): the API's secret, its versions read. */
+export type DestinationSecret = Pick<
+  Secret,
+  'type' | 'tags' | 'description' | 'protected' | 'deletionRequestedAt'
+> & { versions: DestinationVersion[] }
 
-interface DestinationVersion {
-  revision: number
-  status: SecretVersionStatus
-  description: string
+type DestinationVersion = Pick<SecretVersion, 'revision' | 'status' | 'description'> & {
   /** Undefined when it could not be read (disabled, deleted, or not compared). */
   payload?: Buffer
 }
@@ -47,16 +40,15 @@ export type Step =
       description: string
       placeholder: boolean
     }
-  | { op: 'delete-version'; revision: number }
-  | { op: 'enable-version'; revision: number }
-  | { op: 'disable-version'; revision: number }
-  | { op: 'restore-version'; revision: number }
+  | {
+      op: 'delete-version' | 'enable-version' | 'disable-version' | 'restore-version'
+      revision: number
+    }
   | { op: 'protect' }
 
 type Outcome = 'create' | 'update' | 'unchanged' | 'skip' | 'conflict'
 
 export interface Plan {
-  target: { path: string; name: string }
   outcome: Outcome
   steps: Step[]
   /** Things the user should know; the restore still goes on. */
@@ -148,46 +140,48 @@ function placeholder(revision: number, type: SecretType, description = PLACEHOLD
   ]
 }
 
-function finalStatus(v: BackedUpVersion): Step[] {
-  return v.payload !== undefined && v.meta.status === 'disabled'
-    ? [{ op: 'disable-version', revision: v.revision }]
-    : []
-}
-
 function sameTags(a: string[], b: string[]): boolean {
   return a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000')
 }
 
+/**
+ * Tags and description; returns whether to protect the secret once its versions are
+ * written. Protection is a restore's last write, so a restore interrupted after the
+ * versions leaves the secret complete but unprotected: when tags and description match
+ * the snapshot, protecting it finishes that restore rather than overriding the user's
+ * metadata (and protection takes nothing away: it only blocks deletion).
+ */
 function metadataSteps(
   secret: BackedUpSecret,
   dest: DestinationSecret,
   options: PlanOptions,
   plan: Plan,
-) {
+): boolean {
   const meta = secret.meta
   if (meta.type !== dest.type) {
     plan.conflicts.push(`type is ${dest.type} in the destination, ${meta.type} in the snapshot`)
   }
+  const protect = meta.protected && !dest.protected
   const tagsDiffer = !sameTags(meta.tags, dest.tags)
-  const descriptionDiffers = meta.description !== dest.description
-  if (!tagsDiffer && !descriptionDiffers) return
+  const descriptionDiffers = meta.description !== (dest.description ?? '')
+  if (!tagsDiffer && !descriptionDiffers) return protect
   if (!options.updateMetadata) {
     const differences = [
       tagsDiffer && `tags [${dest.tags.join(', ')}] -> [${meta.tags.join(', ')}]`,
       descriptionDiffers && 'description',
-      // Applied anyway when it is the only difference: see finishesProtection.
-      meta.protected && !dest.protected && 'protection',
+      protect && 'protection',
     ].filter((d) => d)
     plan.warnings.push(
       `metadata differs (${differences.join('; ')}); set update_metadata=true to apply`,
     )
-    return
+    return false
   }
   plan.steps.push({
     op: 'update-secret',
     tags: tagsDiffer ? [...meta.tags] : undefined,
     description: descriptionDiffers ? meta.description : undefined,
   })
+  return protect
 }
 
 /** A live placeholder left by an interrupted restore; nothing else is ever deleted. */
@@ -221,58 +215,52 @@ function syncVersion(v: BackedUpVersion, d: DestinationVersion, type: SecretType
   }
 }
 
-/** Destination revisions mirror the snapshot's: compare revision by revision. */
-function syncAligned(secret: BackedUpSecret, dest: DestinationVersion[], plan: Plan): Step[] {
-  const destByRevision = new Map(dest.map((d) => [d.revision, d]))
-  let destLast = Math.max(0, ...dest.map((d) => d.revision))
+/**
+ * The version steps, and the status changes that come after every write. With
+ * preserve_revisions, destination revisions mirror the snapshot's: compared revision by
+ * revision, gaps filled. Without, a snapshot version is present if some version has its
+ * bytes, and a missing one is written as the next revision.
+ */
+function versionSteps(
+  secret: BackedUpSecret,
+  dest: DestinationVersion[],
+  aligned: boolean,
+  plan: Plan,
+) {
   const type = secret.meta.type
+  const byRevision = new Map(dest.map((d) => [d.revision, d]))
+  let destLast = Math.max(0, ...dest.map((d) => d.revision))
   const trailing: Step[] = []
   const inSnapshot = new Set(secret.versions.map((v) => v.revision))
   for (const d of dest) {
-    if (!inSnapshot.has(d.revision) && isLivePlaceholder(d, type)) {
+    if (aligned && !inSnapshot.has(d.revision) && isLivePlaceholder(d, type)) {
       plan.steps.push({ op: 'delete-version', revision: d.revision })
     }
   }
   for (const v of secret.versions) {
-    const d = destByRevision.get(v.revision)
-    if (d) {
-      syncVersion(v, d, type, plan)
-    } else if (destLast < v.revision) {
-      // Fill any gap, then write this revision at its own number.
-      for (let gap = destLast + 1; gap < v.revision; gap++)
-        plan.steps.push(...placeholder(gap, type))
-      plan.steps.push(...writeVersion(v, type, plan.warnings))
-      trailing.push(...finalStatus(v))
-      destLast = v.revision
-    } else {
-      plan.conflicts.push(`revision ${v.revision} no longer exists in the destination`)
+    const { payload } = v
+    const d = byRevision.get(v.revision)
+    if (!aligned && (payload === undefined || dest.some((x) => x.payload?.equals(payload)))) {
+      continue
     }
+    if (aligned && d) {
+      syncVersion(v, d, type, plan)
+      continue
+    }
+    if (aligned && destLast >= v.revision) {
+      plan.conflicts.push(`revision ${v.revision} no longer exists in the destination`)
+      continue
+    }
+    // Fill any gap, then write this version at its own number (or the next one).
+    const revision = aligned ? v.revision : destLast + 1
+    for (let gap = destLast + 1; gap < revision; gap++) plan.steps.push(...placeholder(gap, type))
+    plan.steps.push(...writeVersion({ ...v, revision }, type, plan.warnings))
+    if (payload !== undefined && v.meta.status === 'disabled') {
+      trailing.push({ op: 'disable-version', revision })
+    }
+    destLast = revision
   }
-  return trailing
-}
-
-/** Revisions are not kept: a snapshot version is present if some version has its bytes. */
-function syncByPayload(secret: BackedUpSecret, dest: DestinationVersion[], plan: Plan): Step[] {
-  let destLast = Math.max(0, ...dest.map((d) => d.revision))
-  const trailing: Step[] = []
-  for (const v of secret.versions) {
-    const payload = v.payload
-    if (payload === undefined || dest.some((d) => d.payload?.equals(payload))) continue
-    destLast += 1
-    plan.steps.push(...writeVersion({ ...v, revision: destLast }, secret.meta.type, plan.warnings))
-    trailing.push(...finalStatus({ ...v, revision: destLast }))
-  }
-  return trailing
-}
-
-/**
- * Protection is a restore's last write, so a restore interrupted after the versions leaves
- * the secret complete but unprotected. When tags and description already match the
- * snapshot, protecting it is finishing that restore, not overriding the user's metadata;
- * and protection takes nothing away (it only blocks deletion).
- */
-function finishesProtection(secret: BackedUpSecret, dest: DestinationSecret): boolean {
-  return sameTags(secret.meta.tags, dest.tags) && secret.meta.description === dest.description
+  plan.steps.push(...trailing)
 }
 
 /**
@@ -284,8 +272,8 @@ export function planSecret(
   dest: DestinationSecret | undefined,
   options: PlanOptions,
 ): Plan {
-  const target = { path: targetPath(secret.meta.path, options.folder), name: secret.meta.name }
-  const plan: Plan = { target, outcome: 'update', steps: [], warnings: [], conflicts: [] }
+  const plan: Plan = { outcome: 'update', steps: [], warnings: [], conflicts: [] }
+  let protect = secret.meta.protected
   if (!dest) {
     plan.outcome = 'create'
     plan.steps.push({ op: 'create-secret', input: createInput(secret, options, plan.warnings) })
@@ -296,17 +284,11 @@ export function planSecret(
       warnings: ['exists in the destination; skipped (on_conflict=skip)'],
     }
   } else {
-    if (dest.scheduledForDeletion) plan.steps.push({ op: 'restore-secret' })
-    metadataSteps(secret, dest, options, plan)
+    if (dest.deletionRequestedAt) plan.steps.push({ op: 'restore-secret' })
+    protect = metadataSteps(secret, dest, options, plan)
   }
-  const versions = dest?.versions ?? []
-  const trailing = options.preserveRevisions
-    ? syncAligned(secret, versions, plan)
-    : syncByPayload(secret, versions, plan)
-  plan.steps.push(...trailing)
-  const protect =
-    !dest || (!dest.protected && (options.updateMetadata || finishesProtection(secret, dest)))
-  if (secret.meta.protected && protect) plan.steps.push({ op: 'protect' })
+  versionSteps(secret, dest?.versions ?? [], options.preserveRevisions, plan)
+  if (protect) plan.steps.push({ op: 'protect' })
   if (plan.conflicts.length > 0) plan.outcome = 'conflict'
   else if (dest && plan.steps.length === 0) plan.outcome = 'unchanged'
   return plan

@@ -30,10 +30,11 @@ interface Work {
 export type RestoreResult = Work &
   (
     | { status: 'done'; plan: Plan }
-    /** Retrying in this run would not help (a conflict, a refusal, bad content). */
-    | { status: 'failed'; plan?: Plan; error: string }
-    /** Stopped for safety or by a transient failure: try again once that has settled. */
-    | { status: 'unsettled'; plan?: Plan; error: string }
+    /**
+     * Failed: retrying in this run would not help (a conflict, a refusal, bad content).
+     * Unsettled: stopped for safety or by a transient failure, to try again once settled.
+     */
+    | { status: 'failed' | 'unsettled'; plan?: Plan; error: string }
   )
 
 /**
@@ -63,10 +64,37 @@ function isTransient(error: unknown): boolean {
 export function failure(error: unknown, work: Work, plan?: Plan): RestoreResult {
   const message = messageOf(error)
   const text = work.writes > 0 ? `restore stopped after ${work.writes} writes: ${message}` : message
-  return isTransient(error)
-    ? { ...work, plan, status: 'unsettled', error: text }
-    : { ...work, plan, status: 'failed', error: text }
+  return { ...work, plan, status: isTransient(error) ? 'unsettled' : 'failed', error: text }
 }
+
+/**
+ * A write whose answer was lost may have happened: `landed` looks for it. Not found, it
+ * may still land (after a timeout, a dropped connection or a gateway 5xx the server may
+ * yet apply it), and writing again could duplicate it: nothing more is written until it
+ * can no longer land.
+ */
+async function once<T>(
+  write: () => Promise<T>,
+  landed: () => Promise<T | undefined>,
+  what: string,
+): Promise<T> {
+  try {
+    return await write()
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.kind !== 'ambiguous_write') throw error
+    const found = await landed()
+    if (found) return found
+    throw new UnsettledWrite(`the answer to ${what} was lost and it has not appeared (yet)`)
+  }
+}
+
+/** The API call behind each step that changes one version's status. */
+const VERSION_CALLS = {
+  'delete-version': 'deleteVersion',
+  'enable-version': 'enableVersion',
+  'disable-version': 'disableVersion',
+  'restore-version': 'restoreVersion',
+} as const
 
 const key = (path: string, name: string) => `${path}\u0000${name}`
 
@@ -112,7 +140,7 @@ export class Restorer {
     return chooseTarget(secret.meta, candidates)
   }
 
-  async restore(secret: BackedUpSecret, fresh = false): Promise<RestoreResult> {
+  async restore(secret: BackedUpSecret, fresh: boolean): Promise<RestoreResult> {
     const planOptions: PlanOptions = {
       ...this.options,
       sameProjectAndRegion:
@@ -121,29 +149,23 @@ export class Restorer {
     const target = await this.target(secret, fresh)
     let found = target.kind === 'new' ? undefined : target.secret
     // A soft-deleted secret serves no payload yet: it is compared by revisions alone first.
-    let dest = found && (await this.destinationState(found))
-    const warnings: string[] = []
-    if (target.kind === 'revive' && planSecret(secret, dest, planOptions).outcome === 'conflict') {
+    let plan = planSecret(secret, found && (await this.destinationState(found)), planOptions)
+    const work: Work = { writes: 0, versionsWritten: 0 }
+    if (target.kind === 'revive' && plan.outcome === 'conflict') {
       // Its name is free: leave the differing twin to its purge and restore beside it.
-      warnings.push(
+      found = undefined
+      plan = planSecret(secret, undefined, planOptions)
+      plan.warnings.unshift(
         `a soft-deleted secret of the same name (${target.secret.id}) differs from the snapshot; it is left as it is and a new secret is created`,
       )
-      found = dest = undefined
-    }
-    // Brought back before anything else: its versions cannot be read until it is restored.
-    const revived =
-      found !== undefined &&
-      target.kind === 'revive' &&
-      !this.options.dryRun &&
-      this.options.onConflict === 'sync'
-    if (found && revived) {
+    } else if (found && plan.steps[0]?.op === 'restore-secret' && !this.options.dryRun) {
+      // Brought back first: its versions cannot be read until then, so the rest is
+      // planned against it revived.
       found = await this.api.restoreSecret(found.id)
-      dest = await this.destinationState(found)
+      work.writes = 1
+      plan = planSecret(secret, await this.destinationState(found), planOptions)
+      if (plan.outcome === 'unchanged') plan.outcome = 'update'
     }
-    const plan = planSecret(secret, dest, planOptions)
-    plan.warnings.unshift(...warnings)
-    if (revived && plan.outcome === 'unchanged') plan.outcome = 'update'
-    const work: Work = { writes: revived ? 1 : 0, versionsWritten: 0 }
     if (plan.outcome === 'conflict') {
       const error = `not restored, the destination differs: ${plan.conflicts.join('; ')}`
       return { ...work, plan, status: 'failed', error }
@@ -153,45 +175,28 @@ export class Restorer {
   }
 
   private async destinationState(found: Secret): Promise<DestinationSecret> {
-    const versions = await listAllVersions(this.api, found.id)
     // Every enabled version is read: to compare it with the snapshot, or to recognise a
     // placeholder an interrupted restore left behind. Reading a burn-after-reading
     // version would destroy it, and a soft-deleted secret (dry run) serves nothing, so
     // those are trusted by revision alone.
     const unreadable =
       found.ephemeralPolicy?.expiresOnceAccessed === true || found.deletionRequestedAt !== undefined
-    const withPayloads = await Promise.all(
-      versions.map(async (v) => ({
-        revision: v.revision,
-        status: v.status,
-        description: v.description ?? '',
-        payload:
-          v.status === 'enabled' && !unreadable
-            ? Buffer.from((await this.api.accessVersion(found.id, v.revision)).data)
-            : undefined,
-      })),
-    )
+    const read = async (v: SecretVersion) =>
+      v.status === 'enabled' && !unreadable
+        ? Buffer.from((await this.api.accessVersion(found.id, v.revision)).data)
+        : undefined
+    const versions = await listAllVersions(this.api, found.id)
     return {
-      type: found.type,
-      tags: found.tags,
-      description: found.description ?? '',
-      protected: found.protected,
-      scheduledForDeletion: found.deletionRequestedAt !== undefined,
-      versions: withPayloads,
+      ...found,
+      versions: await Promise.all(versions.map(async (v) => ({ ...v, payload: await read(v) }))),
     }
   }
 
-  private async execute(
-    plan: Plan,
-    existingId: string | undefined,
-    work: Work,
-  ): Promise<RestoreResult> {
-    let secretId = existingId
+  private async execute(plan: Plan, found: string | undefined, work: Work): Promise<RestoreResult> {
+    let secretId = found
     try {
       for (const step of plan.steps) {
-        if (step.op === 'create-secret') secretId = await this.createSecret(step)
-        else if (secretId) await this.apply(secretId, step)
-        else throw new Error(`no secret to apply ${step.op} to`)
+        secretId = await this.apply(secretId, step)
         work.writes += 1
         if (step.op === 'create-version' && !step.placeholder) work.versionsWritten += 1
       }
@@ -201,50 +206,31 @@ export class Restorer {
     }
   }
 
-  private async createSecret(step: Extract<Step, { op: 'create-secret' }>): Promise<string> {
-    try {
-      return (await this.api.createSecret(step.input)).id
-    } catch (error) {
-      if (!(error instanceof ApiError) || error.kind !== 'ambiguous_write') throw error
-      const { path, name } = step.input
-      const [landed] = (await this.api.listSecrets({ path, name }, 1, 1)).items
-      if (landed) return landed.id
-      throw new UnsettledWrite(
-        'the answer to creating the secret was lost and it has not appeared (yet)',
-      )
-    }
-  }
-
-  private async apply(secretId: string, step: Exclude<Step, { op: 'create-secret' }>) {
+  /** Makes one step's write; returns the secret's id, which a creation gives. */
+  private async apply(id: string | undefined, step: Step): Promise<string> {
     const api = this.api
-    switch (step.op) {
-      case 'create-version':
-        return this.createVersion(secretId, step)
-      case 'delete-version':
-        return api.deleteVersion(secretId, step.revision)
-      case 'enable-version':
-        return api.enableVersion(secretId, step.revision)
-      case 'disable-version':
-        return api.disableVersion(secretId, step.revision)
-      case 'restore-version':
-        return api.restoreVersion(secretId, step.revision)
-      case 'restore-secret':
-        return api.restoreSecret(secretId)
-      case 'update-secret':
-        return api.updateSecret(secretId, { tags: step.tags, description: step.description })
-      case 'protect':
-        return api.protectSecret(secretId)
+    if (step.op === 'create-secret') {
+      const { path, name } = step.input
+      const lookup = async () => (await api.listSecrets({ path, name }, 1, 1)).items[0]
+      return (await once(() => api.createSecret(step.input), lookup, 'creating the secret')).id
     }
+    if (!id) throw new Error(`no secret to apply ${step.op} to`)
+    const { op } = step
+    if (op === 'create-version') await this.createVersion(id, step)
+    else if (op === 'update-secret')
+      await api.updateSecret(id, { tags: step.tags, description: step.description })
+    else if (op === 'restore-secret') await api.restoreSecret(id)
+    else if (op === 'protect') await api.protectSecret(id)
+    else await api[VERSION_CALLS[op]](id, step.revision)
+    return id
   }
 
   private async createVersion(secretId: string, step: Extract<Step, { op: 'create-version' }>) {
-    let created: SecretVersion
-    try {
-      created = await this.api.createVersion(secretId, step.data, step.description)
-    } catch (error) {
-      if (!(error instanceof ApiError) || error.kind !== 'ambiguous_write') throw error
-      created = await this.afterLostAnswer(secretId, step)
-    }
+    const created = await once(
+      () => this.api.createVersion(secretId, step.data, step.description),
+      () => this.landedVersion(secretId, step),
+      `writing revision ${step.revision}`,
+    )
     if (this.options.preserveRevisions && created.revision !== step.revision) {
       // Later steps address revisions by number: going on could disable or delete the
       // wrong version. A fresh plan sees what is there now.
@@ -254,27 +240,17 @@ export class Restorer {
     }
   }
 
-  /** The create may have happened: look before writing again. */
-  private async afterLostAnswer(
-    secretId: string,
-    step: Extract<Step, { op: 'create-version' }>,
-  ): Promise<SecretVersion> {
+  /** The version a lost create may have written, if it is there with the same bytes. */
+  private async landedVersion(secretId: string, step: Extract<Step, { op: 'create-version' }>) {
     const versions = await listAllVersions(this.api, secretId)
     const landed = versions.find((v) => v.revision === step.revision)
-    if (landed && landed.status === 'enabled') {
+    if (!landed) return undefined
+    if (landed.status === 'enabled') {
       const { data } = await this.api.accessVersion(secretId, landed.revision)
       if (Buffer.from(data).equals(step.data)) return landed
     }
-    if (landed) {
-      throw new UnsettledWrite(
-        `revision ${step.revision} appeared in the destination with other content`,
-      )
-    }
-    // Nothing proves the server is done with the request: after a timeout, a dropped
-    // connection or a gateway 5xx it may still land after a second create, a duplicate
-    // version. So nothing more is written until it can no longer land.
     throw new UnsettledWrite(
-      `the answer to writing revision ${step.revision} was lost and it has not appeared (yet)`,
+      `revision ${step.revision} appeared in the destination with other content`,
     )
   }
 }

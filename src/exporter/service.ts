@@ -3,25 +3,18 @@
 import type { ServerDuplexStream, sendUnaryData } from '@grpc/grpc-js'
 import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
-import {
-  aborted,
-  asGrpcError,
-  failedPrecondition,
-  invalidArgument,
-  messageOf,
-} from '../plugin/grpc-errors.js'
+import { aborted, asGrpcError, failedPrecondition, messageOf } from '../plugin/grpc-errors.js'
 import type { ExportRequest, ExportResponse, InitRequest, WireRecord } from '../plugin/messages.js'
 import type { Exporter } from '../plugin/protocol.js'
 import type { SecretApi } from '../scaleway/api.js'
 import {
   type BackedUpSecret,
-  Grouper,
-  type Received,
-  roleOf,
+  receive,
   type SecretGroup,
+  secretsOf,
   validateGroup,
 } from './collect.js'
-import { describeStep, type Plan } from './planner.js'
+import { describeStep } from './planner.js'
 import { type RestoreOptions, Restorer } from './restorer.js'
 import { firstAttempt, type Settled, type SettleTiming, settle } from './settle.js'
 
@@ -32,66 +25,6 @@ interface ExporterSession {
   concurrency: number
   settle: SettleTiming
   apiSummary(): string
-}
-
-/** Files bigger than this are refused without being held in memory. */
-const MAX_FILE_BYTES = 1024 * 1024
-
-class Tally {
-  /** Secrets restored, by what their restore did. */
-  readonly done = { create: 0, update: 0, unchanged: 0, skip: 0 }
-  retried = 0
-  versionsWritten = 0
-  /** Secrets seen, restorable or not. */
-  secrets = 0
-  /** Secrets not restored, with why: what the final status sums up. */
-  readonly failures: Array<{ label: string; error: string }> = []
-  /** Records outside the layout, refused. */
-  strays = 0
-  readonly started = Date.now()
-
-  count({ result, retries, created }: Settled) {
-    this.versionsWritten += result.versionsWritten
-    if (retries > 0) this.retried += 1
-    if (result.status !== 'done') return
-    const outcome = created ? 'create' : result.plan.outcome
-    // A conflict never ends done: it fails the secret.
-    if (outcome !== 'conflict') this.done[outcome] += 1
-  }
-
-  line(session: ExporterSession): string {
-    const elapsed = ((Date.now() - this.started) / 1000).toFixed(2)
-    const { dryRun } = session.options
-    const { create, update, unchanged, skip } = this.done
-    return (
-      `${dryRun ? 'dry run of ' : ''}restore into ${session.origin}: ${create} created, ` +
-      `${update} updated, ${unchanged} unchanged, ${skip} skipped, ${this.failures.length} failed, ` +
-      `${dryRun ? 0 : this.versionsWritten} versions written, ` +
-      `${this.retried} retried in this run, ${session.apiSummary()}, ${elapsed}s`
-    )
-  }
-
-  /** The reasons, shortened: one shared reason once, else the first three. */
-  private why(): string {
-    const first = this.failures[0]?.error ?? ''
-    if (this.failures.length > 1 && this.failures.every((f) => f.error === first)) return first
-    const shown = this.failures
-      .slice(0, 3)
-      .map((f) => `${f.label} (${f.error})`)
-      .join('; ')
-    return this.failures.length > 3 ? `${shown}; and ${this.failures.length - 3} more above` : shown
-  }
-
-  /** One line for the final status when something was not restored; undefined if all was. */
-  verdict(dryRun: boolean): string | undefined {
-    const parts: string[] = []
-    if (this.failures.length > 0) {
-      const verb = dryRun ? 'would not be restored' : 'not restored'
-      parts.push(`${this.failures.length} of ${this.secrets} secrets ${verb}: ${this.why()}`)
-    }
-    if (this.strays > 0) parts.push(`${this.strays} records outside the snapshot layout refused`)
-    return parts.length > 0 ? parts.join('; ') : undefined
-  }
 }
 
 /** Answers a unary call with what `work` resolves to, or with its error. */
@@ -142,63 +75,33 @@ export function createExporterService(
   }
 }
 
-/** Reassembles records and their chunks from the stream, in order. */
-async function* receive(call: AsyncIterable<ExportRequest>): AsyncGenerator<Received> {
-  let file: { record: WireRecord; chunks: Buffer[]; size: number } | undefined
-  for await (const message of call) {
-    if (message.record) {
-      if (file)
-        throw invalidArgument(
-          `record ${message.record.pathname} arrived before the end of ${file.record.pathname}`,
-        )
-      if (message.record.hasReader) file = { record: message.record, chunks: [], size: 0 }
-      else yield { record: message.record }
-    } else if (message.chunk !== undefined) {
-      if (!file) throw invalidArgument('file data arrived without a record')
-      const chunk = Buffer.from(message.chunk)
-      if (chunk.length === 0) {
-        // An oversize file is passed on truncated-to-nothing with its true size known
-        // only here; validation refuses it by its recorded size.
-        const data =
-          file.size > MAX_FILE_BYTES ? Buffer.alloc(MAX_FILE_BYTES + 1) : Buffer.concat(file.chunks)
-        yield { record: file.record, data }
-        file = undefined
-      } else {
-        file.size += chunk.length
-        if (file.size <= MAX_FILE_BYTES) file.chunks.push(chunk)
-      }
-    } else {
-      throw invalidArgument('empty ExportRequest')
-    }
-  }
-  if (file) throw invalidArgument(`stream ended inside the data of ${file.record.pathname}`)
+/** A secret of the stream, validated: how it is named, its records and its content. */
+interface Job {
+  label: string
+  group: SecretGroup
+  secret: BackedUpSecret
 }
 
-function labelOf(secret: BackedUpSecret): string {
-  return `${secret.meta.path === '/' ? '' : secret.meta.path}/${secret.meta.name}`
-}
-
-/** What the user reads about one secret: its warnings, and in a dry run its plan. */
-function report(label: string, plan: Plan | undefined, dryRun: boolean) {
-  if (!plan) return
-  for (const warning of plan.warnings) log.warn(`${label}: ${warning}`)
-  if (dryRun) {
-    const steps = plan.steps.map((s) => `\n  - ${describeStep(s)}`).join('')
-    log.info(`dry run: ${label}: ${plan.outcome}${steps}`)
-  }
-}
-
-/** One Export call: records in, a result per record out, then the verdict. */
+/** One Export call: records in, a result per record out, then a summary and the verdict. */
 class ExportRun {
   private readonly restorer: Restorer
-  private readonly tally = new Tally()
-  private readonly grouper = new Grouper()
+  private readonly started = Date.now()
   /** Secrets being restored; their number is bounded by concurrency. */
   private readonly inflight = new Set<Promise<void>>()
   /** Secrets waiting for an uncertain write to settle: they hold no slot meanwhile. */
-  private readonly settling = new Set<Promise<void>>()
+  private readonly settling: Array<Promise<void>> = []
   /** on_conflict=fail: every secret, held until all targets are checked. */
-  private readonly deferred: Array<{ group: SecretGroup; secret: BackedUpSecret }> = []
+  private readonly deferred: Job[] = []
+  /** Secrets seen, restorable or not. */
+  private secrets = 0
+  /** Secrets restored, by what their restore did. */
+  private readonly done = { create: 0, update: 0, unchanged: 0, skip: 0 }
+  /** Secrets not restored, with why: what the final status sums up. */
+  private readonly failures: Array<{ label: string; error: string }> = []
+  /** Records outside the layout, refused. */
+  private strays = 0
+  private retried = 0
+  private versionsWritten = 0
 
   constructor(
     private readonly session: ExporterSession,
@@ -211,21 +114,25 @@ class ExportRun {
     try {
       // The default iterator destroys the call when the host half-closes, before the
       // last results are written: keep the call open until we end it.
-      for await (const received of receive(this.call.iterator({ destroyOnReturn: false }))) {
-        await this.take(received)
+      const stream = receive(this.call.iterator({ destroyOnReturn: false }))
+      for await (const item of secretsOf(stream)) {
+        if ('group' in item) await this.schedule(item.group)
+        else if (item.refusal === undefined) await this.reply(item.record)
+        else {
+          this.strays += 1
+          await this.reply(item.record, item.refusal)
+        }
       }
-      const last = this.grouper.flush()
-      if (last) await this.schedule(last)
     } finally {
       // Even when the stream broke: let restores under way finish before the call ends.
       await this.drain()
     }
     if (this.session.options.onConflict === 'fail') await this.restoreAllOrNothing()
     await this.drain()
-    log.info(this.tally.line(this.session))
+    log.info(this.summary())
     // Per-record errors alone leave plakar's exit status at 0: an incomplete restore
     // ends the call with an error, after every result was sent.
-    const verdict = this.tally.verdict(this.session.options.dryRun)
+    const verdict = this.verdict()
     if (verdict) throw aborted(verdict)
   }
 
@@ -234,28 +141,9 @@ class ExportRun {
     await Promise.allSettled(this.settling)
   }
 
-  private async take(received: Received) {
-    const role = roleOf(received.record)
-    if (role.kind === 'ack') return this.reply(received.record)
-    if (role.kind === 'stray') return this.stray(received.record, role.reason)
-    if (!this.grouper.accepts(role.dir)) {
-      return this.stray(
-        received.record,
-        `${received.record.pathname} arrived apart from its secret's records`,
-      )
-    }
-    const finished = this.grouper.add(received, role)
-    if (finished) await this.schedule(finished)
-  }
-
   /** A result for a call that is over has no reader: it is dropped. */
   private async reply(record: WireRecord, error = '') {
     await send(this.call, { result: { header: record, error } })
-  }
-
-  private async stray(record: WireRecord, why: string) {
-    this.tally.strays += 1
-    await this.reply(record, why)
   }
 
   private async replyGroup(group: SecretGroup, error = '') {
@@ -264,64 +152,109 @@ class ExportRun {
 
   /** A secret not restored: counted, logged, and the reason on each of its records. */
   private async refuse(group: SecretGroup, label: string, error: string, reply = error) {
-    this.tally.failures.push({ label, error })
+    this.failures.push({ label, error })
     log.error(`${label}: ${error}`)
     await this.replyGroup(group, reply)
   }
 
   private async schedule(group: SecretGroup) {
-    this.tally.secrets += 1
+    this.secrets += 1
     const validated = validateGroup(group)
     if (!validated.ok) {
       return this.refuse(group, group.dir, validated.error, `${group.dir}: ${validated.error}`)
     }
-    if (this.session.options.onConflict === 'fail') {
-      this.deferred.push({ group, secret: validated.secret })
-      return
-    }
+    const { secret } = validated
+    const { path, name } = secret.meta
+    const job = { label: `${path === '/' ? '' : path}/${name}`, group, secret }
+    if (this.session.options.onConflict === 'fail') this.deferred.push(job)
+    else await this.start(job)
+  }
+
+  /** Starts a restore once a slot is free; the first attempt holds it, settling does not. */
+  private async start(job: Job) {
     while (this.inflight.size >= this.session.concurrency) await Promise.race(this.inflight)
-    const task = this.restore(group, validated.secret).finally(() => this.inflight.delete(task))
+    const task = firstAttempt(this.restorer, job.secret, this.session.settle)
+      .then((first) => {
+        if (first.result.status !== 'unsettled') return this.finish(job, first)
+        const later = settle(this.restorer, job.secret, first, this.session.settle, (error) =>
+          log.warn(`${job.label}: ${error}; trying again in this run once that has settled`),
+        ).then((settled) => this.finish(job, settled))
+        this.settling.push(
+          later.catch((error: unknown) => log.error(`${job.label}: ${messageOf(error)}`)),
+        )
+      })
+      .finally(() => this.inflight.delete(task))
     this.inflight.add(task)
   }
 
-  private async restore(group: SecretGroup, secret: BackedUpSecret) {
-    const label = labelOf(secret)
-    const first = await firstAttempt(this.restorer, secret, this.session.settle)
-    if (first.result.status !== 'unsettled') return this.finish(group, label, first)
-    const later = settle(this.restorer, secret, first, this.session.settle, (error) =>
-      log.warn(`${label}: ${error}; trying again in this run once that has settled`),
-    )
-      .then((settled) => this.finish(group, label, settled))
-      .catch((error: unknown) => log.error(`${label}: ${messageOf(error)}`))
-    this.settling.add(later)
-    void later.finally(() => this.settling.delete(later))
+  /** Counts a restore, tells the user its warnings (and in a dry run its plan), replies. */
+  private async finish({ label, group }: Job, { result, retries, created }: Settled) {
+    this.versionsWritten += result.versionsWritten
+    if (retries > 0) this.retried += 1
+    for (const warning of result.plan?.warnings ?? []) log.warn(`${label}: ${warning}`)
+    if (result.plan && this.session.options.dryRun) {
+      const steps = result.plan.steps.map((s) => `\n  - ${describeStep(s)}`).join('')
+      log.info(`dry run: ${label}: ${result.plan.outcome}${steps}`)
+    }
+    if (result.status !== 'done') return this.refuse(group, label, result.error)
+    const outcome = created ? 'create' : result.plan.outcome
+    // A conflict never ends done: it fails the secret.
+    if (outcome !== 'conflict') this.done[outcome] += 1
+    await this.replyGroup(group)
   }
 
-  private async finish(group: SecretGroup, label: string, settled: Settled) {
-    this.tally.count(settled)
-    const { result } = settled
-    report(label, result.plan, this.session.options.dryRun)
-    if (result.status === 'done') return this.replyGroup(group)
-    await this.refuse(group, label, result.error)
-  }
-
-  /** on_conflict=fail: check every target before the first write. */
+  /** on_conflict=fail: every target is checked before the first write. */
   private async restoreAllOrNothing() {
     let refusal: string | undefined
     try {
       const existing: string[] = []
-      for (const { secret } of this.deferred) {
-        if ((await this.restorer.target(secret)).kind !== 'new') existing.push(labelOf(secret))
+      for (const { secret, label } of this.deferred) {
+        if ((await this.restorer.target(secret)).kind !== 'new') existing.push(label)
       }
       const shown = `${existing.slice(0, 5).join(', ')}${existing.length > 5 ? ', ...' : ''}`
       if (existing.length > 0) refusal = `${existing.length} secret(s) already exist: ${shown}`
     } catch (error) {
       refusal = `the destination could not be checked: ${messageOf(error)}`
     }
-    for (const { group, secret } of this.deferred) {
-      if (refusal === undefined) await this.restore(group, secret)
-      else
-        await this.refuse(group, labelOf(secret), `on_conflict=fail: nothing restored, ${refusal}`)
+    for (const job of this.deferred) {
+      if (refusal === undefined) await this.start(job)
+      else await this.refuse(job.group, job.label, `on_conflict=fail: nothing restored, ${refusal}`)
     }
+  }
+
+  private summary(): string {
+    const elapsed = ((Date.now() - this.started) / 1000).toFixed(2)
+    const { dryRun } = this.session.options
+    const { create, update, unchanged, skip } = this.done
+    return (
+      `${dryRun ? 'dry run of ' : ''}restore into ${this.session.origin}: ${create} created, ` +
+      `${update} updated, ${unchanged} unchanged, ${skip} skipped, ${this.failures.length} failed, ` +
+      `${dryRun ? 0 : this.versionsWritten} versions written, ` +
+      `${this.retried} retried in this run, ${this.session.apiSummary()}, ${elapsed}s`
+    )
+  }
+
+  /** One line for the final status when something was not restored; undefined if all was. */
+  private verdict(): string | undefined {
+    const parts: string[] = []
+    const failed = this.failures
+    if (failed.length > 0) {
+      const verb = this.session.options.dryRun ? 'would not be restored' : 'not restored'
+      parts.push(`${failed.length} of ${this.secrets} secrets ${verb}: ${this.why()}`)
+    }
+    if (this.strays > 0) parts.push(`${this.strays} records outside the snapshot layout refused`)
+    return parts.length > 0 ? parts.join('; ') : undefined
+  }
+
+  /** The reasons, shortened: one shared reason once, else the first three. */
+  private why(): string {
+    const failed = this.failures
+    const first = failed[0]?.error ?? ''
+    if (failed.length > 1 && failed.every((f) => f.error === first)) return first
+    const shown = failed
+      .slice(0, 3)
+      .map((f) => `${f.label} (${f.error})`)
+      .join('; ')
+    return failed.length > 3 ? `${shown}; and ${failed.length - 3} more above` : shown
   }
 }

@@ -3,7 +3,7 @@
 // against what the destination holds then, as a rerun would. Never before the uncertain
 // write can no longer land, so a version is never written twice.
 import type { BackedUpSecret } from './collect.js'
-import { failure, type RestoreResult } from './restorer.js'
+import { failure, type RestoreResult, type Restorer } from './restorer.js'
 
 export interface SettleTiming {
   /**
@@ -29,10 +29,8 @@ export function settleTiming(requestTimeoutMs: number): SettleTiming {
   }
 }
 
-export interface Attempts {
-  /** Runs one attempt; `fresh` means look the destination up again first. */
-  restore(secret: BackedUpSecret, fresh: boolean): Promise<RestoreResult>
-}
+/** Runs one attempt; `fresh` means look the destination up again first. */
+export type Attempts = Pick<Restorer, 'restore'>
 
 export interface Settled {
   result: RestoreResult

@@ -7,7 +7,6 @@ import type { Region, RevisionRef } from '../core/secret-manager.js'
 export type Secret = Secretv1beta1.Secret
 export type SecretVersion = Secretv1beta1.SecretVersion
 export type SecretType = Secretv1beta1.SecretType
-export type SecretVersionStatus = Secretv1beta1.SecretVersionStatus
 type EphemeralPolicy = Secretv1beta1.EphemeralPolicy
 
 export interface ListSecretsQuery {

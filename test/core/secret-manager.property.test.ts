@@ -14,7 +14,7 @@ import {
   SECRET_TYPES,
   type SecretType,
 } from '../../src/core/secret-manager.js'
-import { Grouper, type Received, roleOf, validateGroup } from '../../src/exporter/collect.js'
+import { type Received, secretsOf, validateGroup } from '../../src/exporter/collect.js'
 import { addVersion, createSecret, PROJECT } from '../emulator/helpers.js'
 
 type Creatable = (typeof SECRET_TYPES)[number]
@@ -172,22 +172,23 @@ const versionMeta = {
 }
 
 /** The exporter's verdict on a one-version secret, reached as a restore reaches it. */
-const exporterAccepts = (type: SecretType, payload: Buffer): boolean => {
+const exporterAccepts = async (type: SecretType, payload: Buffer): Promise<boolean> => {
   const files: Array<[string, Buffer]> = [
     ['/agree.secret/secret.json', json(secretMeta(type))],
     ['/agree.secret/versions/1.json', json(versionMeta)],
     ['/agree.secret/versions/1', payload],
   ]
-  const grouper = new Grouper()
-  for (const [pathname, data] of files) {
-    const received: Received = { record: { pathname } as Received['record'], data }
-    const role = roleOf(received.record)
-    if (role.kind === 'ack' || role.kind === 'stray') throw new Error(`${pathname}: ${role.kind}`)
-    grouper.add(received, role)
+  const received = files.map(
+    ([pathname, data]): Received => ({
+      record: { pathname } as Received['record'],
+      data,
+    }),
+  )
+  for await (const item of secretsOf(received)) {
+    if (!('group' in item)) throw new Error(`${item.record.pathname}: not a secret's record`)
+    return validateGroup(item.group).ok
   }
-  const group = grouper.flush()
-  if (!group) throw new Error('no group')
-  return validateGroup(group).ok
+  throw new Error('no group')
 }
 
 describe('payload rules: the exporter and the emulator agree', () => {
@@ -220,7 +221,7 @@ describe('payload rules: the exporter and the emulator agree', () => {
     const seen = new Map<string, number>()
     await fc.assert(
       fc.asyncProperty(testCase, async ({ type, payload }) => {
-        const exporter = exporterAccepts(type, payload)
+        const exporter = await exporterAccepts(type, payload)
         const emulator = await emulatorAccepts(type, payload)
         expect({ type, exporter }).toEqual({ type, exporter: emulator })
         const verdict = `${type} ${emulator ? 'accepted' : 'refused'}`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SecretMetadata, VersionMetadata } from '../../src/core/metadata.js'
-import { type BackedUpSecret, type BackedUpVersion, Grouper } from '../../src/exporter/collect.js'
+import { type BackedUpSecret, type BackedUpVersion, secretsOf } from '../../src/exporter/collect.js'
 import {
   type DestinationSecret,
   PLACEHOLDER_DESCRIPTION,
@@ -77,7 +77,6 @@ function destination(
     tags: ['b', 'a'],
     description: 'database',
     protected: false,
-    scheduledForDeletion: false,
     versions,
     ...extra,
   }
@@ -222,7 +221,7 @@ describe('planSecret into an existing secret (sync)', () => {
           { revision: 1, status: 'scheduled_for_deletion', description: 'v1' },
           { revision: 2, status: 'disabled', description: 'v2' },
         ],
-        { scheduledForDeletion: true },
+        { deletionRequestedAt: new Date() },
       ),
       OPTIONS,
     )
@@ -283,22 +282,30 @@ describe('planSecret into an existing secret (sync)', () => {
   })
 })
 
-describe('Grouper', () => {
-  it('refuses records of a secret directory that come back after it was handed on', () => {
-    const grouper = new Grouper()
-    const received = (pathname: string) => ({
-      record: { pathname } as WireRecord,
-    })
-    expect(
-      grouper.add(received('/a.secret/secret.json'), { kind: 'secret-meta', dir: '/a.secret' }),
-    ).toBeUndefined()
-    const finished = grouper.add(received('/b.secret/secret.json'), {
-      kind: 'secret-meta',
-      dir: '/b.secret',
-    })
-    expect(finished?.dir).toBe('/a.secret')
-    expect(grouper.accepts('/b.secret')).toBe(true)
-    expect(grouper.accepts('/a.secret')).toBe(false)
-    expect(grouper.accepts('/c.secret')).toBe(true)
+describe('secretsOf', () => {
+  it('refuses records of a secret directory that come back after it was handed on', async () => {
+    const pathnames = [
+      '/a.secret/secret.json',
+      '/b.secret/secret.json',
+      '/a.secret/versions/1.json',
+      '/b.secret/versions/1.json',
+      '/c.secret/secret.json',
+    ]
+    const seen: string[] = []
+    for await (const item of secretsOf(
+      pathnames.map((pathname) => ({ record: { pathname } as WireRecord })),
+    )) {
+      seen.push(
+        'group' in item
+          ? `${item.group.dir} (${item.group.members.length})`
+          : `${item.record.pathname}: ${item.refusal}`,
+      )
+    }
+    expect(seen).toEqual([
+      '/a.secret (1)',
+      "/a.secret/versions/1.json: /a.secret/versions/1.json arrived apart from its secret's records",
+      '/b.secret (2)',
+      '/c.secret (1)',
+    ])
   })
 })

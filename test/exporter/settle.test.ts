@@ -12,7 +12,6 @@ import {
 } from '../../src/exporter/settle.js'
 
 const plan = (outcome: Plan['outcome']): Plan => ({
-  target: { path: '/', name: 'x' },
   outcome,
   steps: [],
   warnings: [],
