@@ -21,8 +21,6 @@ type ImportCall = ServerDuplexStream<ImportRequest, ImportResponse>
 export class Backup {
   private readonly counts = {
     secrets: 0,
-    versions: 0,
-    payloadsListed: 0,
     /** Successful payload reads through the API, read-ahead included. */
     payloadsRead: 0,
     /** Payload Opens that ended in an error. */
@@ -32,7 +30,7 @@ export class Backup {
     errors: 0,
     changed: 0,
   }
-  /** Versions whose bytes the snapshot will not hold, by reason. */
+  /** Versions listed, and those whose bytes the snapshot will not hold, by reason. */
   private readonly coverage = noCoverageGaps()
   /** Records sent and not acknowledged yet, by path: what an Open may ask for. */
   private readonly pending = new Map<string, PlannedRecord>()
@@ -59,22 +57,21 @@ export class Backup {
   /** Sends every record of the walk, then this backup's own record and the end. */
   async run(): Promise<void> {
     await this.sendDirs('/')
-    for await (const entry of walkSecrets(this.session.api, this.session.filter)) {
+    for await (const entry of walkSecrets(this.session.api, this.session.options)) {
       if (this.call.cancelled) return
       await this.sendSecret(entry)
     }
-    const info = {
-      ...this.session.info,
-      finished_at: new Date().toISOString(),
-      counts: {
-        secrets: this.counts.secrets,
-        versions: this.counts.versions,
-        payloads: this.counts.payloadsListed,
-        metadata_only_disabled: this.coverage.disabled,
-        metadata_only_deleted: this.coverage.deleted,
-        errors: this.counts.errors,
-      },
+    const { versions, disabled, deleted } = this.coverage
+    const counts = {
+      secrets: this.counts.secrets,
+      versions,
+      // Every readable version is one payload record.
+      payloads: versions - disabled - deleted,
+      metadata_only_disabled: disabled,
+      metadata_only_deleted: deleted,
+      errors: this.counts.errors,
     }
+    const info = { ...this.session.info, finished_at: new Date().toISOString(), counts }
     const pathname = `/${BACKUP_INFO}`
     await this.sendRecord({
       kind: 'content',
@@ -98,9 +95,8 @@ export class Backup {
       await this.send({ record: errorRecord(secretDir(secret), message), finished: false })
       return
     }
-    this.counts.versions += entry.versions.length
-    addVersions(this.coverage, entry.versions, this.session.records)
-    for (const record of secretRecords(secret, entry.versions, this.session.records)) {
+    addVersions(this.coverage, entry.versions, this.session.options)
+    for (const record of secretRecords(secret, entry.versions, this.session.options)) {
       await this.sendRecord(record)
     }
   }
@@ -121,7 +117,6 @@ export class Backup {
       // side effects (enabling a disabled version, expiring a read-once one) wait for Open.
       const prefetchable = !record.disabled && !record.expiresOnceAccessed
       this.ahead.listed(record.pathname, record, prefetchable)
-      this.counts.payloadsListed += 1
     }
     await this.send({ record: toWireRecord(record), finished: false })
   }
@@ -196,8 +191,8 @@ export class Backup {
    */
   private async recheck(): Promise<void> {
     if (!this.walked || this.counts.payloadsRead + this.counts.payloadsFailed === 0) return
-    const { api, filter } = this.session
-    const changes = await changedSince(api, filter, this.listed, this.toggled)
+    const { api, options } = this.session
+    const changes = await changedSince(api, options, this.listed, this.toggled)
     this.counts.changed = changes.length
     if (changes.length === 0) return
     const shown = changes.slice(0, 20).join('; ')
@@ -214,7 +209,7 @@ export class Backup {
     const { unused } = this.ahead.stats
     const gaps = describeCoverage(this.coverage)
     return (
-      `backup of ${this.session.origin}: ${c.secrets} secrets, ${c.versions} versions` +
+      `backup of ${this.session.origin}: ${c.secrets} secrets, ${this.coverage.versions} versions` +
       (gaps ? ` (${gaps})` : '') +
       `, ${c.payloadsRead} payloads read` +
       // Only when it happened: reads ahead that plakar's change detection made useless.

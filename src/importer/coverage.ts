@@ -8,19 +8,22 @@ import { listAllVersions, PAGE_SIZE } from '../scaleway/pages.js'
 import { isReadable, type RecordOptions } from './records.js'
 
 export interface Coverage {
+  versions: number
   /** Disabled versions whose bytes are not read (read_disabled=false). */
   disabled: number
   /** Deleted or scheduled for deletion: the API serves no payload for them. */
   deleted: number
 }
 
-export const noCoverageGaps = (): Coverage => ({ disabled: 0, deleted: 0 })
+export const noCoverageGaps = (): Coverage => ({ versions: 0, disabled: 0, deleted: 0 })
 
+/** Counts `versions`, and those the snapshot will hold as metadata only. */
 export function addVersions(
   coverage: Coverage,
   versions: readonly SecretVersion[],
   options: RecordOptions,
 ): void {
+  coverage.versions += versions.length
   for (const v of versions) {
     if (isReadable(v, options)) continue
     if (v.status === 'disabled') coverage.disabled += 1
@@ -29,7 +32,7 @@ export function addVersions(
 }
 
 /** "2 versions metadata only (1 disabled ..., 1 deleted ...)", or '' when every version has its bytes. */
-export function describeCoverage(coverage: Coverage): string {
+export function describeCoverage(coverage: Omit<Coverage, 'versions'>): string {
   const total = coverage.disabled + coverage.deleted
   if (total === 0) return ''
   const why = [

@@ -66,9 +66,10 @@ export class ReadAhead {
   /**
    * started: reads begun; served: Opens answered with their bytes; unused: bytes read
    * but acknowledged unopened or dropped at the end; failed: reads that failed (the
-   * Open, if any, reads again for real); peakBytes: most bytes held or reserved at once.
+   * Open, if any, reads again for real); heldBytes: bytes held plus reserved by reads in
+   * flight, peakBytes its highest.
    */
-  readonly stats = { started: 0, served: 0, unused: 0, failed: 0, peakBytes: 0 }
+  readonly stats = { started: 0, served: 0, unused: 0, failed: 0, heldBytes: 0, peakBytes: 0 }
   private readonly entries = new Map<string, Entry>()
   // A linked list rather than an array so that acknowledged entries leave in O(1) and
   // nothing is kept for records plakar is done with, however long the backup. Walks
@@ -83,7 +84,6 @@ export class ReadAhead {
   private needed = OPEN_STREAK
   /** Fetches in flight plus fetched ones still held. */
   private slots = 0
-  private reserved = 0
   private closed = false
   private readonly inFlight = new Set<Promise<unknown>>()
 
@@ -98,11 +98,6 @@ export class ReadAhead {
     private readonly maxWindow: number,
     private readonly budgetBytes = 4 * 1024 * 1024,
   ) {}
-
-  /** Bytes held plus reserved by reads in flight. */
-  get heldBytes(): number {
-    return this.reserved
-  }
 
   /** A payload record is about to be sent to plakar; call in listing order. */
   listed(pathname: string, ref: PayloadRef, prefetchable: boolean): void {
@@ -199,7 +194,7 @@ export class ReadAhead {
     while (
       this.window > 0 &&
       this.slots < this.window &&
-      this.reserved + MAX_PAYLOAD_BYTES <= this.budgetBytes
+      this.stats.heldBytes + MAX_PAYLOAD_BYTES <= this.budgetBytes
     ) {
       const entry = this.nextCandidate()
       if (!entry) return
@@ -265,7 +260,7 @@ export class ReadAhead {
   }
 
   private reserve(bytes: number): void {
-    this.reserved += bytes
-    this.stats.peakBytes = Math.max(this.stats.peakBytes, this.reserved)
+    this.stats.heldBytes += bytes
+    this.stats.peakBytes = Math.max(this.stats.peakBytes, this.stats.heldBytes)
   }
 }

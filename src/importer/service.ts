@@ -6,13 +6,10 @@ import type { sendUnaryData } from '@grpc/grpc-js'
 import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
 import { asGrpcError, failedPrecondition, messageOf, notFound } from '../plugin/grpc-errors.js'
-import type { InitRequest } from '../plugin/messages.js'
 import { type Importer, LocationFlags } from '../plugin/protocol.js'
 import { Backup } from './backup.js'
 import { ping } from './coverage.js'
-import type { ImporterSession } from './session.js'
-
-export type OpenSession = (request: InitRequest) => Promise<ImporterSession>
+import { type ImporterSession, openImporterSession } from './session.js'
 
 const CHUNK = 1024 * 1024
 
@@ -34,8 +31,6 @@ export class ImporterService implements Importer {
   /** The one backup of this process (STREAM): plakar starts a process per backup. */
   private backup: Backup | undefined
 
-  constructor(private readonly openSession: OpenSession) {}
-
   private opened(): ImporterSession {
     if (!this.session) throw failedPrecondition('Init must be called first')
     return this.session
@@ -44,7 +39,7 @@ export class ImporterService implements Importer {
   readonly Init: Importer['Init'] = (call, callback) =>
     answer(callback, async () => {
       if (this.session) throw failedPrecondition('Init was already called')
-      this.session = await this.openSession(call.request)
+      this.session = await openImporterSession(call.request)
       // STREAM: one listing per backup instead of a counting pass plus a real one.
       const flags = LocationFlags.STREAM
       return { origin: this.session.origin, type: 'scw-secret', root: '/', flags }
@@ -52,8 +47,8 @@ export class ImporterService implements Importer {
 
   readonly Ping: Importer['Ping'] = (_call, callback) =>
     answer(callback, async () => {
-      const { api, records } = this.opened()
-      await ping(api, records)
+      const { api, options } = this.opened()
+      await ping(api, options)
       return {}
     })
 

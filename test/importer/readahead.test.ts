@@ -40,7 +40,7 @@ async function finish(ahead: ReadAhead, reads: ReturnType<typeof manualReader>['
   const closing = ahead.close()
   for (const r of reads) r.resolve(Buffer.from('late'))
   await closing
-  expect(ahead.heldBytes).toBe(0)
+  expect(ahead.stats.heldBytes).toBe(0)
 }
 
 const path = (i: number) => `/s.secret/versions/${i}`
@@ -96,7 +96,7 @@ describe('ReadAhead (logic)', () => {
     // Held: settled before the Open.
     reads[0]?.resolve(Buffer.from('three'))
     await flush()
-    expect(ahead.heldBytes).toBeGreaterThanOrEqual(Buffer.byteLength('three'))
+    expect(ahead.stats.heldBytes).toBeGreaterThanOrEqual(Buffer.byteLength('three'))
     expect((await ahead.take(path(3)))?.toString()).toBe('three')
     // In flight: the Open waits for the same read instead of starting another.
     const four = ahead.take(path(4))
@@ -139,7 +139,7 @@ describe('ReadAhead (logic)', () => {
     expect(accesses).toBe(payloads.length)
     expect(ahead.stats.served).toBe(payloads.length - OPEN_STREAK)
     expect(ahead.stats.unused).toBe(0)
-    expect(ahead.heldBytes).toBe(0)
+    expect(ahead.stats.heldBytes).toBe(0)
   })
 
   it('a window of 0 turns it off: no read before its Open, however many Opens in a row', async () => {
@@ -168,7 +168,7 @@ describe('ReadAhead (logic)', () => {
       }
       await flush()
       expect(inFlight()).toBeLessThanOrEqual(6)
-      expect(ahead.heldBytes).toBeLessThanOrEqual(6 * 64 * KIB)
+      expect(ahead.stats.heldBytes).toBeLessThanOrEqual(6 * 64 * KIB)
       void ahead.take(path(i))
       ahead.acknowledged(path(i))
     }
@@ -182,7 +182,7 @@ describe('ReadAhead (logic)', () => {
     void tight.take(path(2))
     void tight.take(path(3))
     expect(small.reads).toHaveLength(3)
-    expect(tight.heldBytes).toBeLessThanOrEqual(3 * 64 * KIB)
+    expect(tight.stats.heldBytes).toBeLessThanOrEqual(3 * 64 * KIB)
     await finish(tight, small.reads)
   })
 
@@ -199,13 +199,13 @@ describe('ReadAhead (logic)', () => {
     expect(ahead.acknowledged(path(3))).toBe(true)
     await flush()
     expect(ahead.stats.unused).toBe(1)
-    expect(ahead.heldBytes).toBe(3 * 64 * KIB)
+    expect(ahead.stats.heldBytes).toBe(3 * 64 * KIB)
     for (let i = 4; i <= 20; i++) ahead.acknowledged(path(i))
     for (const r of reads) r.resolve(Buffer.alloc(10))
     await flush()
     expect(reads).toHaveLength(4)
     expect(ahead.stats.unused).toBe(4)
-    expect(ahead.heldBytes).toBe(0)
+    expect(ahead.stats.heldBytes).toBe(0)
     // A new run of payload Opens later starts it again, after the last one opened.
     await ahead.take(path(25))
     expect(reads).toHaveLength(4)
@@ -290,7 +290,7 @@ describe('ReadAhead (logic)', () => {
     for (const r of reads) r.resolve(Buffer.from('done'))
     await closing
     expect(ahead.stats.unused).toBe(reads.length)
-    expect(ahead.heldBytes).toBe(0)
+    expect(ahead.stats.heldBytes).toBe(0)
   })
 })
 
