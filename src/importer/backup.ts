@@ -10,9 +10,15 @@ import { send } from '../plugin/backpressure.js'
 import { messageOf } from '../plugin/grpc-errors.js'
 import type { ImportRequest, ImportResponse } from '../plugin/messages.js'
 import { addVersions, describeCoverage, noCoverageGaps } from './coverage.js'
-import { type PayloadSource, readPayload } from './payloads.js'
+import { readPayload } from './payloads.js'
 import { ReadAhead } from './readahead.js'
-import { errorRecord, type PlannedRecord, secretRecords, toWireRecord } from './records.js'
+import {
+  errorRecord,
+  type PayloadSource,
+  type PlannedRecord,
+  secretRecords,
+  toWireRecord,
+} from './records.js'
 import type { ImporterSession } from './session.js'
 import { changedSince, ListedSecrets, type WalkEntry, walkSecrets } from './walk.js'
 

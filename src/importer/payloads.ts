@@ -5,11 +5,7 @@ import { messageOf } from '../plugin/grpc-errors.js'
 import type { SecretApi } from '../scaleway/api.js'
 import { ApiError, rewritten } from '../scaleway/errors.js'
 import type { PayloadRef } from './readahead.js'
-
-export interface PayloadSource extends PayloadRef {
-  /** Reading it means enabling it for the time of one access. */
-  disabled: boolean
-}
+import type { PayloadSource } from './records.js'
 
 /** A Buffer over the payload's own bytes (the client hands each read a fresh copy). */
 async function access(api: SecretApi, { secretId, revision }: PayloadRef): Promise<Buffer> {

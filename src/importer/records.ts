@@ -13,23 +13,26 @@ import { secretMetadata, toJsonBytes, versionMetadata } from '../core/metadata.j
 import { isDeletedVersion } from '../core/secret-manager.js'
 import type { FileInfo, WireRecord } from '../plugin/messages.js'
 import type { Secret, SecretVersion } from '../scaleway/api.js'
+import type { PayloadRef } from './readahead.js'
 
 const EPOCH = new Date(0)
+
+/** What reading one payload takes. */
+export interface PayloadSource extends PayloadRef {
+  /** Reading it means enabling it for the time of one access. */
+  disabled: boolean
+}
 
 export type PlannedRecord =
   | { kind: 'dir'; pathname: string; mtime: Date }
   | { kind: 'content'; pathname: string; mtime: Date; bytes: Buffer }
-  | {
+  | (PayloadSource & {
       kind: 'payload'
       pathname: string
       mtime: Date
-      secretId: string
-      revision: number
-      /** Reading it means enabling it for the time of one access. */
-      disabled: boolean
       /** Its ephemeral policy acts on the first access: read it only if plakar asks. */
       expiresOnceAccessed: boolean
-    }
+    })
 
 export interface RecordOptions {
   includeDeletedMetadata: boolean

@@ -6,12 +6,14 @@ import type { sendUnaryData } from '@grpc/grpc-js'
 import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
 import { asGrpcError, failedPrecondition, messageOf, notFound } from '../plugin/grpc-errors.js'
-import { type Importer, LocationFlags } from '../plugin/protocol.js'
+import type { Importer } from '../plugin/protocol.js'
 import { Backup } from './backup.js'
 import { ping } from './coverage.js'
 import { type ImporterSession, openImporterSession } from './session.js'
 
 const CHUNK = 1024 * 1024
+/** plakar's location flag for one listing per backup instead of a counting pass plus a real one. */
+const STREAM = 4
 
 /** Answers a unary call with what `work` resolves to, or with the error it throws. */
 function answer<T>(callback: sendUnaryData<T>, work: () => Promise<T>): void {
@@ -40,9 +42,7 @@ export class ImporterService implements Importer {
     answer(callback, async () => {
       if (this.session) throw failedPrecondition('Init was already called')
       this.session = await openImporterSession(call.request)
-      // STREAM: one listing per backup instead of a counting pass plus a real one.
-      const flags = LocationFlags.STREAM
-      return { origin: this.session.origin, type: 'scw-secret', root: '/', flags }
+      return { origin: this.session.origin, type: 'scw-secret', root: '/', flags: STREAM }
     })
 
   readonly Ping: Importer['Ping'] = (_call, callback) =>

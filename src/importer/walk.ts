@@ -60,13 +60,7 @@ interface ListedSecret {
   updatedAt: number | undefined
 }
 
-function listedSecret(secret: Secret): ListedSecret {
-  return {
-    label: `${secret.path === '/' ? '' : secret.path}/${secret.name}`,
-    versionCount: secret.versionCount,
-    updatedAt: secret.updatedAt?.getTime(),
-  }
-}
+const labelOf = ({ path, name }: Secret) => `${path === '/' ? '' : path}/${name}`
 
 /**
  * Every secret the walk listed, by id: the one thing a backup keeps per secret. Each is
@@ -78,8 +72,8 @@ export class ListedSecrets {
   private readonly byId = new Map<string, string>()
 
   add(secret: Secret): void {
-    const { label, versionCount, updatedAt } = listedSecret(secret)
-    this.byId.set(secret.id, [versionCount, updatedAt ?? '', label].join(' '))
+    const updatedAt = secret.updatedAt?.getTime() ?? ''
+    this.byId.set(secret.id, [secret.versionCount, updatedAt, labelOf(secret)].join(' '))
   }
 
   /**
@@ -125,19 +119,17 @@ export async function changedSince(
   filter: WalkFilter,
   listed: ListedSecrets,
   /** Secrets this backup wrote to itself, whose update time is therefore no evidence. */
-  touched: ReadonlySet<string> = new Set(),
+  touched: ReadonlySet<string>,
 ): Promise<string[]> {
   const changes: string[] = []
   for await (const page of secretPages(api, queryOf(filter))) {
     for (const secret of page.filter((s) => matches(s, filter))) {
       const before = listed.seenAgain(secret.id)
-      const now = listedSecret(secret)
-      if (!before) changes.push(`${now.label} appeared`)
-      else if (before.versionCount !== now.versionCount) {
-        changes.push(
-          `${before.label} went from ${before.versionCount} to ${now.versionCount} versions`,
-        )
-      } else if (before.updatedAt !== now.updatedAt && !touched.has(secret.id)) {
+      const { versionCount } = secret
+      if (!before) changes.push(`${labelOf(secret)} appeared`)
+      else if (before.versionCount !== versionCount) {
+        changes.push(`${before.label} went from ${before.versionCount} to ${versionCount} versions`)
+      } else if (before.updatedAt !== secret.updatedAt?.getTime() && !touched.has(secret.id)) {
         changes.push(`${before.label} was modified`)
       }
     }
