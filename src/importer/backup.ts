@@ -45,7 +45,7 @@ export class Backup {
   private readonly listed = new ListedSecrets()
   /** Secrets whose versions read_disabled toggled: their own update times say nothing. */
   private readonly toggled = new Set<string>()
-  private readonly ahead: ReadAhead
+  private readonly ahead: ReadAhead<PayloadSource>
   private readonly started = Date.now()
   private walked = false
 
@@ -53,11 +53,7 @@ export class Backup {
     private readonly session: ImporterSession,
     private readonly call: ImportCall,
   ) {
-    // Reads ahead are never of disabled versions (see sendRecord).
-    this.ahead = new ReadAhead(
-      (ref) => this.read({ secretId: ref.secretId, revision: ref.revision, disabled: false }),
-      session.readAheadWindow,
-    )
+    this.ahead = new ReadAhead((source) => this.read(source), session.readAheadWindow)
   }
 
   /** Sends every record of the walk, then this backup's own record and the end. */

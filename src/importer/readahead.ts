@@ -35,25 +35,21 @@ const OPEN_STREAK = 2
 /** What the streak needed may grow to after failed prefetches. */
 const MAX_OPEN_STREAK = 64
 
-export interface PayloadRef {
-  secretId: string
-  revision: number
-}
-
 /** A payload record plakar has been sent and has not acknowledged yet, in listing order. */
-interface Entry {
-  readonly ref: PayloadRef
+interface Entry<Ref> {
+  readonly ref: Ref
   readonly seq: number
   /** False when a read has side effects (a disabled version is enabled for it): Open only. */
   readonly prefetchable: boolean
   opened: boolean
   /** Its read ahead: the bytes, or undefined if the read failed; never rejects. */
   fetch: Promise<Buffer | undefined> | undefined
-  prev: Entry | undefined
-  next: Entry | undefined
+  prev: Entry<Ref> | undefined
+  next: Entry<Ref> | undefined
 }
 
-export class ReadAhead {
+/** Reads ahead the payloads that `Ref`s stand for. */
+export class ReadAhead<Ref> {
   /**
    * started: reads begun; served: Opens answered with their bytes; unused: bytes read
    * but acknowledged unopened or dropped at the end; failed: reads that failed (the
@@ -61,12 +57,12 @@ export class ReadAhead {
    * flight, peakBytes its highest.
    */
   readonly stats = { started: 0, served: 0, unused: 0, failed: 0, heldBytes: 0, peakBytes: 0 }
-  private readonly entries = new Map<string, Entry>()
+  private readonly entries = new Map<string, Entry<Ref>>()
   // A linked list so that acknowledged entries leave in O(1), however long the backup;
   // walks start at the cursor, so only the back end is kept.
-  private tail: Entry | undefined
+  private tail: Entry<Ref> | undefined
   /** Next candidate for a prefetch; undefined once every listed entry has been passed. */
-  private cursor: Entry | undefined
+  private cursor: Entry<Ref> | undefined
   private seq = 0
   /** Payloads fetched ahead at most right now; 0 while read-ahead is off. */
   private window = 0
@@ -82,18 +78,18 @@ export class ReadAhead {
    * @param budgetBytes bytes held at most; a read in flight reserves the largest payload.
    */
   constructor(
-    private readonly read: (ref: PayloadRef) => Promise<Buffer>,
+    private readonly read: (ref: Ref) => Promise<Buffer>,
     private readonly maxWindow: number,
     private readonly budgetBytes = 4 * 1024 * 1024,
   ) {}
 
   /** A payload record is about to be sent to plakar; call in listing order. */
-  listed(pathname: string, ref: PayloadRef, prefetchable: boolean): void {
+  listed(pathname: string, ref: Ref, prefetchable: boolean): void {
     if (this.closed) return
     // Paths are unique within a backup; should one repeat, the newer record wins.
     this.remove(pathname)
     this.seq += 1
-    const entry: Entry = {
+    const entry: Entry<Ref> = {
       ref,
       seq: this.seq,
       prefetchable,
@@ -148,7 +144,7 @@ export class ReadAhead {
     await Promise.allSettled([...this.inFlight])
   }
 
-  private onPayloadOpen(entry: Entry): void {
+  private onPayloadOpen(entry: Entry<Ref>): void {
     this.streak += 1
     if (this.window > 0) {
       this.window = Math.min(this.maxWindow, this.window * 2)
@@ -162,7 +158,7 @@ export class ReadAhead {
   }
 
   /** Removes an entry from the list, dropping its prefetch; undefined if unknown. */
-  private remove(pathname: string): Entry | undefined {
+  private remove(pathname: string): Entry<Ref> | undefined {
     const entry = this.entries.get(pathname)
     if (!entry) return undefined
     this.entries.delete(pathname)
@@ -186,7 +182,7 @@ export class ReadAhead {
     }
   }
 
-  private nextCandidate(): Entry | undefined {
+  private nextCandidate(): Entry<Ref> | undefined {
     while (this.cursor) {
       const entry = this.cursor
       this.cursor = entry.next
@@ -196,7 +192,7 @@ export class ReadAhead {
     return undefined
   }
 
-  private start(entry: Entry): void {
+  private start(entry: Entry<Ref>): void {
     this.slots += 1
     this.reserve(MAX_PAYLOAD_BYTES)
     this.stats.started += 1

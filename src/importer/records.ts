@@ -13,12 +13,13 @@ import { secretMetadata, toJsonBytes, versionMetadata } from '../core/metadata.j
 import { isDeletedVersion } from '../core/secret-manager.js'
 import type { FileInfo, WireRecord } from '../plugin/messages.js'
 import type { Secret, SecretVersion } from '../scaleway/api.js'
-import type { PayloadRef } from './readahead.js'
 
 const EPOCH = new Date(0)
 
 /** What reading one payload takes. */
-export interface PayloadSource extends PayloadRef {
+export interface PayloadSource {
+  secretId: string
+  revision: number
   /** Reading it means enabling it for the time of one access. */
   disabled: boolean
 }

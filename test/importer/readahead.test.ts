@@ -3,16 +3,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Emulator } from '../../emulator/index.js'
 import { generatedSeed, SAMPLE_PROJECT_ID, sampleSeed } from '../../emulator/sample.js'
-import {
-  type PayloadRef,
-  READ_AHEAD_ENV,
-  ReadAhead,
-  readAheadWindow,
-} from '../../src/importer/readahead.js'
+import { READ_AHEAD_ENV, ReadAhead, readAheadWindow } from '../../src/importer/readahead.js'
 
 import type { WireRecord } from '../../src/plugin/messages.js'
 import { init, type PluginProcess, runImport, startPlugin } from '../host/plugin-host.js'
 import { accessCount, connectorConfig, emulator, writeCount } from '../support/world.js'
+
+/** What the importer passes for a payload; the read-ahead only hands it back to `read`. */
+type PayloadRef = { secretId: string; revision: number }
 
 const KIB = 1024
 // The read-ahead's policy: its window starts at 4 payloads after 2 payload Opens in a row.
@@ -36,7 +34,10 @@ function manualReader() {
 const flush = () => new Promise((resolve) => setImmediate(resolve))
 
 /** close() waits for reads in flight: settle the manual ones so that it can return. */
-async function finish(ahead: ReadAhead, reads: ReturnType<typeof manualReader>['reads']) {
+async function finish(
+  ahead: ReadAhead<PayloadRef>,
+  reads: ReturnType<typeof manualReader>['reads'],
+) {
   const closing = ahead.close()
   for (const r of reads) r.resolve(Buffer.from('late'))
   await closing
@@ -46,7 +47,7 @@ async function finish(ahead: ReadAhead, reads: ReturnType<typeof manualReader>['
 const path = (i: number) => `/s.secret/versions/${i}`
 const ref = (i: number): PayloadRef => ({ secretId: 's', revision: i })
 
-function listMany(ahead: ReadAhead, count: number, prefetchable = () => true) {
+function listMany(ahead: ReadAhead<PayloadRef>, count: number, prefetchable = () => true) {
   for (let i = 1; i <= count; i++) ahead.listed(path(i), ref(i), prefetchable())
 }
 
@@ -253,7 +254,7 @@ describe('ReadAhead (logic)', () => {
 
   it('backs off when every read fails, as with a key that may list but not access', async () => {
     const reads: number[] = []
-    const ahead = new ReadAhead(async (r) => {
+    const ahead = new ReadAhead(async (r: PayloadRef) => {
       reads.push(r.revision)
       throw new Error('permission denied')
     }, MAX_WINDOW)
