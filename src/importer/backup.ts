@@ -1,7 +1,6 @@
 // One backup, as plakar drives it over the Import stream: the walk's records go out in
 // listing order, acknowledgements come in, and Opens meanwhile ask for the bytes of
-// records not acknowledged yet. Listing and record planning live in walk.ts and
-// records.ts, payload reads in payloads.ts, read-ahead in readahead.ts.
+// records not acknowledged yet.
 import type { ServerDuplexStream } from '@grpc/grpc-js'
 import { ancestors, BACKUP_INFO, folderDir, secretDir } from '../core/layout.js'
 import { toJsonBytes } from '../core/metadata.js'
@@ -74,13 +73,8 @@ export class Backup {
       errors: this.counts.errors,
     }
     const info = { ...this.session.info, finished_at: new Date().toISOString(), counts }
-    const pathname = `/${BACKUP_INFO}`
-    await this.sendRecord({
-      kind: 'content',
-      pathname,
-      mtime: new Date(),
-      bytes: toJsonBytes(info),
-    })
+    const record = { pathname: `/${BACKUP_INFO}`, mtime: new Date(), bytes: toJsonBytes(info) }
+    await this.sendRecord({ kind: 'content', ...record })
     this.walked = true
     await this.send({ record: undefined, finished: true })
   }
@@ -140,9 +134,8 @@ export class Backup {
   }
 
   /**
-   * The bytes of a record plakar opens, or undefined if it has no such record pending.
-   * Prefetched ones if the read-ahead has them, else read now: a prefetch that failed is
-   * read again here, so failures surface as they always did, at the Open of that file.
+   * The bytes of a pending record plakar opens (undefined if none): prefetched, else read
+   * now, so that a failed prefetch surfaces as any failure does, at the Open of that file.
    */
   open(pathname: string): Promise<Buffer> | undefined {
     const record = this.pending.get(pathname)
@@ -186,10 +179,9 @@ export class Backup {
   }
 
   /**
-   * Once every payload has been read: did the source change while the backup ran?
-   * Skipped when plakar read no payload at all (nothing had changed since the previous
-   * snapshot), so an unchanged incremental backup costs exactly the listing; a change
-   * made during such a backup is picked up by the next one.
+   * Did the source change while the backup ran? Skipped when plakar read no payload
+   * (nothing had changed), so that an unchanged incremental backup costs exactly the
+   * listing; a change made meanwhile is picked up by the next one.
    */
   private async recheck(): Promise<void> {
     if (!this.walked || this.counts.payloadsRead + this.counts.payloadsFailed === 0) return

@@ -31,16 +31,13 @@ export function addVersions(
   }
 }
 
-/** "2 versions metadata only (1 disabled ..., 1 deleted ...)", or '' when every version has its bytes. */
-export function describeCoverage(coverage: Omit<Coverage, 'versions'>): string {
-  const total = coverage.disabled + coverage.deleted
+/** "2 versions kept as metadata only (1 disabled ...; 1 deleted ...)", or '' if none. */
+export function describeCoverage({ disabled, deleted }: Omit<Coverage, 'versions'>): string {
+  const total = disabled + deleted
   if (total === 0) return ''
-  const why = [
-    coverage.disabled > 0
-      ? `${coverage.disabled} disabled, not read without read_disabled=true`
-      : '',
-    coverage.deleted > 0 ? `${coverage.deleted} deleted or scheduled for deletion` : '',
-  ].filter((s) => s !== '')
+  const why: string[] = []
+  if (disabled > 0) why.push(`${disabled} disabled, not read without read_disabled=true`)
+  if (deleted > 0) why.push(`${deleted} deleted or scheduled for deletion`)
   return `${total} version${total === 1 ? '' : 's'} kept as metadata only (${why.join('; ')})`
 }
 

@@ -37,10 +37,9 @@ async function versionsOrError(api: SecretApi, secret: Secret): Promise<WalkEntr
 }
 
 /**
- * Yields every matching secret with its versions. Version lists run concurrently, the
- * API client's shared limiter bounding how many are in flight, and those of the next
- * page start while this page's entries are handed out, so the listing does not stall
- * at page boundaries. At most two pages of entries are held.
+ * Yields every matching secret with its versions. Version lists run concurrently (the
+ * client's limiter bounds them), those of the next page while this page's entries are
+ * handed out, so the listing does not stall at page boundaries; two pages held at most.
  */
 export async function* walkSecrets(api: SecretApi, filter: WalkFilter): AsyncGenerator<WalkEntry> {
   let current: Array<Promise<WalkEntry>> = []
@@ -76,11 +75,7 @@ export class ListedSecrets {
     this.byId.set(secret.id, [secret.versionCount, updatedAt, labelOf(secret)].join(' '))
   }
 
-  /**
-   * What the walk saw of a secret, marking it as listed again: a mark in its string
-   * rather than a set of ids seen, which would cost as much again at the end of a large
-   * backup.
-   */
+  /** What the walk saw of a secret, marked as listed again in its string, not in a set of ids. */
   seenAgain(id: string): ListedSecret | undefined {
     const packed = this.byId.get(id)
     if (packed === undefined) return undefined
