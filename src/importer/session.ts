@@ -18,14 +18,11 @@ export type ImporterSession = ReturnType<typeof connect> & {
 
 export async function openImporterSession(request: InitRequest): Promise<ImporterSession> {
   const config = parseImporterConfig(request.config ?? {})
+  const { rateLimit, concurrency } = config
   return {
     ...connect(config),
     options: config,
-    readAheadWindow: readAheadWindow(
-      config.rateLimit,
-      config.concurrency,
-      process.env[READ_AHEAD_ENV],
-    ),
+    readAheadWindow: readAheadWindow(rateLimit, concurrency, process.env[READ_AHEAD_ENV]),
     info: {
       tool: 'scw-secret-manager',
       tool_version: TOOL_VERSION,
