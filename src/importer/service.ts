@@ -1,7 +1,6 @@
 // The importer's gRPC service, shaped like plakar's own integrations: Init opens a
 // session (config -> API client), Import runs one backup (backup.ts), Open serves the
 // bytes of one of its records, Ping checks access, Close has nothing to release.
-import type { EventEmitter } from 'node:events'
 import type { sendUnaryData } from '@grpc/grpc-js'
 import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
@@ -21,11 +20,6 @@ function answer<T>(callback: sendUnaryData<T>, work: () => Promise<T>): void {
     (value) => callback(null, value),
     (error: unknown) => callback(asGrpcError(error)),
   )
-}
-
-/** Ends a streaming call with an error. */
-function fail(call: EventEmitter, error: unknown): void {
-  call.emit('error', asGrpcError(error))
 }
 
 export class ImporterService implements Importer {
@@ -53,44 +47,36 @@ export class ImporterService implements Importer {
     })
 
   readonly Import: Importer['Import'] = (call) => {
-    let backup: Backup
-    try {
+    const run = async () => {
       const session = this.opened()
       if (this.backup) throw failedPrecondition('Import may run only once per process (STREAM)')
-      backup = new Backup(session, call)
-    } catch (error) {
-      return fail(call, error)
+      const backup = new Backup(session, call)
+      this.backup = backup
+      call.on('data', (ack) => backup.acknowledge(ack))
+      call.on('end', () => void backup.finish().finally(() => call.end()))
+      call.on('error', () => backup.stop())
+      call.on('cancelled', () => backup.stop())
+      await backup.run().catch((error: unknown) => {
+        log.error(`backup failed: ${messageOf(error)}`)
+        throw error
+      })
     }
-    this.backup = backup
-    call.on('data', (ack) => backup.acknowledge(ack))
-    call.on('end', () => void backup.finish().finally(() => call.end()))
-    call.on('error', () => backup.stop())
-    call.on('cancelled', () => backup.stop())
-    backup.run().catch((error: unknown) => {
-      log.error(`backup failed: ${messageOf(error)}`)
-      fail(call, error)
-    })
+    run().catch((error: unknown) => call.emit('error', asGrpcError(error)))
   }
 
   readonly Open: Importer['Open'] = (call) => {
-    const pathname = call.request.record?.pathname ?? ''
-    let bytes: Promise<Buffer> | undefined
-    try {
+    const stream = async () => {
       this.opened()
-      bytes = this.backup?.open(pathname)
+      const pathname = call.request.record?.pathname ?? ''
+      const bytes = this.backup?.open(pathname)
       if (!bytes) throw notFound(`no open record for ${JSON.stringify(pathname)}`)
-    } catch (error) {
-      return fail(call, error)
+      const data = await bytes
+      for (let offset = 0; offset < data.length; offset += CHUNK) {
+        if (!(await send(call, { chunk: data.subarray(offset, offset + CHUNK) }))) return
+      }
+      call.end()
     }
-    bytes.then(
-      async (data) => {
-        for (let offset = 0; offset < data.length; offset += CHUNK) {
-          if (!(await send(call, { chunk: data.subarray(offset, offset + CHUNK) }))) return
-        }
-        call.end()
-      },
-      (error: unknown) => fail(call, error),
-    )
+    stream().catch((error: unknown) => call.emit('error', asGrpcError(error)))
   }
 
   readonly Close: Importer['Close'] = (_call, callback) => callback(null, {})
