@@ -37,18 +37,10 @@ export function encodeSegment(name: string): string {
   return out
 }
 
-/** Splits a Secret Manager path (`/`, `/a/b`) into its folder segments. */
-function folderSegments(smPath: string): string[] {
-  return smPath.split('/').filter((s) => s.length > 0)
-}
-
-export function joinSmPath(segments: string[]): string {
-  return `/${segments.join('/')}`
-}
-
-/** Snapshot directory of a Secret Manager folder. */
+/** Snapshot directory of a Secret Manager folder (`/`, `/a/b`). */
 export function folderDir(smPath: string): string {
-  return joinSmPath(folderSegments(smPath).map(encodeSegment))
+  const segments = smPath.split('/').filter((s) => s.length > 0)
+  return `/${segments.map(encodeSegment).join('/')}`
 }
 
 export interface SecretLocation {

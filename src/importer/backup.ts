@@ -1,7 +1,6 @@
 // One backup, as plakar drives it over the Import stream: the walk's records go out in
 // listing order, acknowledgements come in, and Opens meanwhile ask for the bytes of
-// records not acknowledged yet. Listing and record planning live in walk.ts and
-// records.ts, payload reads in payloads.ts, read-ahead in readahead.ts.
+// records not acknowledged yet.
 import type { ServerDuplexStream } from '@grpc/grpc-js'
 import { ancestors, BACKUP_INFO, folderDir, secretDir } from '../core/layout.js'
 import { toJsonBytes } from '../core/metadata.js'
@@ -10,9 +9,15 @@ import { send } from '../plugin/backpressure.js'
 import { messageOf } from '../plugin/grpc-errors.js'
 import type { ImportRequest, ImportResponse } from '../plugin/messages.js'
 import { addVersions, describeCoverage, noCoverageGaps } from './coverage.js'
-import { type PayloadSource, readPayload } from './payloads.js'
+import { readPayload } from './payloads.js'
 import { ReadAhead } from './readahead.js'
-import { errorRecord, type PlannedRecord, secretRecords, toWireRecord } from './records.js'
+import {
+  errorRecord,
+  type PayloadSource,
+  type PlannedRecord,
+  secretRecords,
+  toWireRecord,
+} from './records.js'
 import type { ImporterSession } from './session.js'
 import { changedSince, ListedSecrets, type WalkEntry, walkSecrets } from './walk.js'
 
@@ -21,8 +26,6 @@ type ImportCall = ServerDuplexStream<ImportRequest, ImportResponse>
 export class Backup {
   private readonly counts = {
     secrets: 0,
-    versions: 0,
-    payloadsListed: 0,
     /** Successful payload reads through the API, read-ahead included. */
     payloadsRead: 0,
     /** Payload Opens that ended in an error. */
@@ -32,7 +35,7 @@ export class Backup {
     errors: 0,
     changed: 0,
   }
-  /** Versions whose bytes the snapshot will not hold, by reason. */
+  /** Versions listed, and those whose bytes the snapshot will not hold, by reason. */
   private readonly coverage = noCoverageGaps()
   /** Records sent and not acknowledged yet, by path: what an Open may ask for. */
   private readonly pending = new Map<string, PlannedRecord>()
@@ -41,7 +44,7 @@ export class Backup {
   private readonly listed = new ListedSecrets()
   /** Secrets whose versions read_disabled toggled: their own update times say nothing. */
   private readonly toggled = new Set<string>()
-  private readonly ahead: ReadAhead
+  private readonly ahead: ReadAhead<PayloadSource>
   private readonly started = Date.now()
   private walked = false
 
@@ -49,39 +52,29 @@ export class Backup {
     private readonly session: ImporterSession,
     private readonly call: ImportCall,
   ) {
-    // Reads ahead are never of disabled versions (see sendRecord).
-    this.ahead = new ReadAhead(
-      (ref) => this.read({ secretId: ref.secretId, revision: ref.revision, disabled: false }),
-      session.readAheadWindow,
-    )
+    this.ahead = new ReadAhead((source) => this.read(source), session.readAheadWindow)
   }
 
   /** Sends every record of the walk, then this backup's own record and the end. */
   async run(): Promise<void> {
     await this.sendDirs('/')
-    for await (const entry of walkSecrets(this.session.api, this.session.filter)) {
+    for await (const entry of walkSecrets(this.session.api, this.session.options)) {
       if (this.call.cancelled) return
       await this.sendSecret(entry)
     }
-    const info = {
-      ...this.session.info,
-      finished_at: new Date().toISOString(),
-      counts: {
-        secrets: this.counts.secrets,
-        versions: this.counts.versions,
-        payloads: this.counts.payloadsListed,
-        metadata_only_disabled: this.coverage.disabled,
-        metadata_only_deleted: this.coverage.deleted,
-        errors: this.counts.errors,
-      },
+    const { versions, disabled, deleted } = this.coverage
+    const counts = {
+      secrets: this.counts.secrets,
+      versions,
+      // Every readable version is one payload record.
+      payloads: versions - disabled - deleted,
+      metadata_only_disabled: disabled,
+      metadata_only_deleted: deleted,
+      errors: this.counts.errors,
     }
-    const pathname = `/${BACKUP_INFO}`
-    await this.sendRecord({
-      kind: 'content',
-      pathname,
-      mtime: new Date(),
-      bytes: toJsonBytes(info),
-    })
+    const info = { ...this.session.info, finished_at: new Date().toISOString(), counts }
+    const record = { pathname: `/${BACKUP_INFO}`, mtime: new Date(), bytes: toJsonBytes(info) }
+    await this.sendRecord({ kind: 'content', ...record })
     this.walked = true
     await this.send({ record: undefined, finished: true })
   }
@@ -98,9 +91,8 @@ export class Backup {
       await this.send({ record: errorRecord(secretDir(secret), message), finished: false })
       return
     }
-    this.counts.versions += entry.versions.length
-    addVersions(this.coverage, entry.versions, this.session.records)
-    for (const record of secretRecords(secret, entry.versions, this.session.records)) {
+    addVersions(this.coverage, entry.versions, this.session.options)
+    for (const record of secretRecords(secret, entry.versions, this.session.options)) {
       await this.sendRecord(record)
     }
   }
@@ -121,7 +113,6 @@ export class Backup {
       // side effects (enabling a disabled version, expiring a read-once one) wait for Open.
       const prefetchable = !record.disabled && !record.expiresOnceAccessed
       this.ahead.listed(record.pathname, record, prefetchable)
-      this.counts.payloadsListed += 1
     }
     await this.send({ record: toWireRecord(record), finished: false })
   }
@@ -143,9 +134,8 @@ export class Backup {
   }
 
   /**
-   * The bytes of a record plakar opens, or undefined if it has no such record pending.
-   * Prefetched ones if the read-ahead has them, else read now: a prefetch that failed is
-   * read again here, so failures surface as they always did, at the Open of that file.
+   * The bytes of a pending record plakar opens (undefined if none): prefetched, else read
+   * now, so that a failed prefetch surfaces as any failure does, at the Open of that file.
    */
   open(pathname: string): Promise<Buffer> | undefined {
     const record = this.pending.get(pathname)
@@ -189,15 +179,14 @@ export class Backup {
   }
 
   /**
-   * Once every payload has been read: did the source change while the backup ran?
-   * Skipped when plakar read no payload at all (nothing had changed since the previous
-   * snapshot), so an unchanged incremental backup costs exactly the listing; a change
-   * made during such a backup is picked up by the next one.
+   * Did the source change while the backup ran? Skipped when plakar read no payload
+   * (nothing had changed), so that an unchanged incremental backup costs exactly the
+   * listing; a change made meanwhile is picked up by the next one.
    */
   private async recheck(): Promise<void> {
     if (!this.walked || this.counts.payloadsRead + this.counts.payloadsFailed === 0) return
-    const { api, filter } = this.session
-    const changes = await changedSince(api, filter, this.listed, this.toggled)
+    const { api, options } = this.session
+    const changes = await changedSince(api, options, this.listed, this.toggled)
     this.counts.changed = changes.length
     if (changes.length === 0) return
     const shown = changes.slice(0, 20).join('; ')
@@ -214,7 +203,7 @@ export class Backup {
     const { unused } = this.ahead.stats
     const gaps = describeCoverage(this.coverage)
     return (
-      `backup of ${this.session.origin}: ${c.secrets} secrets, ${c.versions} versions` +
+      `backup of ${this.session.origin}: ${c.secrets} secrets, ${this.coverage.versions} versions` +
       (gaps ? ` (${gaps})` : '') +
       `, ${c.payloadsRead} payloads read` +
       // Only when it happened: reads ahead that plakar's change detection made useless.

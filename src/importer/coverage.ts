@@ -8,19 +8,22 @@ import { listAllVersions, PAGE_SIZE } from '../scaleway/pages.js'
 import { isReadable, type RecordOptions } from './records.js'
 
 export interface Coverage {
+  versions: number
   /** Disabled versions whose bytes are not read (read_disabled=false). */
   disabled: number
   /** Deleted or scheduled for deletion: the API serves no payload for them. */
   deleted: number
 }
 
-export const noCoverageGaps = (): Coverage => ({ disabled: 0, deleted: 0 })
+export const noCoverageGaps = (): Coverage => ({ versions: 0, disabled: 0, deleted: 0 })
 
+/** Counts `versions`, and those the snapshot will hold as metadata only. */
 export function addVersions(
   coverage: Coverage,
   versions: readonly SecretVersion[],
   options: RecordOptions,
 ): void {
+  coverage.versions += versions.length
   for (const v of versions) {
     if (isReadable(v, options)) continue
     if (v.status === 'disabled') coverage.disabled += 1
@@ -28,16 +31,13 @@ export function addVersions(
   }
 }
 
-/** "2 versions metadata only (1 disabled ..., 1 deleted ...)", or '' when every version has its bytes. */
-export function describeCoverage(coverage: Coverage): string {
-  const total = coverage.disabled + coverage.deleted
+/** "2 versions kept as metadata only (1 disabled ...; 1 deleted ...)", or '' if none. */
+export function describeCoverage({ disabled, deleted }: Omit<Coverage, 'versions'>): string {
+  const total = disabled + deleted
   if (total === 0) return ''
-  const why = [
-    coverage.disabled > 0
-      ? `${coverage.disabled} disabled, not read without read_disabled=true`
-      : '',
-    coverage.deleted > 0 ? `${coverage.deleted} deleted or scheduled for deletion` : '',
-  ].filter((s) => s !== '')
+  const why: string[] = []
+  if (disabled > 0) why.push(`${disabled} disabled, not read without read_disabled=true`)
+  if (deleted > 0) why.push(`${deleted} deleted or scheduled for deletion`)
   return `${total} version${total === 1 ? '' : 's'} kept as metadata only (${why.join('; ')})`
 }
 

@@ -2,7 +2,6 @@
 import { type Importer, importerService } from '../plugin/protocol.js'
 import { serveOnStdio } from '../plugin/stdio.js'
 import { ImporterService } from './service.js'
-import { openImporterSession } from './session.js'
 
-const importer: Importer = new ImporterService(openImporterSession)
+const importer: Importer = new ImporterService()
 serveOnStdio(importerService, importer)

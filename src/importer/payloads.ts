@@ -4,15 +4,10 @@ import { log } from '../log.js'
 import { messageOf } from '../plugin/grpc-errors.js'
 import type { SecretApi } from '../scaleway/api.js'
 import { ApiError, rewritten } from '../scaleway/errors.js'
-import type { PayloadRef } from './readahead.js'
-
-export interface PayloadSource extends PayloadRef {
-  /** Reading it means enabling it for the time of one access. */
-  disabled: boolean
-}
+import type { PayloadSource } from './records.js'
 
 /** A Buffer over the payload's own bytes (the client hands each read a fresh copy). */
-async function access(api: SecretApi, { secretId, revision }: PayloadRef): Promise<Buffer> {
+async function access(api: SecretApi, { secretId, revision }: PayloadSource): Promise<Buffer> {
   const { data } = await api.accessVersion(secretId, revision)
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
 }
@@ -40,7 +35,7 @@ function mayHaveLanded(error: unknown): boolean {
   return !(error instanceof ApiError && (NOT_APPLIED.has(error.kind) || error.status === 429))
 }
 
-async function disableAgain(api: SecretApi, source: PayloadRef, state: 'is' | 'may be') {
+async function disableAgain(api: SecretApi, source: PayloadSource, state: 'is' | 'may be') {
   try {
     await api.disableVersion(source.secretId, source.revision)
   } catch (error) {

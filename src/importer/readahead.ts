@@ -1,27 +1,18 @@
-// Payload read-ahead. With its default flags plakar opens this importer's files one at a
-// time, so each Open would wait out a full API round trip. Once plakar shows that it is
-// reading payloads in this backup, the next listed payloads are fetched in the
-// background, bounded in number and bytes, and its Opens are served from memory.
-//
-// Plakar's change detection acknowledges unchanged files without opening them, and an
-// incremental backup must not pay for payloads it never reads. So read-ahead starts only
-// after payload Opens in a row, and a payload acknowledged unopened stops it at once.
+// Payload read-ahead. With its default flags plakar opens files one at a time, so each
+// Open would wait out a full API round trip. Once plakar is reading payloads, the next
+// listed ones are fetched in the background, bounded in number and bytes. An incremental
+// backup must not pay for payloads plakar's change detection skips (acknowledged
+// unopened): read-ahead starts only after payload Opens in a row, and such a skip stops it.
 import { MAX_PAYLOAD_BYTES } from '../core/secret-manager.js'
 import { invalidArgument } from '../plugin/grpc-errors.js'
 
-/**
- * Fixes the read-ahead window, 0 turning it off: for tests that need the importer's
- * reads in a known order, and for diagnosing. Not a config key: users tune
- * rate_limit and concurrency, which size the window.
- */
+/** Fixes the window (0: off), for tests and diagnosis; users tune rate_limit and concurrency. */
 export const READ_AHEAD_ENV = 'SCW_SM_READ_AHEAD'
 
 /**
- * Payloads to fetch ahead at most: sized by the request rate the client may use (not by
- * how many files plakar opens at once), never above the client's concurrency, which
- * bounds the requests in flight anyway. A payload read's round trip is ~50 ms at the
- * API's median, more under load: a quarter second of the rate in flight lets the pacer,
- * not plakar's Opens, set the pace.
+ * Payloads to fetch ahead at most: sized by the client's request rate, not by plakar's
+ * Opens, and within its concurrency. A read's round trip is ~50 ms at the API's median,
+ * more under load: a quarter second of the rate in flight lets the pacer set the pace.
  */
 export function readAheadWindow(rateLimit: number, concurrency: number, fixed?: string): number {
   if (fixed !== undefined && fixed !== '') {
@@ -44,38 +35,34 @@ const OPEN_STREAK = 2
 /** What the streak needed may grow to after failed prefetches. */
 const MAX_OPEN_STREAK = 64
 
-export interface PayloadRef {
-  secretId: string
-  revision: number
-}
-
 /** A payload record plakar has been sent and has not acknowledged yet, in listing order. */
-interface Entry {
-  readonly ref: PayloadRef
+interface Entry<Ref> {
+  readonly ref: Ref
   readonly seq: number
   /** False when a read has side effects (a disabled version is enabled for it): Open only. */
   readonly prefetchable: boolean
   opened: boolean
   /** Its read ahead: the bytes, or undefined if the read failed; never rejects. */
   fetch: Promise<Buffer | undefined> | undefined
-  prev: Entry | undefined
-  next: Entry | undefined
+  prev: Entry<Ref> | undefined
+  next: Entry<Ref> | undefined
 }
 
-export class ReadAhead {
+/** Reads ahead the payloads that `Ref`s stand for. */
+export class ReadAhead<Ref> {
   /**
    * started: reads begun; served: Opens answered with their bytes; unused: bytes read
    * but acknowledged unopened or dropped at the end; failed: reads that failed (the
-   * Open, if any, reads again for real); peakBytes: most bytes held or reserved at once.
+   * Open, if any, reads again for real); heldBytes: bytes held plus reserved by reads in
+   * flight, peakBytes its highest.
    */
-  readonly stats = { started: 0, served: 0, unused: 0, failed: 0, peakBytes: 0 }
-  private readonly entries = new Map<string, Entry>()
-  // A linked list rather than an array so that acknowledged entries leave in O(1) and
-  // nothing is kept for records plakar is done with, however long the backup. Walks
-  // start at the cursor, never at the front, so only the back end is kept.
-  private tail: Entry | undefined
+  readonly stats = { started: 0, served: 0, unused: 0, failed: 0, heldBytes: 0, peakBytes: 0 }
+  private readonly entries = new Map<string, Entry<Ref>>()
+  // A linked list so that acknowledged entries leave in O(1), however long the backup;
+  // walks start at the cursor, so only the back end is kept.
+  private tail: Entry<Ref> | undefined
   /** Next candidate for a prefetch; undefined once every listed entry has been passed. */
-  private cursor: Entry | undefined
+  private cursor: Entry<Ref> | undefined
   private seq = 0
   /** Payloads fetched ahead at most right now; 0 while read-ahead is off. */
   private window = 0
@@ -83,34 +70,26 @@ export class ReadAhead {
   private needed = OPEN_STREAK
   /** Fetches in flight plus fetched ones still held. */
   private slots = 0
-  private reserved = 0
   private closed = false
   private readonly inFlight = new Set<Promise<unknown>>()
 
   /**
-   * @param maxWindow most payloads fetched ahead at once: in flight plus fetched and not
-   *   yet taken; 0 turns read-ahead off.
-   * @param budgetBytes bytes held or reserved at most; a read in flight reserves the
-   *   largest payload.
+   * @param maxWindow most payloads in flight plus fetched and not taken; 0 turns it off.
+   * @param budgetBytes bytes held at most; a read in flight reserves the largest payload.
    */
   constructor(
-    private readonly read: (ref: PayloadRef) => Promise<Buffer>,
+    private readonly read: (ref: Ref) => Promise<Buffer>,
     private readonly maxWindow: number,
     private readonly budgetBytes = 4 * 1024 * 1024,
   ) {}
 
-  /** Bytes held plus reserved by reads in flight. */
-  get heldBytes(): number {
-    return this.reserved
-  }
-
   /** A payload record is about to be sent to plakar; call in listing order. */
-  listed(pathname: string, ref: PayloadRef, prefetchable: boolean): void {
+  listed(pathname: string, ref: Ref, prefetchable: boolean): void {
     if (this.closed) return
     // Paths are unique within a backup; should one repeat, the newer record wins.
     this.remove(pathname)
     this.seq += 1
-    const entry: Entry = {
+    const entry: Entry<Ref> = {
       ref,
       seq: this.seq,
       prefetchable,
@@ -127,9 +106,8 @@ export class ReadAhead {
   }
 
   /**
-   * Plakar opened this payload. Resolves to its prefetched bytes, or to undefined when
-   * there are none (never prefetched, or the prefetch failed): the caller then reads it
-   * itself, so a failure is reported exactly as it was without read-ahead.
+   * Plakar opened this payload: its prefetched bytes, or undefined (none, or the prefetch
+   * failed) and the caller reads it itself, reporting a failure as without read-ahead.
    */
   take(pathname: string): Promise<Buffer | undefined> {
     const entry = this.entries.get(pathname)
@@ -145,10 +123,7 @@ export class ReadAhead {
     return bytes
   }
 
-  /**
-   * Plakar acknowledged this record. Returns true for a payload it never opened, which
-   * is its change detection skipping an unchanged file: read-ahead stops there.
-   */
+  /** Plakar acknowledged this record; true for a payload never opened: a skip, which stops it. */
   acknowledged(pathname: string): boolean {
     const entry = this.remove(pathname)
     if (!entry) return false
@@ -169,7 +144,7 @@ export class ReadAhead {
     await Promise.allSettled([...this.inFlight])
   }
 
-  private onPayloadOpen(entry: Entry): void {
+  private onPayloadOpen(entry: Entry<Ref>): void {
     this.streak += 1
     if (this.window > 0) {
       this.window = Math.min(this.maxWindow, this.window * 2)
@@ -183,7 +158,7 @@ export class ReadAhead {
   }
 
   /** Removes an entry from the list, dropping its prefetch; undefined if unknown. */
-  private remove(pathname: string): Entry | undefined {
+  private remove(pathname: string): Entry<Ref> | undefined {
     const entry = this.entries.get(pathname)
     if (!entry) return undefined
     this.entries.delete(pathname)
@@ -199,7 +174,7 @@ export class ReadAhead {
     while (
       this.window > 0 &&
       this.slots < this.window &&
-      this.reserved + MAX_PAYLOAD_BYTES <= this.budgetBytes
+      this.stats.heldBytes + MAX_PAYLOAD_BYTES <= this.budgetBytes
     ) {
       const entry = this.nextCandidate()
       if (!entry) return
@@ -207,7 +182,7 @@ export class ReadAhead {
     }
   }
 
-  private nextCandidate(): Entry | undefined {
+  private nextCandidate(): Entry<Ref> | undefined {
     while (this.cursor) {
       const entry = this.cursor
       this.cursor = entry.next
@@ -217,7 +192,7 @@ export class ReadAhead {
     return undefined
   }
 
-  private start(entry: Entry): void {
+  private start(entry: Entry<Ref>): void {
     this.slots += 1
     this.reserve(MAX_PAYLOAD_BYTES)
     this.stats.started += 1
@@ -231,9 +206,9 @@ export class ReadAhead {
       () => {
         this.reserve(-MAX_PAYLOAD_BYTES)
         this.stats.failed += 1
-        // The API refused or failed even after the client's retries: let Opens read for
-        // themselves (and report), and ask for a longer run of Opens before trying again,
-        // so that a key without access rights does not double every failing call.
+        // Failed even after the client's retries: Opens read (and report) for themselves,
+        // and a longer run of Opens is needed before trying again, so that a key without
+        // access rights does not double every failing call.
         if (this.window > 0) this.needed = Math.min(MAX_OPEN_STREAK, this.needed * 2)
         this.window = 0
         this.streak = 0
@@ -245,10 +220,7 @@ export class ReadAhead {
     void fetch.finally(() => this.inFlight.delete(fetch))
   }
 
-  /**
-   * Hands a fetch to an Open (taken) or drops it. Its slot and bytes are freed once it
-   * has settled; the promise gives the bytes to an Open that took it.
-   */
+  /** Hands a fetch to an Open (taken) or drops it; its slot and bytes are freed once settled. */
   private release(fetch: Promise<Buffer | undefined>, taken: boolean): Promise<Buffer | undefined> {
     return fetch.then((bytes) => {
       this.slots -= 1
@@ -265,7 +237,7 @@ export class ReadAhead {
   }
 
   private reserve(bytes: number): void {
-    this.reserved += bytes
-    this.stats.peakBytes = Math.max(this.stats.peakBytes, this.reserved)
+    this.stats.heldBytes += bytes
+    this.stats.peakBytes = Math.max(this.stats.peakBytes, this.stats.heldBytes)
   }
 }

@@ -16,20 +16,24 @@ import type { Secret, SecretVersion } from '../scaleway/api.js'
 
 const EPOCH = new Date(0)
 
+/** What reading one payload takes. */
+export interface PayloadSource {
+  secretId: string
+  revision: number
+  /** Reading it means enabling it for the time of one access. */
+  disabled: boolean
+}
+
 export type PlannedRecord =
   | { kind: 'dir'; pathname: string; mtime: Date }
   | { kind: 'content'; pathname: string; mtime: Date; bytes: Buffer }
-  | {
+  | (PayloadSource & {
       kind: 'payload'
       pathname: string
       mtime: Date
-      secretId: string
-      revision: number
-      /** Reading it means enabling it for the time of one access. */
-      disabled: boolean
       /** Its ephemeral policy acts on the first access: read it only if plakar asks. */
       expiresOnceAccessed: boolean
-    }
+    })
 
 export interface RecordOptions {
   includeDeletedMetadata: boolean

@@ -1,20 +1,18 @@
 // The importer's gRPC service, shaped like plakar's own integrations: Init opens a
 // session (config -> API client), Import runs one backup (backup.ts), Open serves the
 // bytes of one of its records, Ping checks access, Close has nothing to release.
-import type { EventEmitter } from 'node:events'
 import type { sendUnaryData } from '@grpc/grpc-js'
 import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
 import { asGrpcError, failedPrecondition, messageOf, notFound } from '../plugin/grpc-errors.js'
-import type { InitRequest } from '../plugin/messages.js'
-import { type Importer, LocationFlags } from '../plugin/protocol.js'
+import type { Importer } from '../plugin/protocol.js'
 import { Backup } from './backup.js'
 import { ping } from './coverage.js'
-import type { ImporterSession } from './session.js'
-
-export type OpenSession = (request: InitRequest) => Promise<ImporterSession>
+import { type ImporterSession, openImporterSession } from './session.js'
 
 const CHUNK = 1024 * 1024
+/** plakar's location flag for one listing per backup instead of a counting pass plus a real one. */
+const STREAM = 4
 
 /** Answers a unary call with what `work` resolves to, or with the error it throws. */
 function answer<T>(callback: sendUnaryData<T>, work: () => Promise<T>): void {
@@ -24,17 +22,10 @@ function answer<T>(callback: sendUnaryData<T>, work: () => Promise<T>): void {
   )
 }
 
-/** Ends a streaming call with an error. */
-function fail(call: EventEmitter, error: unknown): void {
-  call.emit('error', asGrpcError(error))
-}
-
 export class ImporterService implements Importer {
   private session: ImporterSession | undefined
   /** The one backup of this process (STREAM): plakar starts a process per backup. */
   private backup: Backup | undefined
-
-  constructor(private readonly openSession: OpenSession) {}
 
   private opened(): ImporterSession {
     if (!this.session) throw failedPrecondition('Init must be called first')
@@ -44,58 +35,48 @@ export class ImporterService implements Importer {
   readonly Init: Importer['Init'] = (call, callback) =>
     answer(callback, async () => {
       if (this.session) throw failedPrecondition('Init was already called')
-      this.session = await this.openSession(call.request)
-      // STREAM: one listing per backup instead of a counting pass plus a real one.
-      const flags = LocationFlags.STREAM
-      return { origin: this.session.origin, type: 'scw-secret', root: '/', flags }
+      this.session = await openImporterSession(call.request)
+      return { origin: this.session.origin, type: 'scw-secret', root: '/', flags: STREAM }
     })
 
   readonly Ping: Importer['Ping'] = (_call, callback) =>
     answer(callback, async () => {
-      const { api, records } = this.opened()
-      await ping(api, records)
+      const { api, options } = this.opened()
+      await ping(api, options)
       return {}
     })
 
   readonly Import: Importer['Import'] = (call) => {
-    let backup: Backup
-    try {
+    const run = async () => {
       const session = this.opened()
       if (this.backup) throw failedPrecondition('Import may run only once per process (STREAM)')
-      backup = new Backup(session, call)
-    } catch (error) {
-      return fail(call, error)
+      const backup = new Backup(session, call)
+      this.backup = backup
+      call.on('data', (ack) => backup.acknowledge(ack))
+      call.on('end', () => void backup.finish().finally(() => call.end()))
+      call.on('error', () => backup.stop())
+      call.on('cancelled', () => backup.stop())
+      await backup.run().catch((error: unknown) => {
+        log.error(`backup failed: ${messageOf(error)}`)
+        throw error
+      })
     }
-    this.backup = backup
-    call.on('data', (ack) => backup.acknowledge(ack))
-    call.on('end', () => void backup.finish().finally(() => call.end()))
-    call.on('error', () => backup.stop())
-    call.on('cancelled', () => backup.stop())
-    backup.run().catch((error: unknown) => {
-      log.error(`backup failed: ${messageOf(error)}`)
-      fail(call, error)
-    })
+    run().catch((error: unknown) => call.emit('error', asGrpcError(error)))
   }
 
   readonly Open: Importer['Open'] = (call) => {
-    const pathname = call.request.record?.pathname ?? ''
-    let bytes: Promise<Buffer> | undefined
-    try {
+    const stream = async () => {
       this.opened()
-      bytes = this.backup?.open(pathname)
+      const pathname = call.request.record?.pathname ?? ''
+      const bytes = this.backup?.open(pathname)
       if (!bytes) throw notFound(`no open record for ${JSON.stringify(pathname)}`)
-    } catch (error) {
-      return fail(call, error)
+      const data = await bytes
+      for (let offset = 0; offset < data.length; offset += CHUNK) {
+        if (!(await send(call, { chunk: data.subarray(offset, offset + CHUNK) }))) return
+      }
+      call.end()
     }
-    bytes.then(
-      async (data) => {
-        for (let offset = 0; offset < data.length; offset += CHUNK) {
-          if (!(await send(call, { chunk: data.subarray(offset, offset + CHUNK) }))) return
-        }
-        call.end()
-      },
-      (error: unknown) => fail(call, error),
-    )
+    stream().catch((error: unknown) => call.emit('error', asGrpcError(error)))
   }
 
   readonly Close: Importer['Close'] = (_call, callback) => callback(null, {})

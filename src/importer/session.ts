@@ -2,35 +2,27 @@
 import { parseImporterConfig } from '../config/index.js'
 import { connect, TOOL_VERSION } from '../connector.js'
 import type { InitRequest } from '../plugin/messages.js'
-import type { SecretApi } from '../scaleway/api.js'
 import { READ_AHEAD_ENV, readAheadWindow } from './readahead.js'
 import type { RecordOptions } from './records.js'
 import type { WalkFilter } from './walk.js'
 
 /** Everything a backup needs once the config has been validated. */
-export interface ImporterSession {
-  api: SecretApi
-  origin: string
-  filter: WalkFilter
-  records: RecordOptions
+export type ImporterSession = ReturnType<typeof connect> & {
+  /** What the walk lists and what its records keep. */
+  options: WalkFilter & RecordOptions
   /** Payloads read ahead of plakar's Opens at most; 0 turns read-ahead off. */
   readAheadWindow: number
   /** Written to /.backup.json, with the counts added at the end. */
   info: Record<string, unknown>
-  apiSummary(): string
 }
 
 export async function openImporterSession(request: InitRequest): Promise<ImporterSession> {
   const config = parseImporterConfig(request.config ?? {})
+  const { rateLimit, concurrency } = config
   return {
     ...connect(config),
-    filter: config,
-    readAheadWindow: readAheadWindow(
-      config.rateLimit,
-      config.concurrency,
-      process.env[READ_AHEAD_ENV],
-    ),
-    records: config,
+    options: config,
+    readAheadWindow: readAheadWindow(rateLimit, concurrency, process.env[READ_AHEAD_ENV]),
     info: {
       tool: 'scw-secret-manager',
       tool_version: TOOL_VERSION,

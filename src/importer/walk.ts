@@ -37,10 +37,9 @@ async function versionsOrError(api: SecretApi, secret: Secret): Promise<WalkEntr
 }
 
 /**
- * Yields every matching secret with its versions. Version lists run concurrently, the
- * API client's shared limiter bounding how many are in flight, and those of the next
- * page start while this page's entries are handed out, so the listing does not stall
- * at page boundaries. At most two pages of entries are held.
+ * Yields every matching secret with its versions. Version lists run concurrently (the
+ * client's limiter bounds them), those of the next page while this page's entries are
+ * handed out, so the listing does not stall at page boundaries; two pages held at most.
  */
 export async function* walkSecrets(api: SecretApi, filter: WalkFilter): AsyncGenerator<WalkEntry> {
   let current: Array<Promise<WalkEntry>> = []
@@ -60,13 +59,7 @@ interface ListedSecret {
   updatedAt: number | undefined
 }
 
-function listedSecret(secret: Secret): ListedSecret {
-  return {
-    label: `${secret.path === '/' ? '' : secret.path}/${secret.name}`,
-    versionCount: secret.versionCount,
-    updatedAt: secret.updatedAt?.getTime(),
-  }
-}
+const labelOf = ({ path, name }: Secret) => `${path === '/' ? '' : path}/${name}`
 
 /**
  * Every secret the walk listed, by id: the one thing a backup keeps per secret. Each is
@@ -78,15 +71,11 @@ export class ListedSecrets {
   private readonly byId = new Map<string, string>()
 
   add(secret: Secret): void {
-    const { label, versionCount, updatedAt } = listedSecret(secret)
-    this.byId.set(secret.id, [versionCount, updatedAt ?? '', label].join(' '))
+    const updatedAt = secret.updatedAt?.getTime() ?? ''
+    this.byId.set(secret.id, [secret.versionCount, updatedAt, labelOf(secret)].join(' '))
   }
 
-  /**
-   * What the walk saw of a secret, marking it as listed again: a mark in its string
-   * rather than a set of ids seen, which would cost as much again at the end of a large
-   * backup.
-   */
+  /** What the walk saw of a secret, marked as listed again in its string, not in a set of ids. */
   seenAgain(id: string): ListedSecret | undefined {
     const packed = this.byId.get(id)
     if (packed === undefined) return undefined
@@ -125,19 +114,17 @@ export async function changedSince(
   filter: WalkFilter,
   listed: ListedSecrets,
   /** Secrets this backup wrote to itself, whose update time is therefore no evidence. */
-  touched: ReadonlySet<string> = new Set(),
+  touched: ReadonlySet<string>,
 ): Promise<string[]> {
   const changes: string[] = []
   for await (const page of secretPages(api, queryOf(filter))) {
     for (const secret of page.filter((s) => matches(s, filter))) {
       const before = listed.seenAgain(secret.id)
-      const now = listedSecret(secret)
-      if (!before) changes.push(`${now.label} appeared`)
-      else if (before.versionCount !== now.versionCount) {
-        changes.push(
-          `${before.label} went from ${before.versionCount} to ${now.versionCount} versions`,
-        )
-      } else if (before.updatedAt !== now.updatedAt && !touched.has(secret.id)) {
+      const { versionCount } = secret
+      if (!before) changes.push(`${labelOf(secret)} appeared`)
+      else if (before.versionCount !== versionCount) {
+        changes.push(`${before.label} went from ${before.versionCount} to ${versionCount} versions`)
+      } else if (before.updatedAt !== secret.updatedAt?.getTime() && !touched.has(secret.id)) {
         changes.push(`${before.label} was modified`)
       }
     }

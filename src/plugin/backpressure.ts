@@ -19,17 +19,13 @@ function isOver(call: OutgoingStream<unknown>): boolean {
 /** Resolves true on 'drain', false if the call closes or is cancelled first. */
 function drained(call: OutgoingStream<unknown>): Promise<boolean> {
   return new Promise((resolve) => {
-    const done = (open: boolean) => {
-      call.off('drain', onDrain)
-      call.off('close', onClose)
-      call.off('cancelled', onClose)
-      resolve(open)
-    }
     const onDrain = () => done(true)
     const onClose = () => done(false)
-    call.on('drain', onDrain)
-    call.on('close', onClose)
-    call.on('cancelled', onClose)
+    const done = (open: boolean) => {
+      call.off('drain', onDrain).off('close', onClose).off('cancelled', onClose)
+      resolve(open)
+    }
+    call.on('drain', onDrain).on('close', onClose).on('cancelled', onClose)
   })
 }
 

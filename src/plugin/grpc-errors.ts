@@ -3,11 +3,7 @@ import { Metadata, type ServiceError, status } from '@grpc/grpc-js'
 import { ConfigError } from '../config/errors.js'
 
 function grpcError(code: status, message: string): ServiceError {
-  const error = new Error(message) as ServiceError
-  error.code = code
-  error.details = message
-  error.metadata = new Metadata()
-  return error
+  return Object.assign(new Error(message), { code, details: message, metadata: new Metadata() })
 }
 
 export const failedPrecondition = (message: string) =>

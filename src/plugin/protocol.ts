@@ -14,9 +14,6 @@ import type {
 import { ExporterDefinition } from '../../proto/generated/exporter.js'
 import { ImporterDefinition } from '../../proto/generated/importer.js'
 
-/** The location flag bits of plakar's InitResponse.flags that this plugin sets. */
-export const LocationFlags = { STREAM: 4 } as const
-
 interface Codec<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter
   decode(input: Uint8Array): T

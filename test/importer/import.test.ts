@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Emulator } from '../../emulator/index.js'
 import { SAMPLE_PROJECT_ID, sampleSeed } from '../../emulator/sample.js'
-import { LocationFlags } from '../../src/plugin/protocol.js'
 import {
   close,
   type ImportedEntry,
@@ -48,7 +47,8 @@ describe('importer over the plugin protocol', () => {
       origin: `fr-par/${SAMPLE_PROJECT_ID}/prod`,
       type: 'scw-secret',
       root: '/',
-      flags: LocationFlags.STREAM,
+      // plakar's STREAM location flag: one listing per backup.
+      flags: 4,
     })
     await ping(plugin, 'importer')
     await close(plugin, 'importer')

@@ -3,16 +3,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Emulator } from '../../emulator/index.js'
 import { generatedSeed, SAMPLE_PROJECT_ID, sampleSeed } from '../../emulator/sample.js'
-import {
-  type PayloadRef,
-  READ_AHEAD_ENV,
-  ReadAhead,
-  readAheadWindow,
-} from '../../src/importer/readahead.js'
+import { READ_AHEAD_ENV, ReadAhead, readAheadWindow } from '../../src/importer/readahead.js'
 
 import type { WireRecord } from '../../src/plugin/messages.js'
 import { init, type PluginProcess, runImport, startPlugin } from '../host/plugin-host.js'
 import { accessCount, connectorConfig, emulator, writeCount } from '../support/world.js'
+
+/** What the importer passes for a payload; the read-ahead only hands it back to `read`. */
+type PayloadRef = { secretId: string; revision: number }
 
 const KIB = 1024
 // The read-ahead's policy: its window starts at 4 payloads after 2 payload Opens in a row.
@@ -36,17 +34,20 @@ function manualReader() {
 const flush = () => new Promise((resolve) => setImmediate(resolve))
 
 /** close() waits for reads in flight: settle the manual ones so that it can return. */
-async function finish(ahead: ReadAhead, reads: ReturnType<typeof manualReader>['reads']) {
+async function finish(
+  ahead: ReadAhead<PayloadRef>,
+  reads: ReturnType<typeof manualReader>['reads'],
+) {
   const closing = ahead.close()
   for (const r of reads) r.resolve(Buffer.from('late'))
   await closing
-  expect(ahead.heldBytes).toBe(0)
+  expect(ahead.stats.heldBytes).toBe(0)
 }
 
 const path = (i: number) => `/s.secret/versions/${i}`
 const ref = (i: number): PayloadRef => ({ secretId: 's', revision: i })
 
-function listMany(ahead: ReadAhead, count: number, prefetchable = () => true) {
+function listMany(ahead: ReadAhead<PayloadRef>, count: number, prefetchable = () => true) {
   for (let i = 1; i <= count; i++) ahead.listed(path(i), ref(i), prefetchable())
 }
 
@@ -96,7 +97,7 @@ describe('ReadAhead (logic)', () => {
     // Held: settled before the Open.
     reads[0]?.resolve(Buffer.from('three'))
     await flush()
-    expect(ahead.heldBytes).toBeGreaterThanOrEqual(Buffer.byteLength('three'))
+    expect(ahead.stats.heldBytes).toBeGreaterThanOrEqual(Buffer.byteLength('three'))
     expect((await ahead.take(path(3)))?.toString()).toBe('three')
     // In flight: the Open waits for the same read instead of starting another.
     const four = ahead.take(path(4))
@@ -139,7 +140,7 @@ describe('ReadAhead (logic)', () => {
     expect(accesses).toBe(payloads.length)
     expect(ahead.stats.served).toBe(payloads.length - OPEN_STREAK)
     expect(ahead.stats.unused).toBe(0)
-    expect(ahead.heldBytes).toBe(0)
+    expect(ahead.stats.heldBytes).toBe(0)
   })
 
   it('a window of 0 turns it off: no read before its Open, however many Opens in a row', async () => {
@@ -168,7 +169,7 @@ describe('ReadAhead (logic)', () => {
       }
       await flush()
       expect(inFlight()).toBeLessThanOrEqual(6)
-      expect(ahead.heldBytes).toBeLessThanOrEqual(6 * 64 * KIB)
+      expect(ahead.stats.heldBytes).toBeLessThanOrEqual(6 * 64 * KIB)
       void ahead.take(path(i))
       ahead.acknowledged(path(i))
     }
@@ -182,7 +183,7 @@ describe('ReadAhead (logic)', () => {
     void tight.take(path(2))
     void tight.take(path(3))
     expect(small.reads).toHaveLength(3)
-    expect(tight.heldBytes).toBeLessThanOrEqual(3 * 64 * KIB)
+    expect(tight.stats.heldBytes).toBeLessThanOrEqual(3 * 64 * KIB)
     await finish(tight, small.reads)
   })
 
@@ -199,13 +200,13 @@ describe('ReadAhead (logic)', () => {
     expect(ahead.acknowledged(path(3))).toBe(true)
     await flush()
     expect(ahead.stats.unused).toBe(1)
-    expect(ahead.heldBytes).toBe(3 * 64 * KIB)
+    expect(ahead.stats.heldBytes).toBe(3 * 64 * KIB)
     for (let i = 4; i <= 20; i++) ahead.acknowledged(path(i))
     for (const r of reads) r.resolve(Buffer.alloc(10))
     await flush()
     expect(reads).toHaveLength(4)
     expect(ahead.stats.unused).toBe(4)
-    expect(ahead.heldBytes).toBe(0)
+    expect(ahead.stats.heldBytes).toBe(0)
     // A new run of payload Opens later starts it again, after the last one opened.
     await ahead.take(path(25))
     expect(reads).toHaveLength(4)
@@ -253,7 +254,7 @@ describe('ReadAhead (logic)', () => {
 
   it('backs off when every read fails, as with a key that may list but not access', async () => {
     const reads: number[] = []
-    const ahead = new ReadAhead(async (r) => {
+    const ahead = new ReadAhead(async (r: PayloadRef) => {
       reads.push(r.revision)
       throw new Error('permission denied')
     }, MAX_WINDOW)
@@ -290,7 +291,7 @@ describe('ReadAhead (logic)', () => {
     for (const r of reads) r.resolve(Buffer.from('done'))
     await closing
     expect(ahead.stats.unused).toBe(reads.length)
-    expect(ahead.heldBytes).toBe(0)
+    expect(ahead.stats.heldBytes).toBe(0)
   })
 })
 

@@ -5,13 +5,14 @@
 
 import {
   BACKUP_INFO,
-  joinSmPath,
   SECRET_META,
   SECRET_SUFFIX,
   type SecretLocation,
   VERSIONS_DIR,
 } from '../../src/core/layout.js'
 import { parseRevision } from '../../src/core/secret-manager.js'
+
+const joinSmPath = (segments: string[]) => `/${segments.join('/')}`
 
 function decodeSegment(segment: string): string {
   return segment.replace(/%([0-9A-F]{2})/g, (_, code: string) =>
