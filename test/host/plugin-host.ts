@@ -14,10 +14,46 @@ export interface PluginProcess {
   child: ChildProcessWithoutNullStreams
   client: GrpcPipeClient
   stderr: () => string
+  /** See collectStderr. */
+  stderrMatching(pattern: RegExp): Promise<void>
   /** Every byte the child wrote on stdout (the gRPC wire). */
   stdout: () => Buffer
   exit: Promise<number | null>
   stop(): Promise<number | null>
+}
+
+/**
+ * Everything a child writes on stderr, and a wait for a line: stderr is a pipe apart from
+ * the gRPC wire, so a line the plugin logged before it ended a call may reach us after
+ * the call's end. `stderrMatching` resolves once the text matches, or once stderr closes
+ * (a killed plugin) with whatever came.
+ */
+export function collectStderr(child: ChildProcessWithoutNullStreams) {
+  let text = ''
+  const waiters = new Set<() => void>()
+  const wake = () => {
+    for (const waiter of waiters) waiter()
+  }
+  child.stderr.on('data', (chunk: Buffer) => {
+    text += chunk.toString('utf8')
+    wake()
+  })
+  let closed = false
+  child.stderr.on('close', () => {
+    closed = true
+    wake()
+  })
+  const stderrMatching = (pattern: RegExp) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (!closed && !pattern.test(text)) return
+        waiters.delete(check)
+        resolve()
+      }
+      waiters.add(check)
+      check()
+    })
+  return { stderr: () => text, stderrMatching }
 }
 
 export function startPlugin(
@@ -30,18 +66,16 @@ export function startPlugin(
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
-  let stderr = ''
+  const { stderr, stderrMatching } = collectStderr(child)
   const stdoutChunks: Buffer[] = []
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8')
-  })
   child.stdout.on('data', (chunk: Buffer) => stdoutChunks.push(chunk))
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const client = new GrpcPipeClient(child.stdout, child.stdin)
   return {
     child,
     client,
-    stderr: () => stderr,
+    stderr,
+    stderrMatching,
     stdout: () => Buffer.concat(stdoutChunks),
     exit,
     stop: async () => {
@@ -144,6 +178,7 @@ export async function runImport(
   const tail = await call.next()
   if (tail !== undefined) throw new Error('Import sent a message after finished')
   await call.done
+  await plugin.stderrMatching(/backup of /)
   return entries
 }
 
@@ -202,13 +237,17 @@ export async function exportAll(
     }
   }
   call.end()
+  // The summary is logged before the call ends, failed or not.
+  const summary = plugin.stderrMatching(/restore into |restore failed: /)
   try {
     await reading
     await call.done
   } catch (error) {
     if (!(error instanceof GrpcStatusError)) throw error
+    await summary
     return { results, failure: error }
   }
+  await summary
   return { results }
 }
 

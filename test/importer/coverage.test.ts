@@ -70,6 +70,7 @@ describe('a project whose version 1 is disabled', () => {
   it('with read_disabled=true only the deleted version is metadata only; ping says so first', async () => {
     await init(plugin, 'importer', connectorConfig(emu, LOCATION, { read_disabled: 'true' }))
     await ping(plugin, 'importer')
+    await plugin.stderrMatching(/ping: /)
     expect(plugin.stderr()).toMatch(
       /ping: in all 1 secrets, 1 version kept as metadata only \(1 deleted or scheduled for deletion\)/,
     )

@@ -11,7 +11,7 @@ import type { Emulator, FaultSpec, SeedDoc, SeedSecret } from '../../emulator/in
 import { seededRandom } from '../../emulator/prng.js'
 import { generatedSeed, SAMPLE_PROJECT_ID, sampleSecrets } from '../../emulator/sample.js'
 import { GrpcPipeClient } from '../host/grpc-pipe.js'
-import { BIN, type PluginProcess } from '../host/plugin-host.js'
+import { BIN, collectStderr, type PluginProcess } from '../host/plugin-host.js'
 
 export const SOURCE_PROJECT = SAMPLE_PROJECT_ID
 export const SOURCE = `scw-secret://fr-par/${SOURCE_PROJECT}`
@@ -161,11 +161,8 @@ export function spawnPlugin(
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
-  let stderr = ''
+  const { stderr, stderrMatching } = collectStderr(child)
   const stdoutChunks: Buffer[] = []
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8')
-  })
   // The host's HTTP/2 session talks to the child through these two, not its pipes
   // directly: once a killed child's pipes break, the session then sees a clean end of
   // stream (and fails its calls) instead of write errors inside Node's stream wrapper.
@@ -189,7 +186,8 @@ export function spawnPlugin(
     killed: false,
     child,
     client,
-    stderr: () => stderr,
+    stderr,
+    stderrMatching,
     stdout: () => Buffer.concat(stdoutChunks),
     exit,
     kill: () => {
