@@ -16,8 +16,6 @@ export interface Stage<S extends z.ZodObject> {
   /** Typed values of the keys that passed (defaults included). */
   readonly values: Partial<z.output<S>>
   readonly failed: ReadonlySet<string>
-  /** Keys present in the raw map, for provenance of options ('config' vs 'default'). */
-  readonly given: ReadonlySet<string>
   readonly problems: ConfigProblem[]
 }
 
@@ -50,12 +48,7 @@ export function parseKeys<S extends z.ZodObject>(
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(schema.shape, key)) problems.push(unknownKey(key, connector))
   }
-  return {
-    values: values as Partial<z.output<S>>,
-    failed,
-    given: new Set(Object.keys(raw)),
-    problems,
-  }
+  return { values: values as Partial<z.output<S>>, failed, problems }
 }
 
 const OWN_KEYS: Readonly<Record<Connector, readonly string[]>> = {

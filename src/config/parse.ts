@@ -1,6 +1,5 @@
 // Entry points: raw map -> each key's schema -> source resolution -> frozen, typed config.
 import type { z } from 'zod'
-import { describeConfig } from './describe.js'
 import { ConfigError, type Connector, quoteValue } from './errors.js'
 import { parseKeys, type Stage } from './keys.js'
 import { exporterRawSchema, importerRawSchema } from './options.js'
@@ -43,9 +42,18 @@ function parse<K extends Connector, S extends Schema, Own extends Pick<CommonCon
     timeoutMs: data.request_timeout,
     maxRetries: data.max_retries,
     ...own(data),
-    describe: () => describeConfig(config, data, stage.given),
+    describe: () => describe(config),
   }
   return Object.freeze(config)
+}
+
+/** The debug dump of a config, one line per setting; the secret key shows as its mask. */
+function describe(config: object): string {
+  const rows = Object.entries(config).filter(
+    ([key, value]) => key !== 'warnings' && typeof value !== 'function',
+  )
+  const width = Math.max(...rows.map(([key]) => key.length))
+  return rows.map(([key, value]) => `${key.padEnd(width)}  ${value ?? '(not set)'}`).join('\n')
 }
 
 export function parseImporterConfig(raw: Raw, context: ParseContext = {}): ImporterConfig {

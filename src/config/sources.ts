@@ -13,7 +13,7 @@ import {
   type ScwConfig,
   stripQuotes,
 } from './scw-file.js'
-import type { ParseContext, ProvenanceKey, Source } from './types.js'
+import type { ParseContext } from './types.js'
 
 /** What resolution needs of the parsed keys: the common ones, for either connector. */
 interface Parsed {
@@ -21,7 +21,8 @@ interface Parsed {
   readonly failed: ReadonlySet<string>
 }
 
-type Values = { readonly [K in ProvenanceKey]: NonNullable<ImporterRaw[K]> }
+type SettingKey = 'region' | 'project_id' | 'access_key' | 'secret_key' | 'api_url'
+type Values = { readonly [K in SettingKey]: NonNullable<ImporterRaw[K]> }
 
 interface Setting {
   readonly envVar: `SCW_${string}`
@@ -30,7 +31,7 @@ interface Setting {
   readonly required?: string
 }
 
-const SETTINGS: Readonly<Record<ProvenanceKey, Setting>> = {
+const SETTINGS: Readonly<Record<SettingKey, Setting>> = {
   region: { envVar: 'SCW_DEFAULT_REGION', fileKey: 'default_region', required: 'region' },
   project_id: {
     envVar: 'SCW_DEFAULT_PROJECT_ID',
@@ -44,11 +45,6 @@ const SETTINGS: Readonly<Record<ProvenanceKey, Setting>> = {
   },
   access_key: { envVar: 'SCW_ACCESS_KEY', fileKey: 'access_key' },
   api_url: { envVar: 'SCW_API_URL', fileKey: 'api_url' },
-}
-
-interface Found<T> {
-  readonly value: T
-  readonly source: Source
 }
 
 interface Sources {
@@ -66,16 +62,10 @@ interface ConfigSide<T> {
 }
 
 /** undefined: refused (then a problem is recorded). */
-function validate<K extends ProvenanceKey>(
-  key: K,
-  raw: unknown,
-  source: Source,
-  origin: string,
-  s: Sources,
-) {
+function validate<K extends SettingKey>(key: K, raw: unknown, origin: string, s: Sources) {
   const field = COMMON_SHAPE[key]
   const result = field.safeParse(raw)
-  if (result.success) return { value: result.data as Values[K], source }
+  if (result.success) return result.data as Values[K]
   s.problems.push(refusal(key, optionInfo.get(field), result.error.issues, { value: raw }, origin))
   return undefined
 }
@@ -87,7 +77,7 @@ function fileLabel(file: ScwConfig): string {
   return `${path} (profile "${profile}" or the top level)`
 }
 
-function missing(key: ProvenanceKey, file: ScwConfig): ConfigProblem | undefined {
+function missing(key: SettingKey, file: ScwConfig): ConfigProblem | undefined {
   const { envVar, fileKey, required } = SETTINGS[key]
   if (required === undefined) return undefined
   const inLocation = key === 'region' || key === 'project_id'
@@ -102,11 +92,11 @@ function missing(key: ProvenanceKey, file: ScwConfig): ConfigProblem | undefined
 }
 
 /** The setting from the first source that has it; a problem if refused, or required and absent. */
-function lookup<K extends ProvenanceKey>(
+function lookup<K extends SettingKey>(
   key: K,
   { key: given, location, blocked }: ConfigSide<Values[K]>,
   s: Sources,
-): Found<Values[K]> | undefined {
+): Values[K] | undefined {
   if (blocked) return undefined
   if (given !== undefined && location !== undefined && given !== location) {
     s.problems.push({
@@ -118,19 +108,18 @@ function lookup<K extends ProvenanceKey>(
     })
     return undefined
   }
-  if (location !== undefined) return { value: location, source: 'location' }
-  if (given !== undefined) return { value: given, source: 'config' }
+  const fromConfig = location ?? given
+  if (fromConfig !== undefined) return fromConfig
   const { envVar, fileKey } = SETTINGS[key]
   const fromEnv = stripQuotes(s.env[envVar] ?? '')
   if (fromEnv !== '') {
-    return validate(key, fromEnv, `env:${envVar}`, `environment variable ${envVar}`, s)
+    return validate(key, fromEnv, `environment variable ${envVar}`, s)
   }
   if (s.file === undefined) return undefined
   const inFile = s.file.values.get(fileKey)
   if (inFile !== undefined) {
-    const { path } = s.file
-    const origin = `${fileKey} in ${path}, profile "${inFile.profile}"`
-    return validate(key, inFile.value, `file:${path}#${inFile.profile}`, origin, s)
+    const origin = `${fileKey} in ${s.file.path}, profile "${inFile.profile}"`
+    return validate(key, inFile.value, origin, s)
   }
   const problem = missing(key, s.file)
   if (problem !== undefined) s.problems.push(problem)
@@ -195,19 +184,12 @@ export function resolveConnection(
   const apiUrl = lookup('api_url', { key: values.api_url, blocked: failed.has('api_url') }, s)
   if (region === undefined || project === undefined || secretKey === undefined) return undefined
   return {
-    region: region.value,
-    projectId: project.value,
-    secretKey: secretKey.value,
-    accessKey: accessKey?.value,
-    apiUrl: apiUrl?.value,
+    region,
+    projectId: project,
+    secretKey,
+    accessKey,
+    apiUrl,
     profile: file?.profile,
     warnings: values.secret_key === undefined ? [] : [SHOWN_SECRET_KEY],
-    provenance: {
-      region: region.source,
-      project_id: project.source,
-      secret_key: secretKey.source,
-      api_url: apiUrl?.source ?? 'default',
-      ...(accessKey === undefined ? {} : { access_key: accessKey.source }),
-    },
   }
 }

@@ -4,26 +4,6 @@ import type { CONFLICT_POLICIES } from './fields.js'
 import type { NameGlob } from './glob.js'
 import type { Redacted } from './redacted.js'
 
-/** Where a connection setting came from. */
-export type Source =
-  | 'location'
-  | 'config'
-  | `env:SCW_${string}`
-  | `file:${string}#${string}`
-  | 'default'
-
-export type ProvenanceKey = 'region' | 'project_id' | 'access_key' | 'secret_key' | 'api_url'
-
-interface Provenance {
-  readonly region: Source
-  readonly project_id: Source
-  readonly secret_key: Source
-  /** 'default' when no override is set and the SDK's standard endpoint applies. */
-  readonly api_url: Source
-  /** Absent when no access key was given anywhere. */
-  readonly access_key?: Source
-}
-
 type SecretTypeFilter = (typeof SECRET_TYPES)[number]
 type ConflictPolicy = (typeof CONFLICT_POLICIES)[number]
 
@@ -51,10 +31,9 @@ export interface CommonConfig {
   readonly rateLimit: number
   readonly timeoutMs: number
   readonly maxRetries: number
-  readonly provenance: Provenance
   /** Advice to log once (e.g. a secret key under a name plakar shows); never holds a value. */
   readonly warnings: readonly string[]
-  /** One line per key with its origin; never contains the secret key. */
+  /** One line per setting, for the debug log; the secret key shows as its mask. */
   describe(): string
 }
 
