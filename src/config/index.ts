@@ -1,4 +1,10 @@
 // Public surface of the configuration module.
 export { ConfigError } from './errors.js'
-export { parseExporterConfig, parseImporterConfig } from './parse.js'
-export type { ExporterConfig, ImporterConfig, ParseContext } from './types.js'
+export {
+  type CommonConfig,
+  type ExporterConfig,
+  type ImporterConfig,
+  parseExporterConfig,
+  parseImporterConfig,
+} from './parse.js'
+export type { ParseContext } from './sources.js'

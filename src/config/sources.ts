@@ -13,7 +13,13 @@ import {
   type ScwConfig,
   stripQuotes,
 } from './scw-file.js'
-import type { ParseContext } from './types.js'
+
+export interface ParseContext {
+  /** Defaults to process.env. */
+  readonly env?: NodeJS.ProcessEnv
+  /** Defaults to os.homedir(); locates ~/.config/scw/config.yaml. */
+  readonly homeDir?: string
+}
 
 /** What resolution needs of the parsed keys: the common ones, for either connector. */
 interface Parsed {
@@ -187,9 +193,13 @@ export function resolveConnection(
     region,
     projectId: project,
     secretKey,
+    /** Validated when given; the API itself only needs the secret key. */
     accessKey,
+    /** Without trailing slash; undefined means the SDK's default endpoint. */
     apiUrl,
+    /** The scw config file profile the file values were taken from, if any. */
     profile: file?.profile,
+    /** Advice to log once; never holds a value. */
     warnings: values.secret_key === undefined ? [] : [SHOWN_SECRET_KEY],
   }
 }
