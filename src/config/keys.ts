@@ -36,14 +36,8 @@ export function parseKeys<S extends z.ZodObject>(
       continue
     }
     failed.add(key)
-    problems.push(
-      refusal(
-        key,
-        optionInfo.get(field),
-        result.error.issues,
-        present ? { value: raw[key] } : undefined,
-      ),
-    )
+    const received = present ? { value: raw[key] } : undefined
+    problems.push(refusal(key, optionInfo.get(field), result.error.issues, received))
   }
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(schema.shape, key)) problems.push(unknownKey(key, connector))

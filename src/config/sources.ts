@@ -30,27 +30,21 @@ interface Parsed {
 type SettingKey = 'region' | 'project_id' | 'access_key' | 'secret_key' | 'api_url'
 type Values = { readonly [K in SettingKey]: NonNullable<ImporterRaw[K]> }
 
-interface Setting {
-  readonly envVar: `SCW_${string}`
-  readonly fileKey: FileKey
-  /** Reported when found nowhere, with the config keys that may give it. */
-  readonly required?: string
+/** Each setting's key in the scw config file; as in the scw CLI, SCW_ and the same in capitals
+ * names its environment variable. */
+const FILE_KEY: Readonly<Record<SettingKey, FileKey>> = {
+  region: 'default_region',
+  project_id: 'default_project_id',
+  secret_key: 'secret_key',
+  access_key: 'access_key',
+  api_url: 'api_url',
 }
 
-const SETTINGS: Readonly<Record<SettingKey, Setting>> = {
-  region: { envVar: 'SCW_DEFAULT_REGION', fileKey: 'default_region', required: 'region' },
-  project_id: {
-    envVar: 'SCW_DEFAULT_PROJECT_ID',
-    fileKey: 'default_project_id',
-    required: 'project_id',
-  },
-  secret_key: {
-    envVar: 'SCW_SECRET_KEY',
-    fileKey: 'secret_key',
-    required: 'secret_access_key (or secret_key)',
-  },
-  access_key: { envVar: 'SCW_ACCESS_KEY', fileKey: 'access_key' },
-  api_url: { envVar: 'SCW_API_URL', fileKey: 'api_url' },
+/** The required settings, with the config keys named when one is found nowhere. */
+const REQUIRED: Partial<Record<SettingKey, string>> = {
+  region: 'region',
+  project_id: 'project_id',
+  secret_key: 'secret_access_key (or secret_key)',
 }
 
 interface Sources {
@@ -84,14 +78,14 @@ function fileLabel(file: ScwConfig): string {
 }
 
 function missing(key: SettingKey, file: ScwConfig): ConfigProblem | undefined {
-  const { envVar, fileKey, required } = SETTINGS[key]
+  const required = REQUIRED[key]
   if (required === undefined) return undefined
   const inLocation = key === 'region' || key === 'project_id'
   const places = [
     ...(inLocation ? [`the location (${PROTOCOL}://<region>/<project_id>/<folder>)`] : []),
     `the config key ${required}`,
-    `the environment variable ${envVar}`,
-    `${fileKey} in the scw config file ${fileLabel(file)}`,
+    `the environment variable SCW_${FILE_KEY[key].toUpperCase()}`,
+    `${FILE_KEY[key]} in the scw config file ${fileLabel(file)}`,
   ]
   const last = places.pop()
   return { key, text: `${key}: missing. Set it in ${places.join(', ')} or ${last}.` }
@@ -116,11 +110,10 @@ function lookup<K extends SettingKey>(
   }
   const fromConfig = location ?? given
   if (fromConfig !== undefined) return fromConfig
-  const { envVar, fileKey } = SETTINGS[key]
+  const fileKey = FILE_KEY[key]
+  const envVar = `SCW_${fileKey.toUpperCase()}`
   const fromEnv = stripQuotes(s.env[envVar] ?? '')
-  if (fromEnv !== '') {
-    return validate(key, fromEnv, `environment variable ${envVar}`, s)
-  }
+  if (fromEnv !== '') return validate(key, fromEnv, `environment variable ${envVar}`, s)
   if (s.file === undefined) return undefined
   const inFile = s.file.values.get(fileKey)
   if (inFile !== undefined) {
@@ -169,29 +162,27 @@ export function resolveConnection(
   const env = context.env ?? process.env
   const file = readScwConfig(env, context.homeDir ?? homedir(), values.profile, problems)
   const s: Sources = { env, file, problems }
-  const inLocation = (key: 'region' | 'project_id') => failed.has(key) || failed.has('location')
   const { location } = values
+  // A location that failed to parse may have held the region and project.
+  const inLocation = (key: string) => failed.has(key) || failed.has('location')
   const region = lookup(
     'region',
     { key: values.region, location: location?.region, blocked: inLocation('region') },
     s,
   )
-  const project = lookup(
+  const projectId = lookup(
     'project_id',
     { key: values.project_id, location: location?.projectId, blocked: inLocation('project_id') },
     s,
   )
   const secretKey = lookup('secret_key', secretKeySide(parsed, s), s)
-  const accessKey = lookup(
-    'access_key',
-    { key: values.access_key, blocked: failed.has('access_key') },
-    s,
-  )
-  const apiUrl = lookup('api_url', { key: values.api_url, blocked: failed.has('api_url') }, s)
-  if (region === undefined || project === undefined || secretKey === undefined) return undefined
+  const own = (key: 'access_key' | 'api_url') => ({ key: values[key], blocked: failed.has(key) })
+  const accessKey = lookup('access_key', own('access_key'), s)
+  const apiUrl = lookup('api_url', own('api_url'), s)
+  if (region === undefined || projectId === undefined || secretKey === undefined) return undefined
   return {
     region,
-    projectId: project,
+    projectId,
     secretKey,
     /** Validated when given; the API itself only needs the secret key. */
     accessKey,
