@@ -29,16 +29,10 @@ function via<T>(parse: (text: string) => Result<T>) {
 
 const region = z.enum(REGIONS, { error: 'not a Secret Manager region' })
 
-const uuid = z
-  .string()
-  .regex(UUID_PATTERN, { error: 'not a UUID' })
-  .transform((text) => text.toLowerCase())
-
+const uuidText = z.string().regex(UUID_PATTERN, { error: 'not a UUID' })
+const uuid = uuidText.transform((text) => text.toLowerCase())
 // Kept verbatim (no case folding): it is a credential, sent as-is.
-const secretKey = z
-  .string()
-  .regex(UUID_PATTERN, { error: 'not a UUID' })
-  .transform((text) => new Redacted(text))
+const secretKey = uuidText.transform((text) => new Redacted(text))
 
 const accessKey = z.string().regex(/^SCW[A-Z0-9]{17}$/, {
   error: 'not an access key (SCW followed by 17 capital letters or digits)',

@@ -4,11 +4,12 @@
 // never a silent fall-through to the file.
 import { homedir } from 'node:os'
 import { type ConfigProblem, quoteValue, refusal } from './errors.js'
+import type { Stage } from './keys.js'
 import { PROTOCOL } from './location.js'
-import { COMMON_SHAPE, type ImporterRaw, optionInfo } from './options.js'
+import { COMMON_SHAPE, type ImporterRaw, type importerRawSchema, optionInfo } from './options.js'
 import {
   DEFAULT_PROFILE,
-  type FileKey,
+  FILE_KEY,
   readScwConfig,
   type ScwConfig,
   stripQuotes,
@@ -22,23 +23,10 @@ export interface ParseContext {
 }
 
 /** What resolution needs of the parsed keys: the common ones, for either connector. */
-interface Parsed {
-  readonly values: Partial<Pick<ImporterRaw, keyof typeof COMMON_SHAPE>>
-  readonly failed: ReadonlySet<string>
-}
+type Parsed = Pick<Stage<typeof importerRawSchema>, 'values' | 'failed'>
 
-type SettingKey = 'region' | 'project_id' | 'access_key' | 'secret_key' | 'api_url'
+type SettingKey = keyof typeof FILE_KEY
 type Values = { readonly [K in SettingKey]: NonNullable<ImporterRaw[K]> }
-
-/** Each setting's key in the scw config file; as in the scw CLI, SCW_ and the same in capitals
- * names its environment variable. */
-const FILE_KEY: Readonly<Record<SettingKey, FileKey>> = {
-  region: 'default_region',
-  project_id: 'default_project_id',
-  secret_key: 'secret_key',
-  access_key: 'access_key',
-  api_url: 'api_url',
-}
 
 /** The required settings, with the config keys named when one is found nowhere. */
 const REQUIRED: Partial<Record<SettingKey, string>> = {
