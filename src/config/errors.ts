@@ -106,12 +106,11 @@ function render(connector: Connector, problems: readonly ConfigProblem[]): strin
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
-  readonly connector: Connector
-  readonly problems: readonly ConfigProblem[]
 
-  constructor(connector: Connector, problems: readonly ConfigProblem[]) {
+  constructor(
+    connector: Connector,
+    readonly problems: readonly ConfigProblem[],
+  ) {
     super(render(connector, problems))
-    this.connector = connector
-    this.problems = problems
   }
 }

@@ -12,21 +12,15 @@ import {
 } from './errors.js'
 import { COMMON_SHAPE, EXPORTER_SHAPE, IMPORTER_SHAPE, optionInfo } from './options.js'
 
-export interface Stage<S extends z.ZodObject> {
-  /** Typed values of the keys that passed (defaults included). */
-  readonly values: Partial<z.output<S>>
-  readonly failed: ReadonlySet<string>
-  /** Keys present in the raw map, for provenance of options ('config' vs 'default'). */
-  readonly given: ReadonlySet<string>
-  readonly problems: ConfigProblem[]
-}
-
-/** Runs each key of `schema` on its own; the result equals `schema.safeParse(raw)`'s. */
+/**
+ * Runs each key of `schema` on its own; the result equals `schema.safeParse(raw)`'s: the
+ * typed values of the keys that passed (defaults included), the keys that failed, and why.
+ */
 export function parseKeys<S extends z.ZodObject>(
   schema: S,
   raw: Readonly<Record<string, unknown>>,
   connector: Connector,
-): Stage<S> {
+) {
   const values: Record<string, unknown> = {}
   const failed = new Set<string>()
   const problems: ConfigProblem[] = []
@@ -38,25 +32,16 @@ export function parseKeys<S extends z.ZodObject>(
       continue
     }
     failed.add(key)
-    problems.push(
-      refusal(
-        key,
-        optionInfo.get(field),
-        result.error.issues,
-        present ? { value: raw[key] } : undefined,
-      ),
-    )
+    const received = present ? { value: raw[key] } : undefined
+    problems.push(refusal(key, optionInfo.get(field), result.error.issues, received))
   }
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(schema.shape, key)) problems.push(unknownKey(key, connector))
   }
-  return {
-    values: values as Partial<z.output<S>>,
-    failed,
-    given: new Set(Object.keys(raw)),
-    problems,
-  }
+  return { values: values as Partial<z.output<S>>, failed: failed as ReadonlySet<string>, problems }
 }
+
+export type Stage<S extends z.ZodObject> = ReturnType<typeof parseKeys<S>>
 
 const OWN_KEYS: Readonly<Record<Connector, readonly string[]>> = {
   importer: Object.keys(IMPORTER_SHAPE),

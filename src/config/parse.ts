@@ -1,25 +1,24 @@
 // Entry points: raw map -> each key's schema -> source resolution -> frozen, typed config.
+// The config types are what these functions return.
 import type { z } from 'zod'
-import { describeConfig } from './describe.js'
 import { ConfigError, type Connector, quoteValue } from './errors.js'
 import { parseKeys, type Stage } from './keys.js'
 import { exporterRawSchema, importerRawSchema } from './options.js'
-import { resolveConnection } from './sources.js'
-import type { CommonConfig, ExporterConfig, ImporterConfig, ParseContext } from './types.js'
+import { type ParseContext, resolveConnection } from './sources.js'
 
 type Raw = Readonly<Record<string, string>>
 type Schema = typeof importerRawSchema | typeof exporterRawSchema
 
 /**
  * Parses every key and resolves the connection, collecting all problems (`check` may add
- * its own) before throwing them as one ConfigError.
+ * its own) before throwing them as one ConfigError. Returns the typed values and the
+ * settings both connectors share.
  */
-function parse<K extends Connector, S extends Schema, Own extends Pick<CommonConfig, 'folder'>>(
+function parse<K extends Connector, S extends Schema>(
   kind: K,
   schema: S,
   raw: Raw,
   context: ParseContext,
-  own: (data: z.output<S>) => Own,
   check: (stage: Stage<S>) => void = () => {},
 ) {
   const stage = parseKeys(schema, raw, kind)
@@ -32,8 +31,9 @@ function parse<K extends Connector, S extends Schema, Own extends Pick<CommonCon
   }
   // No problem: every key of the schema parsed, so the values are complete.
   const data = stage.values as z.output<S>
-  const config = {
+  const common = {
     kind,
+    /** The location exactly as Plakar passed it. */
     location: data.location.text,
     ...connection,
     environment: data.environment,
@@ -42,14 +42,25 @@ function parse<K extends Connector, S extends Schema, Own extends Pick<CommonCon
     rateLimit: data.rate_limit,
     timeoutMs: data.request_timeout,
     maxRetries: data.max_retries,
-    ...own(data),
-    describe: () => describeConfig(config, data, stage.given),
   }
-  return Object.freeze(config)
+  return { data, common }
 }
 
-export function parseImporterConfig(raw: Raw, context: ParseContext = {}): ImporterConfig {
-  return parse('importer', importerRawSchema, raw, context, (data) => ({
+/** Freezes a config, with its debug dump: one line per setting, the secret key masked. */
+function finish<T extends object>(config: T): Readonly<T & { describe(): string }> {
+  const describe = () => {
+    const rows = Object.entries(config).filter(([key]) => key !== 'warnings')
+    const width = Math.max(...rows.map(([key]) => key.length))
+    return rows.map(([key, value]) => `${key.padEnd(width)}  ${value ?? '(not set)'}`).join('\n')
+  }
+  return Object.freeze({ ...config, describe })
+}
+
+export function parseImporterConfig(raw: Raw, context: ParseContext = {}) {
+  const { data, common } = parse('importer', importerRawSchema, raw, context)
+  return finish({
+    ...common,
+    /** Canonical Secret Manager path ('/' or '/a/b'): the subtree backed up. */
     folder: data.location.folder,
     tags: data.tags,
     name: data.name,
@@ -57,7 +68,7 @@ export function parseImporterConfig(raw: Raw, context: ParseContext = {}): Impor
     includeManaged: data.include_managed,
     includeDeletedMetadata: data.include_deleted_metadata,
     readDisabled: data.read_disabled,
-  }))
+  })
 }
 
 /** `path` and a folder in the location both re-root the restore; they may not disagree. */
@@ -74,20 +85,21 @@ function checkFolder({ values, problems }: Stage<typeof exporterRawSchema>): voi
   })
 }
 
-export function parseExporterConfig(raw: Raw, context: ParseContext = {}): ExporterConfig {
-  return parse(
-    'exporter',
-    exporterRawSchema,
-    raw,
-    context,
-    (data) => ({
-      folder: data.path ?? data.location.folder,
-      onConflict: data.on_conflict,
-      dryRun: data.dry_run,
-      updateMetadata: data.update_metadata,
-      preserveRevisions: data.preserve_revisions,
-      keyId: data.key_id,
-    }),
-    checkFolder,
-  )
+export function parseExporterConfig(raw: Raw, context: ParseContext = {}) {
+  const { data, common } = parse('exporter', exporterRawSchema, raw, context, checkFolder)
+  return finish({
+    ...common,
+    /** Canonical Secret Manager path ('/' or '/a/b'): the subtree restored into. */
+    folder: data.path ?? data.location.folder,
+    onConflict: data.on_conflict,
+    dryRun: data.dry_run,
+    updateMetadata: data.update_metadata,
+    preserveRevisions: data.preserve_revisions,
+    keyId: data.key_id,
+  })
 }
+
+export type ImporterConfig = ReturnType<typeof parseImporterConfig>
+export type ExporterConfig = ReturnType<typeof parseExporterConfig>
+/** What both connectors share (connection, pacing, folder). */
+export type CommonConfig = ImporterConfig | ExporterConfig

@@ -6,14 +6,19 @@ import { join } from 'node:path'
 import { parseDocument } from 'yaml'
 import { type ConfigProblem, fail, ok, quoteValue, type Result } from './errors.js'
 
-const FILE_KEYS = [
-  'access_key',
-  'secret_key',
-  'default_region',
-  'default_project_id',
-  'api_url',
-] as const
-export type FileKey = (typeof FILE_KEYS)[number]
+/**
+ * Each connection setting's key in the file; as in the scw CLI, SCW_ and the same key in
+ * capitals names its environment variable.
+ */
+export const FILE_KEY = {
+  region: 'default_region',
+  project_id: 'default_project_id',
+  secret_key: 'secret_key',
+  access_key: 'access_key',
+  api_url: 'api_url',
+} as const
+type FileKey = (typeof FILE_KEY)[keyof typeof FILE_KEY]
+const FILE_KEYS = Object.values(FILE_KEY)
 
 /** Values as found; non-strings are kept so validation can say "not a string". */
 type FileValues = Partial<Record<FileKey, unknown>>

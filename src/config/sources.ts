@@ -4,51 +4,35 @@
 // never a silent fall-through to the file.
 import { homedir } from 'node:os'
 import { type ConfigProblem, quoteValue, refusal } from './errors.js'
+import type { Stage } from './keys.js'
 import { PROTOCOL } from './location.js'
-import { COMMON_SHAPE, type ImporterRaw, optionInfo } from './options.js'
+import { COMMON_SHAPE, type ImporterRaw, type importerRawSchema, optionInfo } from './options.js'
 import {
   DEFAULT_PROFILE,
-  type FileKey,
+  FILE_KEY,
   readScwConfig,
   type ScwConfig,
   stripQuotes,
 } from './scw-file.js'
-import type { ParseContext, ProvenanceKey, Source } from './types.js'
+
+export interface ParseContext {
+  /** Defaults to process.env. */
+  readonly env?: NodeJS.ProcessEnv
+  /** Defaults to os.homedir(); locates ~/.config/scw/config.yaml. */
+  readonly homeDir?: string
+}
 
 /** What resolution needs of the parsed keys: the common ones, for either connector. */
-interface Parsed {
-  readonly values: Partial<Pick<ImporterRaw, keyof typeof COMMON_SHAPE>>
-  readonly failed: ReadonlySet<string>
-}
+type Parsed = Pick<Stage<typeof importerRawSchema>, 'values' | 'failed'>
 
-type Values = { readonly [K in ProvenanceKey]: NonNullable<ImporterRaw[K]> }
+type SettingKey = keyof typeof FILE_KEY
+type Values = { readonly [K in SettingKey]: NonNullable<ImporterRaw[K]> }
 
-interface Setting {
-  readonly envVar: `SCW_${string}`
-  readonly fileKey: FileKey
-  /** Reported when found nowhere, with the config keys that may give it. */
-  readonly required?: string
-}
-
-const SETTINGS: Readonly<Record<ProvenanceKey, Setting>> = {
-  region: { envVar: 'SCW_DEFAULT_REGION', fileKey: 'default_region', required: 'region' },
-  project_id: {
-    envVar: 'SCW_DEFAULT_PROJECT_ID',
-    fileKey: 'default_project_id',
-    required: 'project_id',
-  },
-  secret_key: {
-    envVar: 'SCW_SECRET_KEY',
-    fileKey: 'secret_key',
-    required: 'secret_access_key (or secret_key)',
-  },
-  access_key: { envVar: 'SCW_ACCESS_KEY', fileKey: 'access_key' },
-  api_url: { envVar: 'SCW_API_URL', fileKey: 'api_url' },
-}
-
-interface Found<T> {
-  readonly value: T
-  readonly source: Source
+/** The required settings, with the config keys named when one is found nowhere. */
+const REQUIRED: Partial<Record<SettingKey, string>> = {
+  region: 'region',
+  project_id: 'project_id',
+  secret_key: 'secret_access_key (or secret_key)',
 }
 
 interface Sources {
@@ -66,16 +50,10 @@ interface ConfigSide<T> {
 }
 
 /** undefined: refused (then a problem is recorded). */
-function validate<K extends ProvenanceKey>(
-  key: K,
-  raw: unknown,
-  source: Source,
-  origin: string,
-  s: Sources,
-) {
+function validate<K extends SettingKey>(key: K, raw: unknown, origin: string, s: Sources) {
   const field = COMMON_SHAPE[key]
   const result = field.safeParse(raw)
-  if (result.success) return { value: result.data as Values[K], source }
+  if (result.success) return result.data as Values[K]
   s.problems.push(refusal(key, optionInfo.get(field), result.error.issues, { value: raw }, origin))
   return undefined
 }
@@ -87,26 +65,26 @@ function fileLabel(file: ScwConfig): string {
   return `${path} (profile "${profile}" or the top level)`
 }
 
-function missing(key: ProvenanceKey, file: ScwConfig): ConfigProblem | undefined {
-  const { envVar, fileKey, required } = SETTINGS[key]
+function missing(key: SettingKey, file: ScwConfig): ConfigProblem | undefined {
+  const required = REQUIRED[key]
   if (required === undefined) return undefined
   const inLocation = key === 'region' || key === 'project_id'
   const places = [
     ...(inLocation ? [`the location (${PROTOCOL}://<region>/<project_id>/<folder>)`] : []),
     `the config key ${required}`,
-    `the environment variable ${envVar}`,
-    `${fileKey} in the scw config file ${fileLabel(file)}`,
+    `the environment variable SCW_${FILE_KEY[key].toUpperCase()}`,
+    `${FILE_KEY[key]} in the scw config file ${fileLabel(file)}`,
   ]
   const last = places.pop()
   return { key, text: `${key}: missing. Set it in ${places.join(', ')} or ${last}.` }
 }
 
 /** The setting from the first source that has it; a problem if refused, or required and absent. */
-function lookup<K extends ProvenanceKey>(
+function lookup<K extends SettingKey>(
   key: K,
   { key: given, location, blocked }: ConfigSide<Values[K]>,
   s: Sources,
-): Found<Values[K]> | undefined {
+): Values[K] | undefined {
   if (blocked) return undefined
   if (given !== undefined && location !== undefined && given !== location) {
     s.problems.push({
@@ -118,19 +96,17 @@ function lookup<K extends ProvenanceKey>(
     })
     return undefined
   }
-  if (location !== undefined) return { value: location, source: 'location' }
-  if (given !== undefined) return { value: given, source: 'config' }
-  const { envVar, fileKey } = SETTINGS[key]
+  const fromConfig = location ?? given
+  if (fromConfig !== undefined) return fromConfig
+  const fileKey = FILE_KEY[key]
+  const envVar = `SCW_${fileKey.toUpperCase()}`
   const fromEnv = stripQuotes(s.env[envVar] ?? '')
-  if (fromEnv !== '') {
-    return validate(key, fromEnv, `env:${envVar}`, `environment variable ${envVar}`, s)
-  }
+  if (fromEnv !== '') return validate(key, fromEnv, `environment variable ${envVar}`, s)
   if (s.file === undefined) return undefined
   const inFile = s.file.values.get(fileKey)
   if (inFile !== undefined) {
-    const { path } = s.file
-    const origin = `${fileKey} in ${path}, profile "${inFile.profile}"`
-    return validate(key, inFile.value, `file:${path}#${inFile.profile}`, origin, s)
+    const origin = `${fileKey} in ${s.file.path}, profile "${inFile.profile}"`
+    return validate(key, inFile.value, origin, s)
   }
   const problem = missing(key, s.file)
   if (problem !== undefined) s.problems.push(problem)
@@ -174,40 +150,35 @@ export function resolveConnection(
   const env = context.env ?? process.env
   const file = readScwConfig(env, context.homeDir ?? homedir(), values.profile, problems)
   const s: Sources = { env, file, problems }
-  const inLocation = (key: 'region' | 'project_id') => failed.has(key) || failed.has('location')
   const { location } = values
+  // A location that failed to parse may have held the region and project.
+  const inLocation = (key: string) => failed.has(key) || failed.has('location')
   const region = lookup(
     'region',
     { key: values.region, location: location?.region, blocked: inLocation('region') },
     s,
   )
-  const project = lookup(
+  const projectId = lookup(
     'project_id',
     { key: values.project_id, location: location?.projectId, blocked: inLocation('project_id') },
     s,
   )
   const secretKey = lookup('secret_key', secretKeySide(parsed, s), s)
-  const accessKey = lookup(
-    'access_key',
-    { key: values.access_key, blocked: failed.has('access_key') },
-    s,
-  )
-  const apiUrl = lookup('api_url', { key: values.api_url, blocked: failed.has('api_url') }, s)
-  if (region === undefined || project === undefined || secretKey === undefined) return undefined
+  const own = (key: 'access_key' | 'api_url') => ({ key: values[key], blocked: failed.has(key) })
+  const accessKey = lookup('access_key', own('access_key'), s)
+  const apiUrl = lookup('api_url', own('api_url'), s)
+  if (region === undefined || projectId === undefined || secretKey === undefined) return undefined
   return {
-    region: region.value,
-    projectId: project.value,
-    secretKey: secretKey.value,
-    accessKey: accessKey?.value,
-    apiUrl: apiUrl?.value,
+    region,
+    projectId,
+    secretKey,
+    /** Validated when given; the API itself only needs the secret key. */
+    accessKey,
+    /** Without trailing slash; undefined means the SDK's default endpoint. */
+    apiUrl,
+    /** The scw config file profile the file values were taken from, if any. */
     profile: file?.profile,
+    /** Advice to log once; never holds a value. */
     warnings: values.secret_key === undefined ? [] : [SHOWN_SECRET_KEY],
-    provenance: {
-      region: region.source,
-      project_id: project.source,
-      secret_key: secretKey.source,
-      api_url: apiUrl?.source ?? 'default',
-      ...(accessKey === undefined ? {} : { access_key: accessKey.source }),
-    },
   }
 }

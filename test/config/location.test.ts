@@ -105,15 +105,14 @@ describe('location versus config keys', () => {
     expect(error.message).not.toContain('SCW_DEFAULT_PROJECT_ID')
   })
 
-  it('accepts agreeing values, crediting the location', () => {
+  it('accepts agreeing values', () => {
     const config = importer({
       location: `scw-secret://fr-par/${PROJECT}`,
       region: 'fr-par',
       project_id: PROJECT.toUpperCase(),
       secret_key: SECRET,
     })
-    expect(config.provenance.region).toBe('location')
-    expect(config.provenance.project_id).toBe('location')
+    expect(config).toMatchObject({ region: 'fr-par', projectId: PROJECT })
   })
 
   it('combines a region-only location with a project_id key', () => {
@@ -123,7 +122,6 @@ describe('location versus config keys', () => {
       secret_key: SECRET,
     })
     expect(config).toMatchObject({ region: 'pl-waw', projectId: PROJECT, folder: '/' })
-    expect(config.provenance).toMatchObject({ region: 'location', project_id: 'config' })
   })
 })
 

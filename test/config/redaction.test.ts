@@ -59,7 +59,7 @@ describe('a parsed config never shows its secret key', () => {
     for (const text of [...renderings(config), config.describe()]) {
       expect(text).not.toContain(CANARY)
     }
-    expect(config.describe()).toMatch(/^secret_key +\[redacted\] {2}\(/m)
+    expect(config.describe()).toMatch(/^secretKey +\[redacted\]$/m)
   }
 
   it('from the config', () => {

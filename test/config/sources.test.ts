@@ -57,16 +57,9 @@ describe('precedence: config > environment > file', () => {
       apiUrl: 'http://config.example:3',
     })
     expect(config.secretKey.reveal()).toBe(SECRET)
-    expect(config.provenance).toEqual({
-      region: 'location',
-      project_id: 'location',
-      access_key: 'config',
-      secret_key: 'config',
-      api_url: 'config',
-    })
   })
 
-  it('falls back to the environment, then names each variable', () => {
+  it('falls back to the environment', () => {
     const home = tempHome(fileYaml)
     const config = importer({ location: 'scw-secret://' }, { env: fullEnv, homeDir: home })
     expect(config).toMatchObject({
@@ -76,19 +69,11 @@ describe('precedence: config > environment > file', () => {
       apiUrl: 'http://env.example:2',
     })
     expect(config.secretKey.reveal()).toBe(OTHER_SECRET)
-    expect(config.provenance).toEqual({
-      region: 'env:SCW_DEFAULT_REGION',
-      project_id: 'env:SCW_DEFAULT_PROJECT_ID',
-      access_key: 'env:SCW_ACCESS_KEY',
-      secret_key: 'env:SCW_SECRET_KEY',
-      api_url: 'env:SCW_API_URL',
-    })
   })
 
-  it('falls back to the file last, naming file and profile', () => {
+  it('falls back to the file last', () => {
     const home = tempHome(fileYaml)
     const config = importer({ location: 'scw-secret://' }, { env: {}, homeDir: home })
-    const source = `file:${configPath(home)}#default`
     expect(config).toMatchObject({
       region: 'pl-waw',
       projectId: THIRD_PROJECT,
@@ -96,13 +81,6 @@ describe('precedence: config > environment > file', () => {
       apiUrl: 'http://file.example:1',
     })
     expect(config.secretKey.reveal()).toBe(THIRD_SECRET)
-    expect(config.provenance).toEqual({
-      region: source,
-      project_id: source,
-      access_key: source,
-      secret_key: source,
-      api_url: source,
-    })
   })
 
   it('mixes sources key by key', () => {
@@ -111,13 +89,13 @@ describe('precedence: config > environment > file', () => {
       { location: 'scw-secret://fr-par' },
       { env: { SCW_SECRET_KEY: OTHER_SECRET }, homeDir: home },
     )
-    expect(config.provenance).toEqual({
-      region: 'location',
-      project_id: `file:${configPath(home)}#default`,
-      secret_key: 'env:SCW_SECRET_KEY',
-      access_key: `file:${configPath(home)}#default`,
-      api_url: `file:${configPath(home)}#default`,
+    expect(config).toMatchObject({
+      region: 'fr-par',
+      projectId: THIRD_PROJECT,
+      accessKey: FILE_ACCESS,
+      apiUrl: 'http://file.example:1',
     })
+    expect(config.secretKey.reveal()).toBe(OTHER_SECRET)
   })
 
   it('treats empty environment variables as unset', () => {
@@ -125,13 +103,13 @@ describe('precedence: config > environment > file', () => {
     const env = { SCW_DEFAULT_REGION: '', SCW_SECRET_KEY: '' }
     const config = importer({ location: 'scw-secret://' }, { env, homeDir: home })
     expect(config.region).toBe('pl-waw')
-    expect(config.provenance.secret_key).toBe(`file:${configPath(home)}#default`)
+    expect(config.secretKey.reveal()).toBe(THIRD_SECRET)
   })
 
-  it('marks an unset api_url as default and omits an unset access_key', () => {
+  it('leaves api_url (the SDK default then) and access_key unset when given nowhere', () => {
     const config = importer({ location: `scw-secret://fr-par/${PROJECT}`, secret_key: SECRET })
-    expect(config.provenance.api_url).toBe('default')
-    expect('access_key' in config.provenance).toBe(false)
+    expect(config.apiUrl).toBeUndefined()
+    expect(config.accessKey).toBeUndefined()
   })
 
   it('refuses an invalid environment value instead of falling through to the file', () => {
@@ -210,7 +188,7 @@ describe('scw config file location', () => {
       { location: `scw-secret://fr-par/${PROJECT}` },
       { env: { SCW_CONFIG_PATH: path }, homeDir: tempHome() },
     )
-    expect(config.provenance.secret_key).toBe(`file:${path}#default`)
+    expect(config.secretKey.reveal()).toBe(SECRET)
   })
 
   it('honours XDG_CONFIG_HOME', () => {
@@ -221,7 +199,7 @@ describe('scw config file location', () => {
       { location: `scw-secret://fr-par/${PROJECT}` },
       { env: { XDG_CONFIG_HOME: xdg }, homeDir: tempHome() },
     )
-    expect(config.provenance.secret_key).toBe(`file:${join(xdg, 'scw', 'config.yaml')}#default`)
+    expect(config.secretKey.reveal()).toBe(SECRET)
   })
 
   it('accepts an empty file', () => {
@@ -284,17 +262,11 @@ describe('profiles', () => {
   it('uses active_profile, merged over the top-level values', () => {
     const home = tempHome(profilesYaml)
     const config = importer(location, { homeDir: home })
-    const path = configPath(home)
     expect(config.profile).toBe('staging')
     expect(config.region).toBe('nl-ams')
     expect(config.secretKey.reveal()).toBe(OTHER_SECRET)
     expect(config.projectId).toBe(THIRD_PROJECT)
-    expect(config.provenance).toMatchObject({
-      region: `file:${path}#staging`,
-      secret_key: `file:${path}#staging`,
-      project_id: `file:${path}#default`,
-      access_key: `file:${path}#default`,
-    })
+    expect(config.accessKey).toBe(FILE_ACCESS)
   })
 
   it('lets SCW_PROFILE override active_profile', () => {
@@ -318,7 +290,7 @@ describe('profiles', () => {
     const home = tempHome(profilesYaml)
     const config = importer({ ...location, profile: 'default' }, { homeDir: home })
     expect(config.region).toBe('fr-par')
-    expect(config.provenance.region).toBe(`file:${configPath(home)}#default`)
+    expect(config.secretKey.reveal()).toBe(THIRD_SECRET)
   })
 
   it('accepts a profile with no body', () => {
