@@ -47,55 +47,38 @@ const fullConfig = {
 }
 
 describe('precedence: config > environment > file', () => {
-  it('takes everything from the config (and location) when all three have values', () => {
-    const home = tempHome(fileYaml)
-    const config = importer(fullConfig, { env: fullEnv, homeDir: home })
-    expect(config).toMatchObject({
-      region: 'fr-par',
-      projectId: PROJECT,
-      accessKey: ACCESS,
-      apiUrl: 'http://config.example:3',
-    })
-    expect(config.secretKey.reveal()).toBe(SECRET)
-  })
-
-  it('falls back to the environment', () => {
-    const home = tempHome(fileYaml)
-    const config = importer({ location: 'scw-secret://' }, { env: fullEnv, homeDir: home })
-    expect(config).toMatchObject({
-      region: 'nl-ams',
-      projectId: OTHER_PROJECT,
-      accessKey: OTHER_ACCESS,
-      apiUrl: 'http://env.example:2',
-    })
-    expect(config.secretKey.reveal()).toBe(OTHER_SECRET)
-  })
-
-  it('falls back to the file last', () => {
-    const home = tempHome(fileYaml)
-    const config = importer({ location: 'scw-secret://' }, { env: {}, homeDir: home })
-    expect(config).toMatchObject({
-      region: 'pl-waw',
-      projectId: THIRD_PROJECT,
-      accessKey: FILE_ACCESS,
-      apiUrl: 'http://file.example:1',
-    })
-    expect(config.secretKey.reveal()).toBe(THIRD_SECRET)
-  })
-
-  it('mixes sources key by key', () => {
-    const home = tempHome(fileYaml)
-    const config = importer(
-      { location: 'scw-secret://fr-par' },
-      { env: { SCW_SECRET_KEY: OTHER_SECRET }, homeDir: home },
-    )
-    expect(config).toMatchObject({
-      region: 'fr-par',
-      projectId: THIRD_PROJECT,
-      accessKey: FILE_ACCESS,
-      apiUrl: 'http://file.example:1',
-    })
-    expect(config.secretKey.reveal()).toBe(OTHER_SECRET)
+  // Each source holds other values, so what a field holds names the source it came from.
+  const cases = [
+    {
+      name: 'takes everything from the config (and location) when all three have values',
+      input: fullConfig,
+      env: fullEnv,
+      want: ['fr-par', PROJECT, ACCESS, 'http://config.example:3', SECRET],
+    },
+    {
+      name: 'falls back to the environment',
+      input: { location: 'scw-secret://' },
+      env: fullEnv,
+      want: ['nl-ams', OTHER_PROJECT, OTHER_ACCESS, 'http://env.example:2', OTHER_SECRET],
+    },
+    {
+      name: 'falls back to the file last',
+      input: { location: 'scw-secret://' },
+      env: {},
+      want: ['pl-waw', THIRD_PROJECT, FILE_ACCESS, 'http://file.example:1', THIRD_SECRET],
+    },
+    {
+      name: 'mixes sources key by key',
+      input: { location: 'scw-secret://fr-par' },
+      env: { SCW_SECRET_KEY: OTHER_SECRET },
+      want: ['fr-par', THIRD_PROJECT, FILE_ACCESS, 'http://file.example:1', OTHER_SECRET],
+    },
+  ]
+  it.each(cases)('$name', ({ input, env, want }) => {
+    const [region, projectId, accessKey, apiUrl, secret] = want
+    const config = importer(input, { env, homeDir: tempHome(fileYaml) })
+    expect(config).toMatchObject({ region, projectId, accessKey, apiUrl })
+    expect(config.secretKey.reveal()).toBe(secret)
   })
 
   it('treats empty environment variables as unset', () => {
