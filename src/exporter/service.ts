@@ -1,9 +1,15 @@
 // The exporter's gRPC service: Init, Ping, Export (records and chunks in, one result
 // per record out) and Close. Restores a secret once all its records have arrived.
-import type { ServerDuplexStream, sendUnaryData } from '@grpc/grpc-js'
+import type { ServerDuplexStream } from '@grpc/grpc-js'
 import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
-import { aborted, asGrpcError, failedPrecondition, messageOf } from '../plugin/grpc-errors.js'
+import {
+  aborted,
+  answer,
+  asGrpcError,
+  failedPrecondition,
+  messageOf,
+} from '../plugin/grpc-errors.js'
 import type { ExportRequest, ExportResponse, InitRequest, WireRecord } from '../plugin/messages.js'
 import type { Exporter } from '../plugin/protocol.js'
 import type { SecretApi } from '../scaleway/api.js'
@@ -27,14 +33,6 @@ interface ExporterSession {
   apiSummary(): string
 }
 
-/** Answers a unary call with what `work` resolves to, or with its error. */
-function answer<T>(callback: sendUnaryData<T>, work: Promise<T>) {
-  work.then(
-    (value) => callback(null, value),
-    (error: unknown) => callback(asGrpcError(error)),
-  )
-}
-
 export function createExporterService(
   open: (request: InitRequest) => Promise<ExporterSession>,
 ): Exporter {
@@ -42,20 +40,17 @@ export function createExporterService(
   return {
     Init(call, callback) {
       if (session) return callback(failedPrecondition('Init was already called'))
-      const init = open(call.request).then((opened) => {
-        session = opened
-        return { origin: opened.origin, type: 'scw-secret', root: '/', flags: 0 }
+      answer(callback, async () => {
+        session = await open(call.request)
+        return { origin: session.origin, type: 'scw-secret', root: '/', flags: 0 }
       })
-      answer(callback, init)
     },
 
     Ping(_call, callback) {
       if (!session) return callback(failedPrecondition('Init must be called first'))
       // Listing proves the key and the project; writes cannot be probed without writing.
-      answer(
-        callback,
-        session.api.listSecrets({}, 1, 1).then(() => ({})),
-      )
+      const { api } = session
+      answer(callback, () => api.listSecrets({}, 1, 1).then(() => ({})))
     },
 
     Export(call) {

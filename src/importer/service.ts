@@ -1,10 +1,15 @@
 // The importer's gRPC service, shaped like plakar's own integrations: Init opens a
 // session (config -> API client), Import runs one backup (backup.ts), Open serves the
 // bytes of one of its records, Ping checks access, Close has nothing to release.
-import type { sendUnaryData } from '@grpc/grpc-js'
 import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
-import { asGrpcError, failedPrecondition, messageOf, notFound } from '../plugin/grpc-errors.js'
+import {
+  answer,
+  asGrpcError,
+  failedPrecondition,
+  messageOf,
+  notFound,
+} from '../plugin/grpc-errors.js'
 import type { Importer } from '../plugin/protocol.js'
 import { Backup } from './backup.js'
 import { ping } from './coverage.js'
@@ -13,14 +18,6 @@ import { type ImporterSession, openImporterSession } from './session.js'
 const CHUNK = 1024 * 1024
 /** plakar's location flag for one listing per backup instead of a counting pass plus a real one. */
 const STREAM = 4
-
-/** Answers a unary call with what `work` resolves to, or with the error it throws. */
-function answer<T>(callback: sendUnaryData<T>, work: () => Promise<T>): void {
-  work().then(
-    (value) => callback(null, value),
-    (error: unknown) => callback(asGrpcError(error)),
-  )
-}
 
 export class ImporterService implements Importer {
   private session: ImporterSession | undefined

@@ -1,5 +1,5 @@
 // gRPC status errors with messages plakar shows to the user as they are.
-import { Metadata, type ServiceError, status } from '@grpc/grpc-js'
+import { Metadata, type ServiceError, type sendUnaryData, status } from '@grpc/grpc-js'
 import { ConfigError } from '../config/errors.js'
 
 function grpcError(code: status, message: string): ServiceError {
@@ -41,4 +41,12 @@ export function asGrpcError(error: unknown): ServiceError {
   const kind = (error as { kind?: unknown } | null)?.kind
   const code = typeof kind === 'string' ? STATUS_BY_KIND[kind] : undefined
   return grpcError(code ?? status.INTERNAL, messageOf(error))
+}
+
+/** Answers a unary call with what `work` resolves to, or with the error it throws. */
+export function answer<T>(callback: sendUnaryData<T>, work: () => Promise<T>): void {
+  work().then(
+    (value) => callback(null, value),
+    (error: unknown) => callback(asGrpcError(error)),
+  )
 }
