@@ -1,6 +1,9 @@
 // From the Export stream to whole secrets: records and their chunks reassembled, records
 // grouped by secret directory, and each secret's content checked before anything is
 // written (hostile or broken content fails that secret only).
+
+import type { Record as WireRecord } from '../../proto/generated/connectors.js'
+import type { ExportRequest } from '../../proto/generated/exporter.js'
 import { SECRET_META, VERSIONS_DIR } from '../core/layout.js'
 import {
   type SecretMetadata,
@@ -20,7 +23,6 @@ import {
   type SecretType,
 } from '../core/secret-manager.js'
 import { invalidArgument } from '../plugin/grpc-errors.js'
-import type { ExportRequest, WireRecord } from '../plugin/messages.js'
 
 /** A record as received, with its bytes when it carried any. */
 export interface Received {

@@ -1,6 +1,8 @@
 // The exporter's gRPC service: Init, Ping, Export (records and chunks in, one result
 // per record out) and Close. Restores a secret once all its records have arrived.
 import type { ServerDuplexStream } from '@grpc/grpc-js'
+import type { Record as WireRecord } from '../../proto/generated/connectors.js'
+import type { ExportRequest, ExportResponse, InitRequest } from '../../proto/generated/exporter.js'
 import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
 import {
@@ -10,7 +12,6 @@ import {
   failedPrecondition,
   messageOf,
 } from '../plugin/grpc-errors.js'
-import type { ExportRequest, ExportResponse, InitRequest, WireRecord } from '../plugin/messages.js'
 import type { Exporter } from '../plugin/protocol.js'
 import type { SecretApi } from '../scaleway/api.js'
 import {

@@ -2,12 +2,12 @@
 // listing order, acknowledgements come in, and Opens meanwhile ask for the bytes of
 // records not acknowledged yet.
 import type { ServerDuplexStream } from '@grpc/grpc-js'
+import type { ImportRequest, ImportResponse } from '../../proto/generated/importer.js'
 import { ancestors, BACKUP_INFO, folderDir, secretDir } from '../core/layout.js'
 import { toJsonBytes } from '../core/metadata.js'
 import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
 import { messageOf } from '../plugin/grpc-errors.js'
-import type { ImportRequest, ImportResponse } from '../plugin/messages.js'
 import { addVersions, describeCoverage, noCoverageGaps } from './coverage.js'
 import { readPayload } from './payloads.js'
 import { ReadAhead } from './readahead.js'

@@ -1,6 +1,7 @@
 // What the importer emits for one secret: pure planning from listed metadata to
 // snapshot records. Payload bytes are not here; they are fetched only on Open.
 import { hash } from 'node:crypto'
+import type { FileInfo, Record as WireRecord } from '../../proto/generated/connectors.js'
 import { ExtendedAttributeType } from '../../proto/generated/connectors.js'
 import {
   payloadPath,
@@ -11,7 +12,6 @@ import {
 } from '../core/layout.js'
 import { secretMetadata, toJsonBytes, versionMetadata } from '../core/metadata.js'
 import { isDeletedVersion } from '../core/secret-manager.js'
-import type { FileInfo, WireRecord } from '../plugin/messages.js'
 import type { Secret, SecretVersion } from '../scaleway/api.js'
 
 const EPOCH = new Date(0)

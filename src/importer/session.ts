@@ -1,7 +1,8 @@
 // Init of the importer: config -> API client, filters and the backup's own record.
+
+import type { InitRequest } from '../../proto/generated/importer.js'
 import { parseImporterConfig } from '../config/index.js'
 import { connect, TOOL_VERSION } from '../connector.js'
-import type { InitRequest } from '../plugin/messages.js'
 import { READ_AHEAD_ENV, readAheadWindow } from './readahead.js'
 import type { RecordOptions } from './records.js'
 import type { WalkFilter } from './walk.js'

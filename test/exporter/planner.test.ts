@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { Record as WireRecord } from '../../proto/generated/connectors.js'
 import type { SecretMetadata, VersionMetadata } from '../../src/core/metadata.js'
 import { type BackedUpSecret, type BackedUpVersion, secretsOf } from '../../src/exporter/collect.js'
 import {
@@ -9,7 +10,6 @@ import {
   planSecret,
   targetPath,
 } from '../../src/exporter/planner.js'
-import type { WireRecord } from '../../src/plugin/messages.js'
 
 const META: SecretMetadata = {
   id: 'src-id',

@@ -3,7 +3,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import path from 'node:path'
 import pLimit from 'p-limit'
-import type { WireRecord } from '../../src/plugin/messages.js'
+import type { Record as WireRecord } from '../../proto/generated/connectors.js'
 import { GrpcPipeClient, GrpcStatusError } from './grpc-pipe.js'
 
 export const DIST = path.resolve(import.meta.dirname, '../../dist')

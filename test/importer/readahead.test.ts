@@ -3,9 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Emulator } from '../../emulator/index.js'
 import { generatedSeed, SAMPLE_PROJECT_ID, sampleSeed } from '../../emulator/sample.js'
+import type { Record as WireRecord } from '../../proto/generated/connectors.js'
 import { READ_AHEAD_ENV, ReadAhead, readAheadWindow } from '../../src/importer/readahead.js'
-
-import type { WireRecord } from '../../src/plugin/messages.js'
 import { init, type PluginProcess, runImport, startPlugin } from '../host/plugin-host.js'
 import { accessCount, connectorConfig, emulator, writeCount } from '../support/world.js'
 

@@ -3,9 +3,9 @@
 // either by its exact bytes in the snapshot (or destination) or by an error the host saw.
 
 import type { Emulator } from '../../emulator/index.js'
+import type { Record as WireRecord } from '../../proto/generated/connectors.js'
 import { payloadPath, secretDir, versionMetaPath } from '../../src/core/layout.js'
 import { placeholderPayload } from '../../src/exporter/planner.js'
-import type { WireRecord } from '../../src/plugin/messages.js'
 import type { SecretType } from '../../src/scaleway/api.js'
 import {
   type ExportItem,
