@@ -47,10 +47,11 @@ export function describeCoverage({ disabled, deleted }: Omit<Coverage, 'versions
  */
 export async function ping(api: SecretApi, records: RecordOptions): Promise<void> {
   const { items, totalCount } = await api.listSecrets({}, 1, PAGE_SIZE)
-  const first = items[0]
-  if (first && first.versionCount > 0) {
+  // Never a secret whose versions expire once read: the probe would destroy one.
+  const probe = items.find((s) => s.versionCount > 0 && !s.ephemeralPolicy?.expiresOnceAccessed)
+  if (probe) {
     try {
-      await api.accessVersion(first.id, 'latest_enabled')
+      await api.accessVersion(probe.id, 'latest_enabled')
     } catch (error) {
       // Only a refusal of access itself is a failed ping; a secret without an enabled
       // version proves nothing either way.

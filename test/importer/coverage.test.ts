@@ -76,3 +76,45 @@ describe('a project whose version 1 is disabled', () => {
     )
   })
 })
+
+describe('ping on a project whose first secret expires once read', () => {
+  it('probes another secret and leaves the read-once version as it was', async () => {
+    const emu = await emulator({
+      seed: {
+        projects: [
+          {
+            id: PROJECT,
+            region: 'fr-par',
+            secrets: [
+              {
+                name: 'read-once',
+                path: '/',
+                ephemeral_policy: {
+                  time_to_live: null,
+                  expires_once_accessed: true,
+                  action: 'delete',
+                },
+                versions: [{ data_utf8: 'only once' }],
+              },
+              { name: 'plain', path: '/', versions: [{ data_utf8: 'any time' }] },
+            ],
+          },
+        ],
+      },
+    })
+    const plugin = startPlugin('importer')
+    try {
+      await init(plugin, 'importer', connectorConfig(emu, LOCATION))
+      await ping(plugin, 'importer')
+      const [readOnce, plain] = emu.store.allSecrets(PROJECT, 'fr-par')
+      expect(readOnce?.name).toBe('read-once')
+      expect(emu.store.versions(readOnce?.id ?? '').map((v) => v.status)).toEqual(['enabled'])
+      expect(plain?.name).toBe('plain')
+      // The plain secret was probed instead.
+      expect(emu.counts()['GET /secrets/{id}/versions/{rev}/access']).toBe(1)
+    } finally {
+      await plugin.stop()
+      await emu.close()
+    }
+  })
+})
