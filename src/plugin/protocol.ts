@@ -52,13 +52,18 @@ export type Exporter = Implementation<typeof ExporterDefinition>
  * and resets it, so its buffer, grown once, serves every later message instead of a
  * fresh one grown step by step per message.
  */
-const WRITER = new BinaryWriter()
+let writer = new BinaryWriter()
 
 /** A view of the encoder's bytes, not a copy: grpc-js frames it and lets it go. */
 function encoder(codec: Codec<unknown>) {
   return (value: unknown) => {
-    const bytes = codec.encode(value, WRITER).finish()
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    try {
+      const bytes = codec.encode(value, writer).finish()
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    } catch (error) {
+      writer = new BinaryWriter() // a half-written message must not prefix the next one
+      throw error
+    }
   }
 }
 
