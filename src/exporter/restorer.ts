@@ -108,7 +108,7 @@ function byLocation(secrets: Secret[]): Map<string, Secret[]> {
 }
 
 export class Restorer {
-  /** Every secret of the destination by (path, name), listed once, at the first lookup. */
+  /** The destination's secrets by (path, name), listed at the first lookup; not if that failed. */
   private index: Promise<Map<string, Secret[]>> | undefined
 
   constructor(
@@ -120,9 +120,8 @@ export class Restorer {
   private async list(query: { path?: string; name?: string } = {}): Promise<Secret[]> {
     const out: Secret[] = []
     for (const scheduledForDeletion of [false, true]) {
-      for await (const page of secretPages(this.api, { ...query, scheduledForDeletion })) {
-        out.push(...page)
-      }
+      const pages = secretPages(this.api, { ...query, scheduledForDeletion })
+      for await (const page of pages) out.push(...page)
     }
     return out
   }
@@ -135,7 +134,10 @@ export class Restorer {
     const path = targetPath(secret.meta.path, this.options.folder)
     const { name } = secret.meta
     if (fresh) return chooseTarget(secret.meta, await this.list({ path, name }))
-    this.index ??= this.list().then(byLocation)
+    this.index ??= this.list().then(byLocation, (error: unknown) => {
+      this.index = undefined
+      throw error
+    })
     const candidates = (await this.index).get(key(path, name)) ?? []
     return chooseTarget(secret.meta, candidates)
   }

@@ -176,7 +176,7 @@ class ExportRun {
           log.warn(`${job.label}: ${error}; trying again in this run once that has settled`),
         ).then((settled) => this.finish(job, settled))
         this.settling.push(
-          later.catch((error: unknown) => log.error(`${job.label}: ${messageOf(error)}`)),
+          later.catch((error: unknown) => this.refuse(job.group, job.label, messageOf(error))),
         )
       })
       .finally(() => this.inflight.delete(task))
