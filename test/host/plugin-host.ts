@@ -15,7 +15,7 @@ export interface PluginProcess {
   client: GrpcPipeClient
   stderr: () => string
   /** See collectStderr. */
-  stderrMatching(pattern: RegExp): Promise<void>
+  stderrMatching(pattern: RegExp, from?: number): Promise<void>
   /** Every byte the child wrote on stdout (the gRPC wire). */
   stdout: () => Buffer
   exit: Promise<number | null>
@@ -43,10 +43,11 @@ export function collectStderr(child: ChildProcessWithoutNullStreams) {
     closed = true
     wake()
   })
-  const stderrMatching = (pattern: RegExp) =>
+  // Only what came from `from` on (a call's start): an earlier call's line must not answer.
+  const stderrMatching = (pattern: RegExp, from = 0) =>
     new Promise<void>((resolve) => {
       const check = () => {
-        if (!closed && !pattern.test(text)) return
+        if (!closed && !pattern.test(text.slice(from))) return
         waiters.delete(check)
         resolve()
       }
@@ -143,6 +144,7 @@ export async function runImport(
   plugin: PluginProcess,
   options: ImportOptions = {},
 ): Promise<ImportedEntry[]> {
+  const from = plugin.stderr().length
   const call = plugin.client.call<{ record: WireRecord | null; finished: boolean }>(
     '/importer.Importer/Import',
     'importer.ImportRequest',
@@ -178,7 +180,7 @@ export async function runImport(
   const tail = await call.next()
   if (tail !== undefined) throw new Error('Import sent a message after finished')
   await call.done
-  await plugin.stderrMatching(/backup of /)
+  await plugin.stderrMatching(/backup of /, from)
   return entries
 }
 
@@ -213,6 +215,7 @@ export async function exportAll(
   plugin: PluginProcess,
   items: ExportItem[],
 ): Promise<ExportOutcome> {
+  const from = plugin.stderr().length
   const call = plugin.client.call<{ result: ExportResult }>(
     '/plakar.exporter.Exporter/Export',
     'plakar.exporter.ExportRequest',
@@ -238,7 +241,7 @@ export async function exportAll(
   }
   call.end()
   // The summary is logged before the call ends, failed or not.
-  const summary = plugin.stderrMatching(/restore into |restore failed: /)
+  const summary = plugin.stderrMatching(/restore into |restore failed: /, from)
   try {
     await reading
     await call.done
