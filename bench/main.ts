@@ -238,12 +238,23 @@ function measuredBuild(options: BenchOptions): string {
   return env.length === 0 ? build : `${build}, plugin environment ${env.join(' ')}`
 }
 
+/** Through plakar: how long plakar went on once the plugin had reported its work done. */
+function pluginShare(r: Row): string {
+  if (r.plugin_done_s === undefined || r.bound_s === 0) return ''
+  const after = r.wall_s - r.plugin_done_s
+  return (
+    `; plugin done at ${r.plugin_done_s.toFixed(2)} s (bound / that ${(r.bound_s / r.plugin_done_s).toFixed(2)}),` +
+    ` then plakar ${after.toFixed(2)} s on its own`
+  )
+}
+
 function keyFigures(options: BenchOptions, rows: Row[], scale: Row[], seconds: number): string {
   const biggest = scale.at(-1)
   const lines = rows.map(
     (r) =>
       `- ${r.scenario} (${r.driver}, ${r.config}): efficiency ${r.efficiency?.toFixed(2) ?? '-'}` +
-      (r.speedup === undefined ? '' : `, ${r.speedup.toFixed(1)}x the baseline`),
+      (r.speedup === undefined ? '' : `, ${r.speedup.toFixed(1)}x the baseline`) +
+      pluginShare(r),
   )
   if (biggest) {
     lines.push(

@@ -18,7 +18,15 @@ export interface PlakarRun {
   plugin: ProcUsage | undefined
   /** plakar's own figures, last sampled before it exited (up to 25 ms of CPU missed). */
   plakar: ProcUsage | undefined
+  /**
+   * Seconds from the start to the plugin's summary line on stderr (its work done), if it
+   * wrote one: what comes after is plakar's own (closing the snapshot, the store).
+   */
+  pluginDoneS: number | undefined
 }
+
+/** The line a connector writes when its backup or restore is over. */
+const PLUGIN_SUMMARY = /scw-secret-manager: info: (dry run of )?(backup of|restore into) /
 
 export class PlakarHome {
   readonly store: string
@@ -45,11 +53,15 @@ export class PlakarHome {
         : undefined
     let stdout = ''
     let stderr = ''
+    let pluginDoneS: number | undefined
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8')
     })
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8')
+      if (pluginDoneS === undefined && PLUGIN_SUMMARY.test(stderr)) {
+        pluginDoneS = (performance.now() - started) / 1000
+      }
     })
     return new Promise((resolve, reject) => {
       child.on('error', reject)
@@ -57,7 +69,15 @@ export class PlakarHome {
         const seen = sampler?.stop() ?? []
         const wallS = (performance.now() - started) / 1000
         const plakar = sampler?.rootUsage
-        resolve({ code: code ?? -1, stdout, stderr, wallS, plugin: seen.at(-1), plakar })
+        resolve({
+          code: code ?? -1,
+          stdout,
+          stderr,
+          wallS,
+          plugin: seen.at(-1),
+          plakar,
+          pluginDoneS,
+        })
       })
     })
   }

@@ -40,6 +40,11 @@ export interface Row {
   plakar_cpu_s: number | null
   emulator_cpu_s: number | null
   /**
+   * Runs through plakar: when the plugin reported its work done (its summary line), in
+   * seconds from plakar's start; wall_s minus this is plakar finishing on its own.
+   */
+  plugin_done_s?: number
+  /**
    * CPU of the bench process during a test-host run: the host playing plakar's part,
    * plus whatever else the bench does meanwhile (the other chains' bookkeeping).
    */
@@ -85,6 +90,7 @@ export interface Measured {
   api: ApiSummary | undefined
   emulatorCpuS: number
   plakarCpuS?: number
+  pluginDoneS?: number
   hostCpuS?: number
 }
 
@@ -122,6 +128,7 @@ export function rowFrom(
         : null,
     plakar_cpu_s: measured.plakarCpuS === undefined ? null : round(measured.plakarCpuS, 2),
     emulator_cpu_s: round(measured.emulatorCpuS, 2),
+    ...(measured.pluginDoneS === undefined ? {} : { plugin_done_s: round(measured.pluginDoneS) }),
     ...(measured.hostCpuS === undefined ? {} : { host_cpu_s: round(measured.hostCpuS, 2) }),
     checks: {},
     notes: [],

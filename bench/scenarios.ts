@@ -172,7 +172,14 @@ export async function plakarBackup(
   if (flags.length > 0) base.config = `plakar ${flags.join(' ')}`
   const row = rowFrom(
     base,
-    { wallS: run.wallS, usage: run.plugin, api, emulatorCpuS, plakarCpuS: run.plakar?.cpuS },
+    {
+      wallS: run.wallS,
+      usage: run.plugin,
+      api,
+      emulatorCpuS,
+      plakarCpuS: run.plakar?.cpuS,
+      pluginDoneS: run.pluginDoneS,
+    },
     boundOf(ctx, kind),
     counts,
   )
@@ -225,6 +232,7 @@ export async function plakarRestore(
       api: parseSummary(summary),
       emulatorCpuS,
       plakarCpuS: run.plakar?.cpuS,
+      pluginDoneS: run.pluginDoneS,
     },
     boundOf(ctx, kind),
     counts,
