@@ -75,7 +75,7 @@ function onVersion(
     )
 }
 
-type Reads = 'listSecrets' | 'getSecret' | 'listVersions' | 'getVersion' | 'accessVersion'
+type Reads = 'listSecrets' | 'listVersions' | 'getVersion' | 'accessVersion'
 
 function reads(scope: Scope): Pick<SecretApi, Reads> {
   const { sdk, run, region, projectId } = scope
@@ -94,7 +94,6 @@ function reads(scope: Scope): Pick<SecretApi, Reads> {
         })
         return { items: response.secrets.map(tidySecret), totalCount: response.totalCount }
       }),
-    getSecret: onSecret(scope, 'getSecret', (r) => sdk.getSecret(r)),
     listVersions: (secretId, page, pageSize) =>
       run({ operation: 'listVersions', secretId }, async () => {
         const response = await sdk.listSecretVersions({ region, secretId, page, pageSize })

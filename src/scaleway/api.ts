@@ -53,7 +53,6 @@ export interface SecretApi {
   readonly projectId: string
 
   listSecrets(query: ListSecretsQuery, page: number, pageSize: number): Promise<Page<Secret>>
-  getSecret(secretId: string): Promise<Secret>
   listVersions(secretId: string, page: number, pageSize: number): Promise<Page<SecretVersion>>
   getVersion(secretId: string, revision: RevisionRef): Promise<SecretVersion>
   accessVersion(secretId: string, revision: RevisionRef): Promise<AccessedPayload>

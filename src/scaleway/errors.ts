@@ -84,7 +84,6 @@ export function rewritten(err: ApiError, message: string): ApiError {
 /** Each operation in words (see describeOperation), and the IAM permission set it needs. */
 const OPERATIONS: Record<Operation, readonly [phrase: string, permissionSet: string]> = {
   listSecrets: ['list secrets', 'SecretManagerReadOnly'],
-  getSecret: ['read {secret}', 'SecretManagerReadOnly'],
   listVersions: ['list the versions of {secret}', 'SecretManagerReadOnly'],
   getVersion: ['read {version}', 'SecretManagerReadOnly'],
   accessVersion: ['access the payload of {version}', 'SecretManagerSecretAccess'],

@@ -112,7 +112,7 @@ describe('createSecretApi through the real SDK', () => {
 
   it('authenticates with the secret key only', async () => {
     const { api, server } = await setup(json(200, secretBody()))
-    await api.getSecret(SECRET_ID)
+    await api.protectSecret(SECRET_ID)
     const headers = server.requests[0]?.headers ?? {}
     expect(headers['x-auth-token']).toBe(SECRET_KEY)
     expect(JSON.stringify(headers)).not.toContain(ACCESS_KEY)
@@ -234,7 +234,7 @@ describe('createSecretApi through the real SDK', () => {
       `POST /secrets/${SECRET_ID}/versions/2/restore`,
     ])
     expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual({ tags: ['x'], description: 'd' })
-    expect(stats.writes).toBe(7)
+    expect(stats.count('write')).toBe(7)
   })
 
   it('counts requests by route and class', async () => {
@@ -256,7 +256,12 @@ describe('createSecretApi through the real SDK', () => {
       'GET /secrets/{id}/versions': 1,
       'GET /secrets/{id}/versions/{rev}/access': 2,
     })
-    expect([stats.requests, stats.reads, stats.accesses, stats.writes]).toEqual([4, 2, 2, 0])
+    expect([
+      stats.requests,
+      stats.count('read'),
+      stats.count('access'),
+      stats.count('write'),
+    ]).toEqual([4, 2, 2, 0])
     expect(stats.summary()).toBe(
       '4 API requests (2 reads, 2 accesses, 0 writes), 0 retries, 0 rate-limited; ' +
         'GET /secrets: 1, GET /secrets/{id}/versions: 1, GET /secrets/{id}/versions/{rev}/access: 2',
@@ -291,7 +296,7 @@ describe('errors through the real SDK', () => {
 
   it('404 on a secret -> it no longer exists', async () => {
     const { api } = await setup(json(404, NOT_FOUND))
-    const error = await rejection(api.getSecret(SECRET_ID))
+    const error = await rejection(api.protectSecret(SECRET_ID))
     expect(error.message).toContain(`Secret ${SECRET_ID} no longer exists`)
   })
 
@@ -314,11 +319,11 @@ describe('errors through the real SDK', () => {
       maxRetries: 2,
       retry: { baseDelayMs: 1, maxDelayMs: 5, maxRateLimited: 6 },
     })
-    const error = await rejection(api.getSecret(SECRET_ID))
+    const error = await rejection(api.protectSecret(SECRET_ID))
     expect(error.kind).toBe('rate_limited')
-    expect(error.facts.operation).toBe('getSecret')
+    expect(error.facts.operation).toBe('protectSecret')
     expect(error.message).toMatch(
-      new RegExp(`^Could not read secret ${SECRET_ID} .*after 7 attempt`),
+      new RegExp(`^Could not protect secret ${SECRET_ID} .*after 7 attempt`),
     )
     expect(stats.rateLimited).toBe(7)
     expect(events).toHaveLength(6)
@@ -349,14 +354,14 @@ describe('errors through the real SDK', () => {
       res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' })
       res.end(JSON.stringify(secretBody()))
     })
-    expect((await rejection(api.getSecret(SECRET_ID))).kind).toBe('server')
+    expect((await rejection(api.protectSecret(SECRET_ID))).kind).toBe('server')
   })
 
   it('rejects rather than throws on an empty secret id', async () => {
     const { api, server } = await setup(json(200, secretBody()))
     let promise: Promise<unknown> | undefined
     expect(() => {
-      promise = api.getSecret('')
+      promise = api.protectSecret('')
     }).not.toThrow()
     expect((await rejection(promise ?? Promise.resolve())).kind).toBe('invalid')
     expect(server.requests).toHaveLength(0)
@@ -379,7 +384,7 @@ describe('shared concurrency limit', () => {
   it('never lets more than `concurrency` calls reach the server at once', async () => {
     const { api, server } = await setup(delayed(30, json(200, secretBody())), { concurrency: 3 })
     const calls = Array.from({ length: 20 }, (_, i) =>
-      i % 2 === 0 ? api.getSecret(SECRET_ID) : api.getVersion(SECRET_ID, 1),
+      i % 2 === 0 ? api.protectSecret(SECRET_ID) : api.getVersion(SECRET_ID, 1),
     )
     await Promise.allSettled(calls)
     expect(server.requests).toHaveLength(20)
@@ -471,7 +476,7 @@ describe('pacing', () => {
 
   it('spreads 50 calls at 20 per second: a burst of 10 (half a second), then one every 50 ms', async () => {
     const { api, clock, sent } = pacedClient(20, ok)
-    const calls = Array.from({ length: 50 }, () => api.getSecret(SECRET_ID))
+    const calls = Array.from({ length: 50 }, () => api.protectSecret(SECRET_ID))
     await clock.run(Promise.all(calls))
     expect(sent).toHaveLength(50)
     expect(sent.filter((at) => at === 0)).toHaveLength(10)
@@ -484,7 +489,7 @@ describe('pacing', () => {
 
   it('does not pace at all with rate 0', async () => {
     const { api, clock, sent } = pacedClient(0, ok)
-    await clock.run(Promise.all(Array.from({ length: 50 }, () => api.getSecret(SECRET_ID))))
+    await clock.run(Promise.all(Array.from({ length: 50 }, () => api.protectSecret(SECRET_ID))))
     expect(sent.every((at) => at === 0)).toBe(true)
   })
 
@@ -494,7 +499,7 @@ describe('pacing', () => {
       answered += 1
       return answered <= 2 ? answer(429) : ok()
     })
-    await clock.run(api.getSecret(SECRET_ID))
+    await clock.run(api.protectSecret(SECRET_ID))
     // One token at start (burst 1), then one a second: the backoff (125 ms, 250 ms) is
     // shorter than the wait for the next token.
     expect(sent).toEqual([0, 1_000, 2_000])

@@ -42,7 +42,6 @@ function sdkError(status: number, body: Record<string, unknown>): Errors.Scalewa
 
 const ALL_OPERATIONS: [Operation, string][] = [
   ['listSecrets', 'SecretManagerReadOnly'],
-  ['getSecret', 'SecretManagerReadOnly'],
   ['listVersions', 'SecretManagerReadOnly'],
   ['getVersion', 'SecretManagerReadOnly'],
   ['accessVersion', 'SecretManagerSecretAccess'],
@@ -70,7 +69,7 @@ describe('toApiError', () => {
   )
 
   it('explains an expired key as such', () => {
-    const error = toApiError(sdkError(401, deniedAuth('expired')), ctx('getSecret'))
+    const error = toApiError(sdkError(401, deniedAuth('expired')), ctx('protectSecret'))
     expect(error.message).toMatch(/the API key has expired/)
   })
 
@@ -105,7 +104,10 @@ describe('toApiError', () => {
   })
 
   it('404 on a secret says it no longer exists', () => {
-    const error = toApiError(sdkError(404, NOT_FOUND), ctx('getSecret', { secretId: SECRET_ID }))
+    const error = toApiError(
+      sdkError(404, NOT_FOUND),
+      ctx('protectSecret', { secretId: SECRET_ID }),
+    )
     expect(error.kind).toBe('not_found')
     expect(error.message).toMatch(new RegExp(`^Secret ${SECRET_ID} no longer exists`))
   })
@@ -153,7 +155,7 @@ describe('toApiError', () => {
   })
 
   it('5xx -> server', () => {
-    const error = toApiError(new Errors.ScalewayError(502, 'bad gateway'), ctx('getSecret'))
+    const error = toApiError(new Errors.ScalewayError(502, 'bad gateway'), ctx('protectSecret'))
     expect(error.kind).toBe('server')
     expect(error.status).toBe(502)
   })
@@ -177,7 +179,7 @@ describe('toApiError', () => {
   })
 
   it('wraps anything else as an unexpected server-side failure', () => {
-    const error = toApiError(new TypeError('Unmarshalling failed'), ctx('getSecret'))
+    const error = toApiError(new TypeError('Unmarshalling failed'), ctx('protectSecret'))
     expect(error).toBeInstanceOf(ApiError)
     expect(error.kind).toBe('server')
     expect(error.message).toMatch(/unexpected TypeError/)

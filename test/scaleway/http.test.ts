@@ -106,7 +106,7 @@ describe('retrying fetch against a scripted server', () => {
     expect(response.status).toBe(200)
     expect(h.server.requests.map((r) => r.body)).toEqual(['{"tags":["a"]}', '{"tags":["a"]}'])
     expect(h.stats.retries).toBe(1)
-    expect(h.stats.writes).toBe(2)
+    expect(h.stats.count('write')).toBe(2)
     expect(h.events[0]).toMatchObject({ reason: 'server', status: 500 })
   })
 
