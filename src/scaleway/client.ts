@@ -51,15 +51,9 @@ export interface SecretApiClient {
 }
 
 function buildSdk(options: SecretApiOptions, apiURL: string, stats: StatsRecorder) {
-  const { timeoutMs, onRetry, transport, sleep, now, random } = options
-  const pacer = tokenBucketFor(options.rateLimit, { now, sleep })
+  const pacer = tokenBucketFor(options.rateLimit, options)
   const httpClient = createRetryingFetch({
-    timeoutMs,
-    onRetry,
-    transport,
-    sleep,
-    now,
-    random,
+    ...options,
     policy: retryPolicy(options.maxRetries, options.retry),
     stats,
     pace: pacer && (() => pacer.take()),
