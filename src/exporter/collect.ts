@@ -111,7 +111,7 @@ function describePayloadProblem(type: SecretType, problem: PayloadProblem): stri
   }
 }
 
-const jsonOf = (received: Received): unknown => received.data && parseJson(received.data)?.value
+const jsonOf = (received: Received): unknown => received.data && parseJson(received.data)
 
 /**
  * Checks a secret's snapshot content as a whole; nothing is written for a bad one. The
