@@ -79,29 +79,14 @@ export function targetPath(original: string, reroot: string): string {
   return original === '/' ? reroot : `${reroot}${original}`
 }
 
-/** The snapshot writes an unset field as null; the API takes it absent. */
-function ephemeralPolicyInput(meta: SecretMetadata): CreateSecretInput['ephemeralPolicy'] {
-  if (!meta.ephemeral_policy) return undefined
-  const { time_to_live, expires_once_accessed, action } = meta.ephemeral_policy
-  return {
-    timeToLive: time_to_live ?? undefined,
-    expiresOnceAccessed: expires_once_accessed ?? undefined,
-    action,
-  }
-}
-
-function createInput(
-  secret: BackedUpSecret,
-  options: PlanOptions,
-  warnings: string[],
-): CreateSecretInput {
-  const meta = secret.meta
+function createInput(meta: SecretMetadata, options: PlanOptions, plan: Plan): CreateSecretInput {
+  const policy = meta.ephemeral_policy
   if (meta.key_id && !options.keyId && !options.sameProjectAndRegion) {
-    warnings.push(
+    plan.warnings.push(
       `key_id ${meta.key_id} belongs to the source project/region; the secret is created with the default key (set key_id to choose one)`,
     )
   }
-  if (meta.managed) warnings.push('managed secret restored as an ordinary secret')
+  if (meta.managed) plan.warnings.push('managed secret restored as an ordinary secret')
   return {
     name: meta.name,
     path: targetPath(meta.path, options.folder),
@@ -110,7 +95,14 @@ function createInput(
     description: meta.description || undefined,
     // Protection is applied last, once every version is written.
     protected: false,
-    ephemeralPolicy: ephemeralPolicyInput(meta),
+    // The snapshot writes an unset field as null; the API takes it absent.
+    ephemeralPolicy: policy
+      ? {
+          timeToLive: policy.time_to_live ?? undefined,
+          expiresOnceAccessed: policy.expires_once_accessed ?? undefined,
+          action: policy.action,
+        }
+      : undefined,
     keyId: options.keyId || (options.sameProjectAndRegion && meta.key_id) || undefined,
   }
 }
@@ -151,13 +143,7 @@ function sameTags(a: string[], b: string[]): boolean {
  * the snapshot, protecting it finishes that restore rather than overriding the user's
  * metadata (and protection takes nothing away: it only blocks deletion).
  */
-function metadataSteps(
-  secret: BackedUpSecret,
-  dest: DestinationSecret,
-  options: PlanOptions,
-  plan: Plan,
-): boolean {
-  const meta = secret.meta
+function metadataSteps(meta: SecretMetadata, dest: DestinationSecret, update: boolean, plan: Plan) {
   if (meta.type !== dest.type) {
     plan.conflicts.push(`type is ${dest.type} in the destination, ${meta.type} in the snapshot`)
   }
@@ -165,7 +151,7 @@ function metadataSteps(
   const tagsDiffer = !sameTags(meta.tags, dest.tags)
   const descriptionDiffers = meta.description !== (dest.description ?? '')
   if (!tagsDiffer && !descriptionDiffers) return protect
-  if (!options.updateMetadata) {
+  if (!update) {
     const differences = [
       tagsDiffer && `tags [${dest.tags.join(', ')}] -> [${meta.tags.join(', ')}]`,
       descriptionDiffers && 'description',
@@ -276,7 +262,7 @@ export function planSecret(
   let protect = secret.meta.protected
   if (!dest) {
     plan.outcome = 'create'
-    plan.steps.push({ op: 'create-secret', input: createInput(secret, options, plan.warnings) })
+    plan.steps.push({ op: 'create-secret', input: createInput(secret.meta, options, plan) })
   } else if (options.onConflict === 'skip') {
     return {
       ...plan,
@@ -285,7 +271,7 @@ export function planSecret(
     }
   } else {
     if (dest.deletionRequestedAt) plan.steps.push({ op: 'restore-secret' })
-    protect = metadataSteps(secret, dest, options, plan)
+    protect = metadataSteps(secret.meta, dest, options.updateMetadata, plan)
   }
   versionSteps(secret, dest?.versions ?? [], options.preserveRevisions, plan)
   if (protect) plan.steps.push({ op: 'protect' })

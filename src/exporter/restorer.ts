@@ -54,24 +54,19 @@ const TRANSIENT: readonly ApiErrorKind[] = [
   'ambiguous_write',
 ]
 
-function isTransient(error: unknown): boolean {
-  return (
-    error instanceof UnsettledWrite || (error instanceof ApiError && TRANSIENT.includes(error.kind))
-  )
-}
-
 /** The result of a failure thrown before or while writing. */
 export function failure(error: unknown, work: Work, plan?: Plan): RestoreResult {
   const message = messageOf(error)
   const text = work.writes > 0 ? `restore stopped after ${work.writes} writes: ${message}` : message
-  return { ...work, plan, status: isTransient(error) ? 'unsettled' : 'failed', error: text }
+  const transient =
+    error instanceof UnsettledWrite || (error instanceof ApiError && TRANSIENT.includes(error.kind))
+  return { ...work, plan, status: transient ? 'unsettled' : 'failed', error: text }
 }
 
 /**
- * A write whose answer was lost may have happened: `landed` looks for it. Not found, it
- * may still land (after a timeout, a dropped connection or a gateway 5xx the server may
- * yet apply it), and writing again could duplicate it: nothing more is written until it
- * can no longer land.
+ * A write whose answer was lost (timeout, dropped connection, gateway 5xx) may have been
+ * applied, or may yet be: `landed` looks for it; not found, writing again could duplicate
+ * it, so nothing more is written until it can no longer land.
  */
 async function once<T>(
   write: () => Promise<T>,

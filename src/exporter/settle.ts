@@ -6,11 +6,7 @@ import type { BackedUpSecret } from './collect.js'
 import { failure, type RestoreResult, type Restorer } from './restorer.js'
 
 export interface SettleTiming {
-  /**
-   * How long after a failed write it may still land (a request the server still held
-   * when we gave up on it). Two request timeouts: a write the server has not applied
-   * by then is taken as never applied.
-   */
+  /** How long after a failed write it may still land (the server may still hold it). */
   windowMs: number
   /** How long after its first failure a secret is tried again, at most. */
   budgetMs: number
@@ -18,7 +14,10 @@ export interface SettleTiming {
   sleep(ms: number): Promise<void>
 }
 
-/** Two request timeouts of waiting; ten such windows, and at least five minutes, of trying. */
+/**
+ * A write not applied two request timeouts after it was sent is taken as never applied; a
+ * secret is tried for ten such windows, and at least five minutes.
+ */
 export function settleTiming(requestTimeoutMs: number): SettleTiming {
   const windowMs = 2 * requestTimeoutMs
   return {

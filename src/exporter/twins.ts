@@ -5,13 +5,8 @@
 import { holdsName } from '../core/secret-manager.js'
 import type { Secret, SecretType } from '../scaleway/api.js'
 
-export type Target =
-  /** Nothing usable: create a new secret (the name is free). */
-  | { kind: 'new' }
-  /** The live secret. Its twins are left as they are. */
-  | { kind: 'live'; secret: Secret }
-  /** A soft-deleted secret to bring back: the same secret (in place) or the latest twin. */
-  | { kind: 'revive'; secret: Secret; inPlace: boolean }
+/** `new`: nothing usable, the name is free. `revive`: a soft-deleted secret to bring back. */
+export type Target = { kind: 'new' } | { kind: 'live' | 'revive'; secret: Secret }
 
 /** Newest deletion first; the creation time breaks ties. */
 function newestFirst(a: Secret, b: Secret): number {
@@ -33,7 +28,7 @@ export function chooseTarget(
   const live = candidates.find(holdsName)
   if (live) return { kind: 'live', secret: live }
   const same = candidates.find((s) => s.id === snapshot.id)
-  if (same) return { kind: 'revive', secret: same, inPlace: true }
+  if (same) return { kind: 'revive', secret: same }
   const [latest] = candidates.filter((s) => s.type === snapshot.type).sort(newestFirst)
-  return latest ? { kind: 'revive', secret: latest, inPlace: false } : { kind: 'new' }
+  return latest ? { kind: 'revive', secret: latest } : { kind: 'new' }
 }
