@@ -3,6 +3,8 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js'
 import type { Record as WireRecord } from '../../proto/generated/connectors.js'
 import type { ExportRequest, ExportResponse, InitRequest } from '../../proto/generated/exporter.js'
+import { parseExporterConfig } from '../config/index.js'
+import { connect } from '../connector.js'
 import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
 import {
@@ -13,7 +15,6 @@ import {
   messageOf,
 } from '../plugin/grpc-errors.js'
 import type { Exporter } from '../plugin/protocol.js'
-import type { SecretApi } from '../scaleway/api.js'
 import {
   type BackedUpSecret,
   receive,
@@ -22,27 +23,24 @@ import {
   validateGroup,
 } from './collect.js'
 import { describeStep } from './planner.js'
-import { type RestoreOptions, Restorer } from './restorer.js'
-import { firstAttempt, type Settled, type SettleTiming, settle } from './settle.js'
+import { Restorer } from './restorer.js'
+import { firstAttempt, type Settled, settle, settleTiming } from './settle.js'
 
-interface ExporterSession {
-  api: SecretApi
-  origin: string
-  options: RestoreOptions
-  concurrency: number
-  settle: SettleTiming
-  apiSummary(): string
+/** The config's restore options are used as they are. */
+function open(request: InitRequest) {
+  const options = parseExporterConfig(request.config)
+  return { ...connect(options), options, settle: settleTiming(options.timeoutMs) }
 }
 
-export function createExporterService(
-  open: (request: InitRequest) => Promise<ExporterSession>,
-): Exporter {
+type ExporterSession = ReturnType<typeof open>
+
+export function createExporterService(): Exporter {
   let session: ExporterSession | undefined
   return {
     Init(call, callback) {
       if (session) return callback(failedPrecondition('Init was already called'))
       answer(callback, async () => {
-        session = await open(call.request)
+        session = open(call.request)
         return { origin: session.origin, type: 'scw-secret', root: '/', flags: 0 }
       })
     },
@@ -72,11 +70,7 @@ export function createExporterService(
 }
 
 /** A secret of the stream, validated: how it is named, its records and its content. */
-interface Job {
-  label: string
-  group: SecretGroup
-  secret: BackedUpSecret
-}
+type Job = { label: string; group: SecretGroup; secret: BackedUpSecret }
 
 /** One Export call: records in, a result per record out, then a summary and the verdict. */
 class ExportRun {
@@ -113,9 +107,8 @@ class ExportRun {
       const stream = receive(this.call.iterator({ destroyOnReturn: false }))
       for await (const item of secretsOf(stream)) {
         if ('group' in item) await this.schedule(item.group)
-        else if (item.refusal === undefined) await this.reply(item.record)
         else {
-          this.strays += 1
+          if (item.refusal !== undefined) this.strays += 1
           await this.reply(item.record, item.refusal)
         }
       }
@@ -168,7 +161,7 @@ class ExportRun {
 
   /** Starts a restore once a slot is free; the first attempt holds it, settling does not. */
   private async start(job: Job) {
-    while (this.inflight.size >= this.session.concurrency) await Promise.race(this.inflight)
+    while (this.inflight.size >= this.session.options.concurrency) await Promise.race(this.inflight)
     const task = firstAttempt(this.restorer, job.secret, this.session.settle)
       .then((first) => {
         if (first.result.status !== 'unsettled') return this.finish(job, first)
