@@ -1,22 +1,17 @@
 // Restore planning, pure: from one backed-up secret and what the destination already
 // holds, the ordered list of API writes that makes the destination match the snapshot.
 // The restorer executes the steps; a dry run prints them.
+import type { ExporterConfig } from '../config/index.js'
 import type { SecretMetadata } from '../core/metadata.js'
 import { isDeletedVersion } from '../core/secret-manager.js'
 import type { CreateSecretInput, Secret, SecretType, SecretVersion } from '../scaleway/api.js'
 import type { BackedUpSecret, BackedUpVersion } from './collect.js'
 
-export interface PlanOptions {
-  onConflict: 'sync' | 'skip' | 'fail'
-  updateMetadata: boolean
-  preserveRevisions: boolean
-  /** Folder the restore is re-rooted under ('/' keeps the original paths). */
-  folder: string
-  /** Whether source and destination share project and region (key_id stays valid). */
-  sameProjectAndRegion: boolean
-  /** Key Manager key to use for new secrets instead of the snapshot's. */
-  keyId?: string
-}
+/** The config's restore options, and whether the snapshot's key_id is valid here. */
+export type PlanOptions = Pick<
+  ExporterConfig,
+  'onConflict' | 'updateMetadata' | 'preserveRevisions' | 'folder' | 'keyId'
+> & { sameProjectAndRegion: boolean }
 
 /** What the destination holds for one (path, name): the API's secret, its versions read. */
 export type DestinationSecret = Pick<

@@ -2,6 +2,7 @@
 // same-name twins (twins.ts), plans it (planner.ts), then writes in order. A write whose
 // answer was lost is never repeated blindly: the secret stops as "unsettled", and
 // settle.ts tries it again, re-read and re-planned, once that write can no longer land.
+import type { ExporterConfig } from '../config/index.js'
 import { messageOf } from '../plugin/grpc-errors.js'
 import type { Secret, SecretApi, SecretVersion } from '../scaleway/api.js'
 import { ApiError, type ApiErrorKind } from '../scaleway/errors.js'
@@ -17,9 +18,7 @@ import {
 } from './planner.js'
 import { chooseTarget, type Target } from './twins.js'
 
-export interface RestoreOptions extends Omit<PlanOptions, 'sameProjectAndRegion'> {
-  dryRun: boolean
-}
+type RestoreOptions = Omit<PlanOptions, 'sameProjectAndRegion'> & Pick<ExporterConfig, 'dryRun'>
 
 interface Work {
   writes: number
@@ -46,7 +45,7 @@ class UnsettledWrite extends Error {
 }
 
 /** Failures a later attempt in the same run can get past. */
-const TRANSIENT: readonly ApiErrorKind[] = [
+const TRANSIENT: ApiErrorKind[] = [
   'rate_limited',
   'server',
   'network',
@@ -68,18 +67,14 @@ export function failure(error: unknown, work: Work, plan?: Plan): RestoreResult 
  * applied, or may yet be: `landed` looks for it; not found, writing again could duplicate
  * it, so nothing more is written until it can no longer land.
  */
-async function once<T>(
-  write: () => Promise<T>,
-  landed: () => Promise<T | undefined>,
-  what: string,
-): Promise<T> {
+async function once<T>(write: () => Promise<T>, landed: () => Promise<T | undefined>, op: string) {
   try {
     return await write()
   } catch (error) {
     if (!(error instanceof ApiError) || error.kind !== 'ambiguous_write') throw error
     const found = await landed()
     if (found) return found
-    throw new UnsettledWrite(`the answer to ${what} was lost and it has not appeared (yet)`)
+    throw new UnsettledWrite(`the answer to ${op} was lost and it has not appeared (yet)`)
   }
 }
 
