@@ -43,9 +43,8 @@ function split(pathname: string): { parent: string; base: string } {
 }
 
 /**
- * What a record is, from its pathname alone (relative to the restored subtree, so a
- * restore of one secret sees its directory as `/`). Directories carry nothing: Secret
- * Manager folders exist through the paths of their secrets.
+ * What a record is, from its pathname relative to the restored subtree (a one-secret restore
+ * sees its directory as `/`). Directories carry nothing: folders exist through secrets' paths.
  */
 function roleOf(record: WireRecord): Role {
   const mode = record.fileInfo?.mode ?? 0

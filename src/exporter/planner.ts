@@ -132,11 +132,10 @@ function sameTags(a: string[], b: string[]): boolean {
 }
 
 /**
- * Tags and description; returns whether to protect the secret once its versions are
- * written. Protection is a restore's last write, so a restore interrupted after the
- * versions leaves the secret complete but unprotected: when tags and description match
- * the snapshot, protecting it finishes that restore rather than overriding the user's
- * metadata (and protection takes nothing away: it only blocks deletion).
+ * Tags and description; returns whether to protect the secret once its versions are written.
+ * Protection is a restore's last write: when tags and description match the snapshot, an
+ * unprotected secret is taken as an interrupted restore that protecting finishes, not as the
+ * user's choice (and protection takes nothing away: it only blocks deletion).
  */
 function metadataSteps(meta: SecretMetadata, dest: DestinationSecret, update: boolean, plan: Plan) {
   if (meta.type !== dest.type) {
@@ -198,9 +197,8 @@ function syncVersion(v: BackedUpVersion, d: DestinationVersion, type: SecretType
 
 /**
  * The version steps, and the status changes that come after every write. With
- * preserve_revisions, destination revisions mirror the snapshot's: compared revision by
- * revision, gaps filled. Without, a snapshot version is present if some version has its
- * bytes, and a missing one is written as the next revision.
+ * preserve_revisions, destination revisions mirror the snapshot's, gaps filled. Without, a
+ * snapshot version is present if some version has its bytes, else written as the next one.
  */
 function versionSteps(
   secret: BackedUpSecret,

@@ -36,10 +36,7 @@ export type RestoreResult = Work &
     | { status: 'failed' | 'unsettled'; plan?: Plan; error: string }
   )
 
-/**
- * A write that may or may not have happened: its answer was lost and it has not appeared
- * (yet), or the secret changed under us. Nothing more is written until it has settled.
- */
+/** A write lost and not (yet) seen, or the secret changed under us: write no more for now. */
 class UnsettledWrite extends Error {
   override name = 'UnsettledWrite'
 }
@@ -116,10 +113,7 @@ export class Restorer {
     return out
   }
 
-  /**
-   * Which destination secret the snapshot's secret goes to. `fresh` reads the destination
-   * again, as a retry must plan against what it holds now.
-   */
+  /** Where the snapshot's secret goes; `fresh` reads the destination again, as retries must. */
   async target(secret: BackedUpSecret, fresh = false): Promise<Target> {
     const path = targetPath(secret.meta.path, this.options.folder)
     const { name } = secret.meta
@@ -151,8 +145,7 @@ export class Restorer {
         `a soft-deleted secret of the same name (${target.secret.id}) differs from the snapshot; it is left as it is and a new secret is created`,
       )
     } else if (found && plan.steps[0]?.op === 'restore-secret' && !this.options.dryRun) {
-      // Brought back first: its versions cannot be read until then, so the rest is
-      // planned against it revived.
+      // Brought back first (its versions cannot be read until then), then planned again.
       found = await this.api.restoreSecret(found.id)
       work.writes = 1
       plan = planSecret(secret, await this.destinationState(found), planOptions)
@@ -167,10 +160,9 @@ export class Restorer {
   }
 
   private async destinationState(found: Secret): Promise<DestinationSecret> {
-    // Every enabled version is read: to compare it with the snapshot, or to recognise a
-    // placeholder an interrupted restore left behind. Reading a burn-after-reading
-    // version would destroy it, and a soft-deleted secret (dry run) serves nothing, so
-    // those are trusted by revision alone.
+    // Enabled versions are read, to compare them or to spot a placeholder an interrupted
+    // restore left. Reading a burn-after-reading version would destroy it, and a
+    // soft-deleted secret (dry run) serves nothing: those are trusted by revision alone.
     const unreadable =
       found.ephemeralPolicy?.expiresOnceAccessed === true || found.deletionRequestedAt !== undefined
     const read = async (v: SecretVersion) =>

@@ -24,7 +24,7 @@ import {
 } from './collect.js'
 import { describeStep } from './planner.js'
 import { Restorer } from './restorer.js'
-import { firstAttempt, type Settled, settle, settleTiming } from './settle.js'
+import { attempt, type Settled, settle, settleTiming } from './settle.js'
 
 /** The config's restore options are used as they are. */
 function open(request: InitRequest) {
@@ -162,12 +162,12 @@ class ExportRun {
   /** Starts a restore once a slot is free; the first attempt holds it, settling does not. */
   private async start(job: Job) {
     while (this.inflight.size >= this.session.options.concurrency) await Promise.race(this.inflight)
-    const task = firstAttempt(this.restorer, job.secret, this.session.settle)
+    const task = attempt(this.restorer, job.secret)
       .then((first) => {
-        if (first.result.status !== 'unsettled') return this.finish(job, first)
         const later = settle(this.restorer, job.secret, first, this.session.settle, (error) =>
           log.warn(`${job.label}: ${error}; trying again in this run once that has settled`),
         ).then((settled) => this.finish(job, settled))
+        if (first.status !== 'unsettled') return later
         this.settling.push(
           later.catch((error: unknown) => this.refuse(job.group, job.label, messageOf(error))),
         )

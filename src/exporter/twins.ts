@@ -15,11 +15,9 @@ function newestFirst(a: Secret, b: Secret): number {
 }
 
 /**
- * `candidates` are the destination's secrets with the snapshot secret's path and name.
- * A live one always wins: reviving a twin over it is refused by the API (the name is
- * taken). Without one, the snapshot's own secret (same id) comes back in place; else the
- * most recently deleted twin of the same type, since one of another type could never
- * match the snapshot.
+ * Among the destination's secrets with the snapshot secret's path and name, a live one
+ * wins (the API refuses a revival over it); else the snapshot's own secret (same id) comes
+ * back; else the most recently deleted twin of its type (another type could never match).
  */
 export function chooseTarget(
   snapshot: { id: string; type: SecretType },
