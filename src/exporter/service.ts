@@ -135,15 +135,11 @@ class ExportRun {
     await send(this.call, { result: { header: record, error } })
   }
 
-  private async replyGroup(group: SecretGroup, error = '') {
-    for (const member of group.members) await this.reply(member.received.record, error)
-  }
-
   /** A secret not restored: counted, logged, and the reason on each of its records. */
   private async refuse(group: SecretGroup, label: string, error: string, reply = error) {
     this.failures.push({ label, error })
     log.error(`${label}: ${error}`)
-    await this.replyGroup(group, reply)
+    for (const { received } of group.members) await this.reply(received.record, reply)
   }
 
   private async schedule(group: SecretGroup) {
@@ -189,7 +185,7 @@ class ExportRun {
     const outcome = created ? 'create' : result.plan.outcome
     // A conflict never ends done: it fails the secret.
     if (outcome !== 'conflict') this.done[outcome] += 1
-    await this.replyGroup(group)
+    for (const { received } of group.members) await this.reply(received.record)
   }
 
   /** on_conflict=fail: every target is checked before the first write. */
@@ -240,10 +236,8 @@ class ExportRun {
     const failed = this.failures
     const first = failed[0]?.error ?? ''
     if (failed.length > 1 && failed.every((f) => f.error === first)) return first
-    const shown = failed
-      .slice(0, 3)
-      .map((f) => `${f.label} (${f.error})`)
-      .join('; ')
-    return failed.length > 3 ? `${shown}; and ${failed.length - 3} more above` : shown
+    const shown = failed.slice(0, 3).map((f) => `${f.label} (${f.error})`)
+    if (failed.length > 3) shown.push(`and ${failed.length - 3} more above`)
+    return shown.join('; ')
   }
 }
