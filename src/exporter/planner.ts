@@ -35,11 +35,10 @@ export type Step =
       description: string
       placeholder: boolean
     }
-  | {
-      op: 'delete-version' | 'enable-version' | 'disable-version' | 'restore-version'
-      revision: number
-    }
+  | { op: VersionStatusOp; revision: number }
   | { op: 'protect' }
+
+type VersionStatusOp = 'delete-version' | 'enable-version' | 'disable-version' | 'restore-version'
 
 type Outcome = 'create' | 'update' | 'unchanged' | 'skip' | 'conflict'
 
@@ -170,29 +169,24 @@ function isLivePlaceholder(d: DestinationVersion, type: SecretType): boolean {
 }
 
 function syncVersion(v: BackedUpVersion, d: DestinationVersion, type: SecretType, plan: Plan) {
-  if (v.payload === undefined) {
-    if (isLivePlaceholder(d, type)) plan.steps.push({ op: 'delete-version', revision: v.revision })
+  const { revision, payload } = v
+  if (payload === undefined) {
+    if (isLivePlaceholder(d, type)) plan.steps.push({ op: 'delete-version', revision })
     return
   }
   if (d.status === 'deleted') {
-    plan.conflicts.push(`revision ${v.revision} is permanently deleted in the destination`)
+    plan.conflicts.push(`revision ${revision} is permanently deleted in the destination`)
     return
   }
-  if (d.payload !== undefined && !d.payload.equals(v.payload)) {
-    plan.conflicts.push(`revision ${v.revision} holds a different payload in the destination`)
+  if (d.payload !== undefined && !d.payload.equals(payload)) {
+    plan.conflicts.push(`revision ${revision} holds a different payload in the destination`)
     return
   }
-  if (d.status === 'scheduled_for_deletion') {
-    plan.steps.push({ op: 'restore-version', revision: v.revision })
-  }
+  if (d.status === 'scheduled_for_deletion') plan.steps.push({ op: 'restore-version', revision })
+  // A restored version comes back disabled or enabled: the wanted status is always stated.
   const wanted = v.meta.status === 'disabled' ? 'disabled' : 'enabled'
-  // A restored version comes back disabled or enabled; state the wanted one explicitly.
-  if (d.status === 'scheduled_for_deletion' || d.status !== wanted) {
-    plan.steps.push({
-      op: wanted === 'disabled' ? 'disable-version' : 'enable-version',
-      revision: v.revision,
-    })
-  }
+  const op = wanted === 'disabled' ? 'disable-version' : 'enable-version'
+  if (d.status !== wanted) plan.steps.push({ op, revision })
 }
 
 /**
@@ -212,16 +206,13 @@ function versionSteps(
   const trailing: Step[] = []
   const inSnapshot = new Set(secret.versions.map((v) => v.revision))
   for (const d of dest) {
-    if (aligned && !inSnapshot.has(d.revision) && isLivePlaceholder(d, type)) {
-      plan.steps.push({ op: 'delete-version', revision: d.revision })
-    }
+    const stale = aligned && !inSnapshot.has(d.revision) && isLivePlaceholder(d, type)
+    if (stale) plan.steps.push({ op: 'delete-version', revision: d.revision })
   }
   for (const v of secret.versions) {
     const { payload } = v
     const d = byRevision.get(v.revision)
-    if (!aligned && (payload === undefined || dest.some((x) => x.payload?.equals(payload)))) {
-      continue
-    }
+    if (!aligned && (!payload || dest.some((x) => x.payload?.equals(payload)))) continue
     if (aligned && d) {
       syncVersion(v, d, type, plan)
       continue
@@ -234,9 +225,7 @@ function versionSteps(
     const revision = aligned ? v.revision : destLast + 1
     for (let gap = destLast + 1; gap < revision; gap++) plan.steps.push(...placeholder(gap, type))
     plan.steps.push(...writeVersion({ ...v, revision }, type, plan.warnings))
-    if (payload !== undefined && v.meta.status === 'disabled') {
-      trailing.push({ op: 'disable-version', revision })
-    }
+    if (payload && v.meta.status === 'disabled') trailing.push({ op: 'disable-version', revision })
     destLast = revision
   }
   plan.steps.push(...trailing)
@@ -257,11 +246,8 @@ export function planSecret(
     plan.outcome = 'create'
     plan.steps.push({ op: 'create-secret', input: createInput(secret.meta, options, plan) })
   } else if (options.onConflict === 'skip') {
-    return {
-      ...plan,
-      outcome: 'skip',
-      warnings: ['exists in the destination; skipped (on_conflict=skip)'],
-    }
+    plan.warnings.push('exists in the destination; skipped (on_conflict=skip)')
+    return { ...plan, outcome: 'skip' }
   } else {
     if (dest.deletionRequestedAt) plan.steps.push({ op: 'restore-secret' })
     protect = metadataSteps(secret.meta, dest, options.updateMetadata, plan)
@@ -274,16 +260,10 @@ export function planSecret(
 }
 
 export function describeStep(step: Step): string {
-  switch (step.op) {
-    case 'create-secret':
-      return `create secret (type ${step.input.type})`
-    case 'create-version':
-      return step.placeholder
-        ? `write placeholder revision ${step.revision}`
-        : `write revision ${step.revision} (${step.data.length} bytes)`
-    case 'update-secret':
-      return 'update tags/description'
-    default:
-      return 'revision' in step ? `${step.op} ${step.revision}` : step.op
-  }
+  if (step.op === 'create-secret') return `create secret (type ${step.input.type})`
+  if (step.op === 'update-secret') return 'update tags/description'
+  if (step.op !== 'create-version')
+    return 'revision' in step ? `${step.op} ${step.revision}` : step.op
+  if (step.placeholder) return `write placeholder revision ${step.revision}`
+  return `write revision ${step.revision} (${step.data.length} bytes)`
 }
