@@ -25,10 +25,7 @@ import {
 import { invalidArgument } from '../plugin/grpc-errors.js'
 
 /** A record as received, with its bytes when it carried any. */
-export interface Received {
-  record: WireRecord
-  data?: Buffer
-}
+export type Received = { record: WireRecord; data?: Buffer }
 
 type Role =
   | { kind: 'ack' }
@@ -63,17 +60,10 @@ function roleOf(record: WireRecord): Role {
   return { kind: 'stray', reason: `${record.pathname} is not part of a scw-secret snapshot layout` }
 }
 
-export interface BackedUpVersion {
-  revision: number
-  meta: VersionMetadata
-  payload?: Buffer
-}
+export type BackedUpVersion = { revision: number; meta: VersionMetadata; payload?: Buffer }
 
-export interface BackedUpSecret {
-  meta: SecretMetadata
-  /** Ascending by revision. */
-  versions: BackedUpVersion[]
-}
+/** A secret's snapshot content, checked; its versions ascending by revision. */
+export type BackedUpSecret = { meta: SecretMetadata; versions: BackedUpVersion[] }
 
 /** All records of one secret directory, as they arrived. */
 export interface SecretGroup {

@@ -127,11 +127,9 @@ export class Restorer {
   }
 
   async restore(secret: BackedUpSecret, fresh: boolean): Promise<RestoreResult> {
-    const planOptions: PlanOptions = {
-      ...this.options,
-      sameProjectAndRegion:
-        secret.meta.project_id === this.api.projectId && secret.meta.region === this.api.region,
-    }
+    const { project_id, region } = secret.meta
+    const sameProjectAndRegion = project_id === this.api.projectId && region === this.api.region
+    const planOptions: PlanOptions = { ...this.options, sameProjectAndRegion }
     const target = await this.target(secret, fresh)
     let found = target.kind === 'new' ? undefined : target.secret
     // A soft-deleted secret serves no payload yet: it is compared by revisions alone first.
@@ -209,32 +207,28 @@ export class Restorer {
     return id
   }
 
-  private async createVersion(secretId: string, step: Extract<Step, { op: 'create-version' }>) {
-    const created = await once(
-      () => this.api.createVersion(secretId, step.data, step.description),
-      () => this.landedVersion(secretId, step),
-      `writing revision ${step.revision}`,
-    )
-    if (this.options.preserveRevisions && created.revision !== step.revision) {
+  private async createVersion(id: string, step: Extract<Step, { op: 'create-version' }>) {
+    const { revision, data } = step
+    // What a lost create may have written, if it is there with the same bytes.
+    const landed = async () => {
+      const version = (await listAllVersions(this.api, id)).find((v) => v.revision === revision)
+      if (!version) return undefined
+      if (version.status === 'enabled') {
+        const written = (await this.api.accessVersion(id, revision)).data
+        if (Buffer.from(written).equals(data)) return version
+      }
+      throw new UnsettledWrite(
+        `revision ${revision} appeared in the destination with other content`,
+      )
+    }
+    const write = () => this.api.createVersion(id, data, step.description)
+    const created = await once(write, landed, `writing revision ${revision}`)
+    if (this.options.preserveRevisions && created.revision !== revision) {
       // Later steps address revisions by number: going on could disable or delete the
       // wrong version. A fresh plan sees what is there now.
       throw new UnsettledWrite(
-        `revision ${step.revision} was written as revision ${created.revision} (the secret changed meanwhile)`,
+        `revision ${revision} was written as revision ${created.revision} (the secret changed meanwhile)`,
       )
     }
-  }
-
-  /** The version a lost create may have written, if it is there with the same bytes. */
-  private async landedVersion(secretId: string, step: Extract<Step, { op: 'create-version' }>) {
-    const versions = await listAllVersions(this.api, secretId)
-    const landed = versions.find((v) => v.revision === step.revision)
-    if (!landed) return undefined
-    if (landed.status === 'enabled') {
-      const { data } = await this.api.accessVersion(secretId, landed.revision)
-      if (Buffer.from(data).equals(step.data)) return landed
-    }
-    throw new UnsettledWrite(
-      `revision ${step.revision} appeared in the destination with other content`,
-    )
   }
 }
