@@ -48,21 +48,15 @@ export function secretDir(secret: SecretLocation): string {
   return `${parent}${sep}${encodeSegment(secret.name)}${SECRET_SUFFIX}`
 }
 
-export function secretMetaPath(secret: SecretLocation): string {
-  return `${secretDir(secret)}/${SECRET_META}`
-}
+export const secretMetaPath = (secret: SecretLocation) => `${secretDir(secret)}/${SECRET_META}`
 
-export function versionsDir(secret: SecretLocation): string {
-  return `${secretDir(secret)}/${VERSIONS_DIR}`
-}
+export const versionsDir = (secret: SecretLocation) => `${secretDir(secret)}/${VERSIONS_DIR}`
 
-export function versionMetaPath(secret: SecretLocation, revision: number): string {
-  return `${versionsDir(secret)}/${revision}.json`
-}
+export const versionMetaPath = (secret: SecretLocation, revision: number) =>
+  `${versionsDir(secret)}/${revision}.json`
 
-export function payloadPath(secret: SecretLocation, revision: number): string {
-  return `${versionsDir(secret)}/${revision}`
-}
+export const payloadPath = (secret: SecretLocation, revision: number) =>
+  `${versionsDir(secret)}/${revision}`
 
 /** Every directory from `/` down to and including `dir`, parents first. */
 export function ancestors(dir: string): string[] {

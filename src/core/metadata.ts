@@ -103,6 +103,5 @@ export function versionMetadata(version: SecretVersion, hasPayload: boolean): Ve
 }
 
 /** Stable, human-readable JSON (two-space indent, trailing newline). */
-export function toJsonBytes(value: unknown): Buffer {
-  return Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8')
-}
+export const toJsonBytes = (value: unknown): Buffer =>
+  Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8')

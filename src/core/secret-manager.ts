@@ -51,11 +51,8 @@ export function parseRevisionRef(text: string): RevisionRef | undefined {
 
 const MAX_NAME_LENGTH = 255
 
-export interface Refusal {
-  reason: 'required' | 'format' | 'constraint'
-  /** Completes "<what> ...", e.g. `contains "/"`. */
-  problem: string
-}
+/** Why a name or path is refused; `problem` completes "<what> ...", e.g. `contains "/"`. */
+export type Refusal = { reason: 'required' | 'format' | 'constraint'; problem: string }
 
 // The real limits are not documented; refusing `/` keeps names and paths unambiguous, and
 // 255 characters is the cap both the emulator and the snapshot metadata always applied.

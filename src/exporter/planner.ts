@@ -64,17 +64,26 @@ const PLACEHOLDERS: Partial<Record<SecretType, string>> = {
   ssh_key: '{"ssh_private_key":"placeholder"}',
 }
 
-export function placeholderPayload(type: SecretType): Buffer {
-  return Buffer.from(PLACEHOLDERS[type] ?? 'placeholder', 'utf8')
-}
+export const placeholderPayload = (type: SecretType): Buffer =>
+  Buffer.from(PLACEHOLDERS[type] ?? 'placeholder', 'utf8')
 
 export function targetPath(original: string, reroot: string): string {
   if (reroot === '/' || reroot === '') return original
   return original === '/' ? reroot : `${reroot}${original}`
 }
 
+/** The snapshot writes an unset field as null; the API takes it absent. */
+function ephemeralPolicyInput(meta: SecretMetadata): CreateSecretInput['ephemeralPolicy'] {
+  if (!meta.ephemeral_policy) return undefined
+  const { time_to_live, expires_once_accessed, action } = meta.ephemeral_policy
+  return {
+    timeToLive: time_to_live ?? undefined,
+    expiresOnceAccessed: expires_once_accessed ?? undefined,
+    action,
+  }
+}
+
 function createInput(meta: SecretMetadata, options: PlanOptions, plan: Plan): CreateSecretInput {
-  const policy = meta.ephemeral_policy
   if (meta.key_id && !options.keyId && !options.sameProjectAndRegion) {
     plan.warnings.push(
       `key_id ${meta.key_id} belongs to the source project/region; the secret is created with the default key (set key_id to choose one)`,
@@ -89,14 +98,7 @@ function createInput(meta: SecretMetadata, options: PlanOptions, plan: Plan): Cr
     description: meta.description || undefined,
     // Protection is applied last, once every version is written.
     protected: false,
-    // The snapshot writes an unset field as null; the API takes it absent.
-    ephemeralPolicy: policy
-      ? {
-          timeToLive: policy.time_to_live ?? undefined,
-          expiresOnceAccessed: policy.expires_once_accessed ?? undefined,
-          action: policy.action,
-        }
-      : undefined,
+    ephemeralPolicy: ephemeralPolicyInput(meta),
     keyId: options.keyId || (options.sameProjectAndRegion && meta.key_id) || undefined,
   }
 }
@@ -126,9 +128,8 @@ function placeholder(revision: number, type: SecretType, description = PLACEHOLD
   ]
 }
 
-function sameTags(a: string[], b: string[]): boolean {
-  return a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000')
-}
+const sameTags = (a: string[], b: string[]): boolean =>
+  a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000')
 
 /**
  * Tags and description; returns whether to protect the secret once its versions are written.

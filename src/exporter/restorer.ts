@@ -20,11 +20,8 @@ import { chooseTarget, type Target } from './twins.js'
 
 type RestoreOptions = Omit<PlanOptions, 'sameProjectAndRegion'> & Pick<ExporterConfig, 'dryRun'>
 
-interface Work {
-  writes: number
-  /** Versions actually written (placeholders aside). */
-  versionsWritten: number
-}
+/** Writes made, and versions written among them (placeholders aside). */
+type Work = { writes: number; versionsWritten: number }
 
 export type RestoreResult = Work &
   (
@@ -83,14 +80,11 @@ const VERSION_CALLS = {
   'restore-version': 'restoreVersion',
 } as const
 
-const key = (path: string, name: string) => `${path}\u0000${name}`
+const key = (at: { path: string; name: string }) => `${at.path}\u0000${at.name}`
 
 function byLocation(secrets: Secret[]): Map<string, Secret[]> {
   const out = new Map<string, Secret[]>()
-  for (const s of secrets) {
-    const k = key(s.path, s.name)
-    out.set(k, [...(out.get(k) ?? []), s])
-  }
+  for (const s of secrets) out.set(key(s), [...(out.get(key(s)) ?? []), s])
   return out
 }
 
@@ -122,7 +116,7 @@ export class Restorer {
       this.index = undefined
       throw error
     })
-    const candidates = (await this.index).get(key(path, name)) ?? []
+    const candidates = (await this.index).get(key({ path, name })) ?? []
     return chooseTarget(secret.meta, candidates)
   }
 

@@ -82,13 +82,11 @@ class ExportRun {
   private readonly settling: Array<Promise<void>> = []
   /** on_conflict=fail: every secret, held until all targets are checked. */
   private readonly deferred: Job[] = []
-  /** Secrets seen, restorable or not. */
+  // What the summary and the verdict count: secrets seen, restored (by what their restore
+  // did) or not (with why), records outside the layout refused, and the run's work.
   private secrets = 0
-  /** Secrets restored, by what their restore did. */
   private readonly done = { create: 0, update: 0, unchanged: 0, skip: 0 }
-  /** Secrets not restored, with why: what the final status sums up. */
   private readonly failures: Array<{ label: string; error: string }> = []
-  /** Records outside the layout, refused. */
   private strays = 0
   private retried = 0
   private versionsWritten = 0

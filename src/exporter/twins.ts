@@ -3,7 +3,7 @@
 // for one (path, name), a live secret and any number of soft-deleted twins. This picks the
 // one a restore works with; pure, so every history is tested without a server.
 import { holdsName } from '../core/secret-manager.js'
-import type { Secret, SecretType } from '../scaleway/api.js'
+import type { Secret } from '../scaleway/api.js'
 
 /** `new`: nothing usable, the name is free. `revive`: a soft-deleted secret to bring back. */
 export type Target = { kind: 'new' } | { kind: 'live' | 'revive'; secret: Secret }
@@ -19,10 +19,7 @@ function newestFirst(a: Secret, b: Secret): number {
  * wins (the API refuses a revival over it); else the snapshot's own secret (same id) comes
  * back; else the most recently deleted twin of its type (another type could never match).
  */
-export function chooseTarget(
-  snapshot: { id: string; type: SecretType },
-  candidates: readonly Secret[],
-): Target {
+export function chooseTarget(snapshot: Pick<Secret, 'id' | 'type'>, candidates: Secret[]): Target {
   const live = candidates.find(holdsName)
   if (live) return { kind: 'live', secret: live }
   const same = candidates.find((s) => s.id === snapshot.id)
