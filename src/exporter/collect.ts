@@ -94,8 +94,8 @@ const PAYLOAD_PROBLEMS: { [K in PayloadProblem['kind']]: Describe<K> } = {
 const jsonOf = (received: Received): unknown => received.data && parseJson(received.data)
 
 /**
- * Checks a secret's snapshot content as a whole; nothing is written for a bad one. The
- * error says what is wrong, not where: the caller names the secret's directory.
+ * Checks a secret's snapshot content as a whole; nothing is written for a bad one. The error
+ * says what is wrong, not where (the caller names the secret's directory).
  */
 export function validateGroup(group: SecretGroup): Validated {
   const fail = (error: string): Validated => ({ ok: false, error })

@@ -26,10 +26,8 @@ type Work = { writes: number; versionsWritten: number }
 export type RestoreResult = Work &
   (
     | { status: 'done'; plan: Plan }
-    /**
-     * Failed: retrying in this run would not help (a conflict, a refusal, bad content).
-     * Unsettled: stopped for safety or by a transient failure, to try again once settled.
-     */
+    // Failed: retrying in this run would not help (a conflict, a refusal, bad content).
+    // Unsettled: stopped for safety or by a transient failure, to try again once settled.
     | { status: 'failed' | 'unsettled'; plan?: Plan; error: string }
   )
 
