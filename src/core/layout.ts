@@ -22,13 +22,10 @@ export const VERSIONS_DIR = 'versions'
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped
 const ALWAYS_ESCAPED = /[%/\u0000-\u001f\u007f]/g
 
-function hex(ch: string): string {
-  return `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
-}
-
 /** Encodes one user-supplied name or folder segment as one path segment. */
 export function encodeSegment(name: string): string {
   if (name.length === 0) throw new Error('empty names cannot be encoded')
+  const hex = (ch: string) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
   let out = name.replace(ALWAYS_ESCAPED, hex)
   if (out.startsWith('.')) out = `%2E${out.slice(1)}`
   if (out.endsWith(SECRET_SUFFIX)) {
@@ -43,10 +40,7 @@ export function folderDir(smPath: string): string {
   return `/${segments.map(encodeSegment).join('/')}`
 }
 
-export interface SecretLocation {
-  path: string
-  name: string
-}
+export type SecretLocation = { path: string; name: string }
 
 export function secretDir(secret: SecretLocation): string {
   const parent = folderDir(secret.path)
@@ -54,29 +48,18 @@ export function secretDir(secret: SecretLocation): string {
   return `${parent}${sep}${encodeSegment(secret.name)}${SECRET_SUFFIX}`
 }
 
-export function secretMetaPath(secret: SecretLocation): string {
-  return `${secretDir(secret)}/${SECRET_META}`
-}
+export const secretMetaPath = (secret: SecretLocation) => `${secretDir(secret)}/${SECRET_META}`
 
-export function versionsDir(secret: SecretLocation): string {
-  return `${secretDir(secret)}/${VERSIONS_DIR}`
-}
+export const versionsDir = (secret: SecretLocation) => `${secretDir(secret)}/${VERSIONS_DIR}`
 
-export function versionMetaPath(secret: SecretLocation, revision: number): string {
-  return `${versionsDir(secret)}/${revision}.json`
-}
+export const versionMetaPath = (secret: SecretLocation, revision: number) =>
+  `${versionsDir(secret)}/${revision}.json`
 
-export function payloadPath(secret: SecretLocation, revision: number): string {
-  return `${versionsDir(secret)}/${revision}`
-}
+export const payloadPath = (secret: SecretLocation, revision: number) =>
+  `${versionsDir(secret)}/${revision}`
 
 /** Every directory from `/` down to and including `dir`, parents first. */
 export function ancestors(dir: string): string[] {
-  const out = ['/']
-  let current = ''
-  for (const segment of dir.split('/').filter((s) => s.length > 0)) {
-    current = `${current}/${segment}`
-    out.push(current)
-  }
-  return out
+  const segments = dir.split('/').filter((s) => s.length > 0)
+  return ['/', ...segments.map((_, i) => `/${segments.slice(0, i + 1).join('/')}`)]
 }

@@ -6,14 +6,6 @@ import { SECRET_TYPES, VERSION_STATUSES } from './secret-manager.js'
 
 const iso = (d: Date | undefined): string | null => (d ? d.toISOString() : null)
 
-const ephemeralPolicy = z
-  .object({
-    time_to_live: z.string().nullable(),
-    expires_once_accessed: z.boolean().nullable(),
-    action: z.enum(['delete', 'disable', 'unknown_action']),
-  })
-  .nullable()
-
 export const SecretMetadataSchema = z.object({
   id: z.string(),
   // Checked against the model's name and path rules by the exporter, which says which failed.
@@ -25,7 +17,13 @@ export const SecretMetadataSchema = z.object({
   protected: z.boolean(),
   managed: z.boolean(),
   used_by: z.array(z.string()),
-  ephemeral_policy: ephemeralPolicy,
+  ephemeral_policy: z
+    .object({
+      time_to_live: z.string().nullable(),
+      expires_once_accessed: z.boolean().nullable(),
+      action: z.enum(['delete', 'disable', 'unknown_action']),
+    })
+    .nullable(),
   key_id: z.string().nullable(),
   created_at: z.string().nullable(),
   updated_at: z.string().nullable(),
@@ -105,6 +103,5 @@ export function versionMetadata(version: SecretVersion, hasPayload: boolean): Ve
 }
 
 /** Stable, human-readable JSON (two-space indent, trailing newline). */
-export function toJsonBytes(value: unknown): Buffer {
-  return Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8')
-}
+export const toJsonBytes = (value: unknown): Buffer =>
+  Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8')

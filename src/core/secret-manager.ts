@@ -1,7 +1,6 @@
-// What Scaleway Secret Manager (v1beta1) accepts and how it behaves, written once: the
-// exporter checks a whole secret against these rules before writing any of it, and the
-// emulator that stands in for the API in tests enforces the same rules. Sources: the API
-// notes and the recorded traffic in test/fixtures/scaleway-recorded/. Pure, no I/O.
+// What Scaleway Secret Manager (v1beta1) accepts and how it behaves, written once for the
+// exporter's checks before any write and for the emulator that stands in for the API in
+// tests. Sources: the API notes and test/fixtures/scaleway-recorded/. Pure, no I/O.
 
 export const REGIONS = ['fr-par', 'nl-ams', 'pl-waw'] as const
 export type Region = (typeof REGIONS)[number]
@@ -26,21 +25,17 @@ export const VERSION_STATUSES = [
 ] as const
 export type VersionStatus = (typeof VERSION_STATUSES)[number]
 
-// ---- ids
-
 /** Secret, project and key ids, and secret keys, are UUIDs (any case). */
 export const UUID_TEXT = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
 const UUID = new RegExp(`^${UUID_TEXT}$`, 'i')
 
 export const isUuid = (value: string): boolean => UUID.test(value)
 
-// ---- revisions
-
 /** Revisions start at 1, grow by one, cannot be chosen, and are uint32 on the wire. */
 const REVISION = /^[1-9][0-9]{0,9}$/
 const MAX_REVISION = 0xffff_ffff
 
-/** A revision number written in decimal (no sign, no leading zero), or undefined. */
+/** A revision in decimal (no sign, no leading zero), or undefined. */
 export function parseRevision(text: string): number | undefined {
   if (!REVISION.test(text)) return undefined
   const revision = Number(text)
@@ -54,25 +49,18 @@ export function parseRevisionRef(text: string): RevisionRef | undefined {
   return text === 'latest' || text === 'latest_enabled' ? text : parseRevision(text)
 }
 
-// ---- names and paths
-
 const MAX_NAME_LENGTH = 255
 
-export interface Refusal {
-  reason: 'required' | 'format' | 'constraint'
-  /** Completes "<what> ...", e.g. `contains "/"`. */
-  problem: string
-}
+/** Why a name or path is refused; `problem` completes "<what> ...", e.g. `contains "/"`. */
+export type Refusal = { reason: 'required' | 'format' | 'constraint'; problem: string }
 
 // The real limits are not documented; refusing `/` keeps names and paths unambiguous, and
 // 255 characters is the cap both the emulator and the snapshot metadata always applied.
 export function nameRefusal(name: string): Refusal | undefined {
   if (name === '') return { reason: 'required', problem: 'is empty' }
   if (name.includes('/')) return { reason: 'format', problem: 'contains "/"' }
-  if (name.length > MAX_NAME_LENGTH) {
-    return { reason: 'constraint', problem: `is longer than ${MAX_NAME_LENGTH} characters` }
-  }
-  return undefined
+  const tooLong = `is longer than ${MAX_NAME_LENGTH} characters`
+  return name.length > MAX_NAME_LENGTH ? { reason: 'constraint', problem: tooLong } : undefined
 }
 
 /** `/a/b/` is stored as `/a/b`: the API strips one trailing slash. */
@@ -93,21 +81,14 @@ export function pathRefusal(path: string): Refusal | undefined {
 /** How the API refuses a second secret with the same (project, region, path, name). */
 export const DUPLICATE_NAME_HELP = 'cannot have same secret name in same path'
 
-// ---- deletion
-
-/**
- * Whether a secret still holds its name. A name is unique per (project, region, path), but
- * a secret scheduled for deletion frees it (recorded: CI re-creates a name deleted minutes
- * before), so the live secret and soft-deleted ones may share a name.
- */
+// A name is unique per (project, region, path) among secrets not scheduled for deletion:
+// deleting frees it (recorded: CI re-creates a name deleted minutes before).
 export const holdsName = (secret: { deletionRequestedAt?: unknown }): boolean =>
   secret.deletionRequestedAt === null || secret.deletionRequestedAt === undefined
 
 /** Deleted versions keep their revision number and metadata but serve no payload. */
 export const isDeletedVersion = (status: VersionStatus): boolean =>
   status === 'deleted' || status === 'scheduled_for_deletion'
-
-// ---- payloads
 
 export const MAX_PAYLOAD_BYTES = 64 * 1024
 
@@ -134,7 +115,6 @@ export type PayloadProblem =
   | { kind: 'not-pem' }
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
-type JsonObject = { [key: string]: Json }
 
 /** Typed payloads with a fixed set of fields; key_value takes any (string) fields. */
 const FIELDS: Partial<Record<SecretType, readonly string[]>> = {
@@ -150,34 +130,14 @@ const kindOf = (value: Json): JsonKind => {
   return typeof value as JsonKind
 }
 
-/** Strict: bytes that are not UTF-8 are not JSON. */
-export const parseJson = (data: Uint8Array): { value: Json } | undefined => {
+/** The JSON value, or undefined if `data` is not JSON (strict: bytes not UTF-8 are not). */
+export const parseJson = (data: Uint8Array): Json | undefined => {
   try {
-    return { value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data)) as Json }
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data)) as Json
   } catch {
     return undefined
   }
 }
-
-const fixedFieldProblems = (object: JsonObject, fields: readonly string[]): PayloadProblem[] => {
-  const keys = Object.keys(object)
-  const missing = fields.filter((field) => !Object.hasOwn(object, field))
-  return [
-    ...missing.map((field): PayloadProblem => ({ kind: 'missing-field', field })),
-    ...keys.flatMap((key, index): PayloadProblem[] =>
-      fields.includes(key) ? [] : [{ kind: 'extra-field', key, index, count: keys.length }],
-    ),
-  ]
-}
-
-// The recorded refusal of a nested value reads "Invalid type. Expected: string, given:
-// object": the API's schema wants strings, so numbers and booleans are refused too.
-const nonStringProblems = (object: JsonObject): PayloadProblem[] =>
-  Object.entries(object).flatMap(([key, value], index, all): PayloadProblem[] =>
-    typeof value === 'string'
-      ? []
-      : [{ kind: 'not-a-string', key, index, count: all.length, given: kindOf(value) }],
-  )
 
 const portProblems = (port: Json | undefined): PayloadProblem[] => {
   if (typeof port !== 'string') return []
@@ -186,16 +146,25 @@ const portProblems = (port: Json | undefined): PayloadProblem[] => {
 }
 
 const jsonProblems = (type: SecretType, data: Uint8Array): PayloadProblem[] => {
-  const parsed = parseJson(data)
-  if (!parsed) return [{ kind: 'not-json' }]
-  const { value } = parsed
+  const value = parseJson(data)
+  if (value === undefined) return [{ kind: 'not-json' }]
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return [{ kind: 'not-object', given: kindOf(value) }]
   }
   const fields = FIELDS[type]
+  const entries = Object.entries(value)
+  const at = (index: number) => ({ index, count: entries.length })
+  const missing = fields?.filter((field) => !Object.hasOwn(value, field)) ?? []
   return [
-    ...(fields ? fixedFieldProblems(value, fields) : []),
-    ...nonStringProblems(value),
+    ...missing.map((field): PayloadProblem => ({ kind: 'missing-field', field })),
+    ...entries.flatMap(([key], i): PayloadProblem[] =>
+      !fields || fields.includes(key) ? [] : [{ kind: 'extra-field', key, ...at(i) }],
+    ),
+    // The recorded refusal of a nested value reads "Invalid type. Expected: string, given:
+    // object": the API's schema wants strings, so numbers and booleans are refused too.
+    ...entries.flatMap(([key, v], i): PayloadProblem[] =>
+      typeof v === 'string' ? [] : [{ kind: 'not-a-string', key, given: kindOf(v), ...at(i) }],
+    ),
     ...(type === 'database_credentials' ? portProblems(value.port) : []),
   ]
 }
@@ -216,13 +185,6 @@ export function payloadProblems(type: SecretType, data: Uint8Array): PayloadProb
   // An empty payload reads as a missing `data` field on the wire: refused for every type.
   if (data.byteLength === 0) return [{ kind: 'empty' }]
   if (data.byteLength > MAX_PAYLOAD_BYTES) return [{ kind: 'too-large', size: data.byteLength }]
-  switch (type) {
-    case 'unknown_type':
-    case 'opaque':
-      return []
-    case 'certificate':
-      return certificateProblems(data)
-    default:
-      return jsonProblems(type, data)
-  }
+  if (type === 'certificate') return certificateProblems(data)
+  return type === 'opaque' || type === 'unknown_type' ? [] : jsonProblems(type, data)
 }

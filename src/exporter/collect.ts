@@ -4,7 +4,7 @@
 
 import type { Record as WireRecord } from '../../proto/generated/connectors.js'
 import type { ExportRequest } from '../../proto/generated/exporter.js'
-import { SECRET_META, VERSIONS_DIR } from '../core/layout.js'
+import { BACKUP_INFO, SECRET_META, VERSIONS_DIR } from '../core/layout.js'
 import {
   type SecretMetadata,
   SecretMetadataSchema,
@@ -25,10 +25,7 @@ import {
 import { invalidArgument } from '../plugin/grpc-errors.js'
 
 /** A record as received, with its bytes when it carried any. */
-export interface Received {
-  record: WireRecord
-  data?: Buffer
-}
+export type Received = { record: WireRecord; data?: Buffer }
 
 type Role =
   | { kind: 'ack' }
@@ -43,15 +40,14 @@ function split(pathname: string): { parent: string; base: string } {
 }
 
 /**
- * What a record is, from its pathname alone (relative to the restored subtree, so a
- * restore of one secret sees its directory as `/`). Directories carry nothing: Secret
- * Manager folders exist through the paths of their secrets.
+ * What a record is, from its pathname relative to the restored subtree (a one-secret restore
+ * sees its directory as `/`). Directories carry nothing: folders exist through secrets' paths.
  */
 function roleOf(record: WireRecord): Role {
   const mode = record.fileInfo?.mode ?? 0
   if (mode & 0x80000000) return { kind: 'ack' }
   const { parent, base } = split(record.pathname)
-  if (base === '.backup.json' && parent === '/') return { kind: 'ack' }
+  if (base === BACKUP_INFO && parent === '/') return { kind: 'ack' }
   if (base === SECRET_META) return { kind: 'secret-meta', dir: parent }
   const up = split(parent)
   if (up.base === VERSIONS_DIR) {
@@ -64,17 +60,10 @@ function roleOf(record: WireRecord): Role {
   return { kind: 'stray', reason: `${record.pathname} is not part of a scw-secret snapshot layout` }
 }
 
-export interface BackedUpVersion {
-  revision: number
-  meta: VersionMetadata
-  payload?: Buffer
-}
+export type BackedUpVersion = { revision: number; meta: VersionMetadata; payload?: Buffer }
 
-export interface BackedUpSecret {
-  meta: SecretMetadata
-  /** Ascending by revision. */
-  versions: BackedUpVersion[]
-}
+/** A secret's snapshot content, checked; its versions ascending by revision. */
+export type BackedUpSecret = { meta: SecretMetadata; versions: BackedUpVersion[] }
 
 /** All records of one secret directory, as they arrived. */
 export interface SecretGroup {
@@ -84,38 +73,29 @@ export interface SecretGroup {
 
 export type Validated = { ok: true; secret: BackedUpSecret } | { ok: false; error: string }
 
+type Describe<K> = (problem: Extract<PayloadProblem, { kind: K }>, type: SecretType) => string
+const where = (p: { index: number; count: number }) => `(field ${p.index + 1} of ${p.count})`
+
 /** The API's refusal in words; key names are the user's data, so say where, not what. */
-function describePayloadProblem(type: SecretType, problem: PayloadProblem): string {
-  const where = (p: { index: number; count: number }) => `(field ${p.index + 1} of ${p.count})`
-  switch (problem.kind) {
-    case 'empty':
-      return 'payload is empty; Secret Manager refuses empty payloads'
-    case 'too-large':
-      return `payload is ${problem.size} bytes; Secret Manager accepts at most ${MAX_PAYLOAD_BYTES}`
-    case 'not-json':
-      return `a ${type} payload is not JSON`
-    case 'not-object':
-      return `a ${type} payload is not a JSON object`
-    case 'missing-field':
-      return `a ${type} payload lacks "${problem.field}"`
-    case 'extra-field':
-      return `a ${type} payload has a field the API does not allow ${where(problem)}`
-    case 'not-a-string':
-      return `a ${type} payload has a ${problem.given} value, not a string ${where(problem)}`
-    case 'port-not-digits':
-      return 'a database_credentials port must be digits only'
-    case 'port-too-high':
-      return `a database_credentials port must be at most ${MAX_PORT}`
-    case 'not-pem':
-      return 'a certificate payload is not a list of PEM blocks'
-  }
+const PAYLOAD_PROBLEMS: { [K in PayloadProblem['kind']]: Describe<K> } = {
+  empty: () => 'payload is empty; Secret Manager refuses empty payloads',
+  'too-large': (p) =>
+    `payload is ${p.size} bytes; Secret Manager accepts at most ${MAX_PAYLOAD_BYTES}`,
+  'not-json': (_, type) => `a ${type} payload is not JSON`,
+  'not-object': (_, type) => `a ${type} payload is not a JSON object`,
+  'missing-field': (p, type) => `a ${type} payload lacks "${p.field}"`,
+  'extra-field': (p, type) => `a ${type} payload has a field the API does not allow ${where(p)}`,
+  'not-a-string': (p, type) => `a ${type} payload has a ${p.given} value, not a string ${where(p)}`,
+  'port-not-digits': () => 'a database_credentials port must be digits only',
+  'port-too-high': () => `a database_credentials port must be at most ${MAX_PORT}`,
+  'not-pem': () => 'a certificate payload is not a list of PEM blocks',
 }
 
-const jsonOf = (received: Received): unknown => received.data && parseJson(received.data)?.value
+const jsonOf = (received: Received): unknown => received.data && parseJson(received.data)
 
 /**
- * Checks a secret's snapshot content as a whole; nothing is written for a bad one. The
- * error says what is wrong, not where: the caller names the secret's directory.
+ * Checks a secret's snapshot content as a whole; nothing is written for a bad one. The error
+ * says what is wrong, not where (the caller names the secret's directory).
  */
 export function validateGroup(group: SecretGroup): Validated {
   const fail = (error: string): Validated => ({ ok: false, error })
@@ -142,19 +122,17 @@ export function validateGroup(group: SecretGroup): Validated {
     }
     if (role.kind === 'payload') payloads.set(role.revision, received.data ?? Buffer.alloc(0))
   }
-  const versions: BackedUpVersion[] = []
   for (const [revision, payload] of payloads) {
     if (!metas.has(revision)) return fail(`payload of revision ${revision} has no metadata`)
     const [problem] = payloadProblems(meta.type, payload)
-    if (problem) return fail(`revision ${revision}: ${describePayloadProblem(meta.type, problem)}`)
+    const describe = problem && (PAYLOAD_PROBLEMS[problem.kind] as Describe<PayloadProblem['kind']>)
+    if (describe) return fail(`revision ${revision}: ${describe(problem, meta.type)}`)
   }
-  for (const [revision, vmeta] of [...metas].sort((a, b) => a[0] - b[0])) {
-    const payload = payloads.get(revision)
-    if (vmeta.has_payload && payload === undefined) {
-      return fail(`payload of revision ${revision} is missing from the restored records`)
-    }
-    versions.push({ revision, meta: vmeta, payload })
-  }
+  const versions = [...metas]
+    .sort((a, b) => a[0] - b[0])
+    .map(([revision, m]) => ({ revision, meta: m, payload: payloads.get(revision) }))
+  const lost = versions.find((v) => v.meta.has_payload && v.payload === undefined)
+  if (lost) return fail(`payload of revision ${lost.revision} is missing from the restored records`)
   return { ok: true, secret: { meta, versions } }
 }
 

@@ -1,22 +1,17 @@
 // Restore planning, pure: from one backed-up secret and what the destination already
 // holds, the ordered list of API writes that makes the destination match the snapshot.
 // The restorer executes the steps; a dry run prints them.
+import type { ExporterConfig } from '../config/index.js'
 import type { SecretMetadata } from '../core/metadata.js'
 import { isDeletedVersion } from '../core/secret-manager.js'
 import type { CreateSecretInput, Secret, SecretType, SecretVersion } from '../scaleway/api.js'
 import type { BackedUpSecret, BackedUpVersion } from './collect.js'
 
-export interface PlanOptions {
-  onConflict: 'sync' | 'skip' | 'fail'
-  updateMetadata: boolean
-  preserveRevisions: boolean
-  /** Folder the restore is re-rooted under ('/' keeps the original paths). */
-  folder: string
-  /** Whether source and destination share project and region (key_id stays valid). */
-  sameProjectAndRegion: boolean
-  /** Key Manager key to use for new secrets instead of the snapshot's. */
-  keyId?: string
-}
+/** The config's restore options, and whether the snapshot's key_id is valid here. */
+export type PlanOptions = Pick<
+  ExporterConfig,
+  'onConflict' | 'updateMetadata' | 'preserveRevisions' | 'folder' | 'keyId'
+> & { sameProjectAndRegion: boolean }
 
 /** What the destination holds for one (path, name): the API's secret, its versions read. */
 export type DestinationSecret = Pick<
@@ -40,11 +35,10 @@ export type Step =
       description: string
       placeholder: boolean
     }
-  | {
-      op: 'delete-version' | 'enable-version' | 'disable-version' | 'restore-version'
-      revision: number
-    }
+  | { op: VersionStatusOp; revision: number }
   | { op: 'protect' }
+
+type VersionStatusOp = 'delete-version' | 'enable-version' | 'disable-version' | 'restore-version'
 
 type Outcome = 'create' | 'update' | 'unchanged' | 'skip' | 'conflict'
 
@@ -70,9 +64,8 @@ const PLACEHOLDERS: Partial<Record<SecretType, string>> = {
   ssh_key: '{"ssh_private_key":"placeholder"}',
 }
 
-export function placeholderPayload(type: SecretType): Buffer {
-  return Buffer.from(PLACEHOLDERS[type] ?? 'placeholder', 'utf8')
-}
+export const placeholderPayload = (type: SecretType): Buffer =>
+  Buffer.from(PLACEHOLDERS[type] ?? 'placeholder', 'utf8')
 
 export function targetPath(original: string, reroot: string): string {
   if (reroot === '/' || reroot === '') return original
@@ -90,18 +83,13 @@ function ephemeralPolicyInput(meta: SecretMetadata): CreateSecretInput['ephemera
   }
 }
 
-function createInput(
-  secret: BackedUpSecret,
-  options: PlanOptions,
-  warnings: string[],
-): CreateSecretInput {
-  const meta = secret.meta
+function createInput(meta: SecretMetadata, options: PlanOptions, plan: Plan): CreateSecretInput {
   if (meta.key_id && !options.keyId && !options.sameProjectAndRegion) {
-    warnings.push(
+    plan.warnings.push(
       `key_id ${meta.key_id} belongs to the source project/region; the secret is created with the default key (set key_id to choose one)`,
     )
   }
-  if (meta.managed) warnings.push('managed secret restored as an ordinary secret')
+  if (meta.managed) plan.warnings.push('managed secret restored as an ordinary secret')
   return {
     name: meta.name,
     path: targetPath(meta.path, options.folder),
@@ -140,24 +128,16 @@ function placeholder(revision: number, type: SecretType, description = PLACEHOLD
   ]
 }
 
-function sameTags(a: string[], b: string[]): boolean {
-  return a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000')
-}
+const sameTags = (a: string[], b: string[]): boolean =>
+  a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000')
 
 /**
- * Tags and description; returns whether to protect the secret once its versions are
- * written. Protection is a restore's last write, so a restore interrupted after the
- * versions leaves the secret complete but unprotected: when tags and description match
- * the snapshot, protecting it finishes that restore rather than overriding the user's
- * metadata (and protection takes nothing away: it only blocks deletion).
+ * Tags and description; returns whether to protect the secret once its versions are written.
+ * Protection is a restore's last write: when tags and description match the snapshot, an
+ * unprotected secret is taken as an interrupted restore that protecting finishes, not as the
+ * user's choice (and protection takes nothing away: it only blocks deletion).
  */
-function metadataSteps(
-  secret: BackedUpSecret,
-  dest: DestinationSecret,
-  options: PlanOptions,
-  plan: Plan,
-): boolean {
-  const meta = secret.meta
+function metadataSteps(meta: SecretMetadata, dest: DestinationSecret, update: boolean, plan: Plan) {
   if (meta.type !== dest.type) {
     plan.conflicts.push(`type is ${dest.type} in the destination, ${meta.type} in the snapshot`)
   }
@@ -165,7 +145,7 @@ function metadataSteps(
   const tagsDiffer = !sameTags(meta.tags, dest.tags)
   const descriptionDiffers = meta.description !== (dest.description ?? '')
   if (!tagsDiffer && !descriptionDiffers) return protect
-  if (!options.updateMetadata) {
+  if (!update) {
     const differences = [
       tagsDiffer && `tags [${dest.tags.join(', ')}] -> [${meta.tags.join(', ')}]`,
       descriptionDiffers && 'description',
@@ -190,36 +170,30 @@ function isLivePlaceholder(d: DestinationVersion, type: SecretType): boolean {
 }
 
 function syncVersion(v: BackedUpVersion, d: DestinationVersion, type: SecretType, plan: Plan) {
-  if (v.payload === undefined) {
-    if (isLivePlaceholder(d, type)) plan.steps.push({ op: 'delete-version', revision: v.revision })
+  const { revision, payload } = v
+  if (payload === undefined) {
+    if (isLivePlaceholder(d, type)) plan.steps.push({ op: 'delete-version', revision })
     return
   }
   if (d.status === 'deleted') {
-    plan.conflicts.push(`revision ${v.revision} is permanently deleted in the destination`)
+    plan.conflicts.push(`revision ${revision} is permanently deleted in the destination`)
     return
   }
-  if (d.payload !== undefined && !d.payload.equals(v.payload)) {
-    plan.conflicts.push(`revision ${v.revision} holds a different payload in the destination`)
+  if (d.payload !== undefined && !d.payload.equals(payload)) {
+    plan.conflicts.push(`revision ${revision} holds a different payload in the destination`)
     return
   }
-  if (d.status === 'scheduled_for_deletion') {
-    plan.steps.push({ op: 'restore-version', revision: v.revision })
-  }
+  if (d.status === 'scheduled_for_deletion') plan.steps.push({ op: 'restore-version', revision })
+  // A restored version comes back disabled or enabled: the wanted status is always stated.
   const wanted = v.meta.status === 'disabled' ? 'disabled' : 'enabled'
-  // A restored version comes back disabled or enabled; state the wanted one explicitly.
-  if (d.status === 'scheduled_for_deletion' || d.status !== wanted) {
-    plan.steps.push({
-      op: wanted === 'disabled' ? 'disable-version' : 'enable-version',
-      revision: v.revision,
-    })
-  }
+  const op = wanted === 'disabled' ? 'disable-version' : 'enable-version'
+  if (d.status !== wanted) plan.steps.push({ op, revision })
 }
 
 /**
  * The version steps, and the status changes that come after every write. With
- * preserve_revisions, destination revisions mirror the snapshot's: compared revision by
- * revision, gaps filled. Without, a snapshot version is present if some version has its
- * bytes, and a missing one is written as the next revision.
+ * preserve_revisions, destination revisions mirror the snapshot's, gaps filled. Without, a
+ * snapshot version is present if some version has its bytes, else written as the next one.
  */
 function versionSteps(
   secret: BackedUpSecret,
@@ -233,16 +207,13 @@ function versionSteps(
   const trailing: Step[] = []
   const inSnapshot = new Set(secret.versions.map((v) => v.revision))
   for (const d of dest) {
-    if (aligned && !inSnapshot.has(d.revision) && isLivePlaceholder(d, type)) {
-      plan.steps.push({ op: 'delete-version', revision: d.revision })
-    }
+    const stale = aligned && !inSnapshot.has(d.revision) && isLivePlaceholder(d, type)
+    if (stale) plan.steps.push({ op: 'delete-version', revision: d.revision })
   }
   for (const v of secret.versions) {
     const { payload } = v
     const d = byRevision.get(v.revision)
-    if (!aligned && (payload === undefined || dest.some((x) => x.payload?.equals(payload)))) {
-      continue
-    }
+    if (!aligned && (!payload || dest.some((x) => x.payload?.equals(payload)))) continue
     if (aligned && d) {
       syncVersion(v, d, type, plan)
       continue
@@ -255,9 +226,7 @@ function versionSteps(
     const revision = aligned ? v.revision : destLast + 1
     for (let gap = destLast + 1; gap < revision; gap++) plan.steps.push(...placeholder(gap, type))
     plan.steps.push(...writeVersion({ ...v, revision }, type, plan.warnings))
-    if (payload !== undefined && v.meta.status === 'disabled') {
-      trailing.push({ op: 'disable-version', revision })
-    }
+    if (payload && v.meta.status === 'disabled') trailing.push({ op: 'disable-version', revision })
     destLast = revision
   }
   plan.steps.push(...trailing)
@@ -276,16 +245,13 @@ export function planSecret(
   let protect = secret.meta.protected
   if (!dest) {
     plan.outcome = 'create'
-    plan.steps.push({ op: 'create-secret', input: createInput(secret, options, plan.warnings) })
+    plan.steps.push({ op: 'create-secret', input: createInput(secret.meta, options, plan) })
   } else if (options.onConflict === 'skip') {
-    return {
-      ...plan,
-      outcome: 'skip',
-      warnings: ['exists in the destination; skipped (on_conflict=skip)'],
-    }
+    plan.warnings.push('exists in the destination; skipped (on_conflict=skip)')
+    return { ...plan, outcome: 'skip' }
   } else {
     if (dest.deletionRequestedAt) plan.steps.push({ op: 'restore-secret' })
-    protect = metadataSteps(secret, dest, options, plan)
+    protect = metadataSteps(secret.meta, dest, options.updateMetadata, plan)
   }
   versionSteps(secret, dest?.versions ?? [], options.preserveRevisions, plan)
   if (protect) plan.steps.push({ op: 'protect' })
@@ -295,16 +261,10 @@ export function planSecret(
 }
 
 export function describeStep(step: Step): string {
-  switch (step.op) {
-    case 'create-secret':
-      return `create secret (type ${step.input.type})`
-    case 'create-version':
-      return step.placeholder
-        ? `write placeholder revision ${step.revision}`
-        : `write revision ${step.revision} (${step.data.length} bytes)`
-    case 'update-secret':
-      return 'update tags/description'
-    default:
-      return 'revision' in step ? `${step.op} ${step.revision}` : step.op
-  }
+  if (step.op === 'create-secret') return `create secret (type ${step.input.type})`
+  if (step.op === 'update-secret') return 'update tags/description'
+  if (step.op !== 'create-version')
+    return 'revision' in step ? `${step.op} ${step.revision}` : step.op
+  if (step.placeholder) return `write placeholder revision ${step.revision}`
+  return `write revision ${step.revision} (${step.data.length} bytes)`
 }

@@ -2,6 +2,7 @@
 // same-name twins (twins.ts), plans it (planner.ts), then writes in order. A write whose
 // answer was lost is never repeated blindly: the secret stops as "unsettled", and
 // settle.ts tries it again, re-read and re-planned, once that write can no longer land.
+import type { ExporterConfig } from '../config/index.js'
 import { messageOf } from '../plugin/grpc-errors.js'
 import type { Secret, SecretApi, SecretVersion } from '../scaleway/api.js'
 import { ApiError, type ApiErrorKind } from '../scaleway/errors.js'
@@ -17,36 +18,26 @@ import {
 } from './planner.js'
 import { chooseTarget, type Target } from './twins.js'
 
-export interface RestoreOptions extends Omit<PlanOptions, 'sameProjectAndRegion'> {
-  dryRun: boolean
-}
+type RestoreOptions = Omit<PlanOptions, 'sameProjectAndRegion'> & Pick<ExporterConfig, 'dryRun'>
 
-interface Work {
-  writes: number
-  /** Versions actually written (placeholders aside). */
-  versionsWritten: number
-}
+/** Writes made, and versions written among them (placeholders aside). */
+type Work = { writes: number; versionsWritten: number }
 
 export type RestoreResult = Work &
   (
     | { status: 'done'; plan: Plan }
-    /**
-     * Failed: retrying in this run would not help (a conflict, a refusal, bad content).
-     * Unsettled: stopped for safety or by a transient failure, to try again once settled.
-     */
+    // Failed: retrying in this run would not help (a conflict, a refusal, bad content).
+    // Unsettled: stopped for safety or by a transient failure, to try again once settled.
     | { status: 'failed' | 'unsettled'; plan?: Plan; error: string }
   )
 
-/**
- * A write that may or may not have happened: its answer was lost and it has not appeared
- * (yet), or the secret changed under us. Nothing more is written until it has settled.
- */
+/** A write lost and not (yet) seen, or the secret changed under us: write no more for now. */
 class UnsettledWrite extends Error {
   override name = 'UnsettledWrite'
 }
 
 /** Failures a later attempt in the same run can get past. */
-const TRANSIENT: readonly ApiErrorKind[] = [
+const TRANSIENT: ApiErrorKind[] = [
   'rate_limited',
   'server',
   'network',
@@ -54,37 +45,28 @@ const TRANSIENT: readonly ApiErrorKind[] = [
   'ambiguous_write',
 ]
 
-function isTransient(error: unknown): boolean {
-  return (
-    error instanceof UnsettledWrite || (error instanceof ApiError && TRANSIENT.includes(error.kind))
-  )
-}
-
 /** The result of a failure thrown before or while writing. */
 export function failure(error: unknown, work: Work, plan?: Plan): RestoreResult {
   const message = messageOf(error)
   const text = work.writes > 0 ? `restore stopped after ${work.writes} writes: ${message}` : message
-  return { ...work, plan, status: isTransient(error) ? 'unsettled' : 'failed', error: text }
+  const transient =
+    error instanceof UnsettledWrite || (error instanceof ApiError && TRANSIENT.includes(error.kind))
+  return { ...work, plan, status: transient ? 'unsettled' : 'failed', error: text }
 }
 
 /**
- * A write whose answer was lost may have happened: `landed` looks for it. Not found, it
- * may still land (after a timeout, a dropped connection or a gateway 5xx the server may
- * yet apply it), and writing again could duplicate it: nothing more is written until it
- * can no longer land.
+ * A write whose answer was lost (timeout, dropped connection, gateway 5xx) may have been
+ * applied, or may yet be: `landed` looks for it; not found, writing again could duplicate
+ * it, so nothing more is written until it can no longer land.
  */
-async function once<T>(
-  write: () => Promise<T>,
-  landed: () => Promise<T | undefined>,
-  what: string,
-): Promise<T> {
+async function once<T>(write: () => Promise<T>, landed: () => Promise<T | undefined>, op: string) {
   try {
     return await write()
   } catch (error) {
     if (!(error instanceof ApiError) || error.kind !== 'ambiguous_write') throw error
     const found = await landed()
     if (found) return found
-    throw new UnsettledWrite(`the answer to ${what} was lost and it has not appeared (yet)`)
+    throw new UnsettledWrite(`the answer to ${op} was lost and it has not appeared (yet)`)
   }
 }
 
@@ -96,14 +78,11 @@ const VERSION_CALLS = {
   'restore-version': 'restoreVersion',
 } as const
 
-const key = (path: string, name: string) => `${path}\u0000${name}`
+const key = (at: { path: string; name: string }) => `${at.path}\u0000${at.name}`
 
 function byLocation(secrets: Secret[]): Map<string, Secret[]> {
   const out = new Map<string, Secret[]>()
-  for (const s of secrets) {
-    const k = key(s.path, s.name)
-    out.set(k, [...(out.get(k) ?? []), s])
-  }
+  for (const s of secrets) out.set(key(s), [...(out.get(key(s)) ?? []), s])
   return out
 }
 
@@ -126,10 +105,7 @@ export class Restorer {
     return out
   }
 
-  /**
-   * Which destination secret the snapshot's secret goes to. `fresh` reads the destination
-   * again, as a retry must plan against what it holds now.
-   */
+  /** Where the snapshot's secret goes; `fresh` reads the destination again, as retries must. */
   async target(secret: BackedUpSecret, fresh = false): Promise<Target> {
     const path = targetPath(secret.meta.path, this.options.folder)
     const { name } = secret.meta
@@ -138,16 +114,14 @@ export class Restorer {
       this.index = undefined
       throw error
     })
-    const candidates = (await this.index).get(key(path, name)) ?? []
+    const candidates = (await this.index).get(key({ path, name })) ?? []
     return chooseTarget(secret.meta, candidates)
   }
 
   async restore(secret: BackedUpSecret, fresh: boolean): Promise<RestoreResult> {
-    const planOptions: PlanOptions = {
-      ...this.options,
-      sameProjectAndRegion:
-        secret.meta.project_id === this.api.projectId && secret.meta.region === this.api.region,
-    }
+    const { project_id, region } = secret.meta
+    const sameProjectAndRegion = project_id === this.api.projectId && region === this.api.region
+    const planOptions: PlanOptions = { ...this.options, sameProjectAndRegion }
     const target = await this.target(secret, fresh)
     let found = target.kind === 'new' ? undefined : target.secret
     // A soft-deleted secret serves no payload yet: it is compared by revisions alone first.
@@ -161,8 +135,7 @@ export class Restorer {
         `a soft-deleted secret of the same name (${target.secret.id}) differs from the snapshot; it is left as it is and a new secret is created`,
       )
     } else if (found && plan.steps[0]?.op === 'restore-secret' && !this.options.dryRun) {
-      // Brought back first: its versions cannot be read until then, so the rest is
-      // planned against it revived.
+      // Brought back first (its versions cannot be read until then), then planned again.
       found = await this.api.restoreSecret(found.id)
       work.writes = 1
       plan = planSecret(secret, await this.destinationState(found), planOptions)
@@ -177,10 +150,9 @@ export class Restorer {
   }
 
   private async destinationState(found: Secret): Promise<DestinationSecret> {
-    // Every enabled version is read: to compare it with the snapshot, or to recognise a
-    // placeholder an interrupted restore left behind. Reading a burn-after-reading
-    // version would destroy it, and a soft-deleted secret (dry run) serves nothing, so
-    // those are trusted by revision alone.
+    // Enabled versions are read, to compare them or to spot a placeholder an interrupted
+    // restore left. Reading a burn-after-reading version would destroy it, and a
+    // soft-deleted secret (dry run) serves nothing: those are trusted by revision alone.
     const unreadable =
       found.ephemeralPolicy?.expiresOnceAccessed === true || found.deletionRequestedAt !== undefined
     const read = async (v: SecretVersion) =>
@@ -227,32 +199,28 @@ export class Restorer {
     return id
   }
 
-  private async createVersion(secretId: string, step: Extract<Step, { op: 'create-version' }>) {
-    const created = await once(
-      () => this.api.createVersion(secretId, step.data, step.description),
-      () => this.landedVersion(secretId, step),
-      `writing revision ${step.revision}`,
-    )
-    if (this.options.preserveRevisions && created.revision !== step.revision) {
+  private async createVersion(id: string, step: Extract<Step, { op: 'create-version' }>) {
+    const { revision, data } = step
+    // What a lost create may have written, if it is there with the same bytes.
+    const landed = async () => {
+      const version = (await listAllVersions(this.api, id)).find((v) => v.revision === revision)
+      if (!version) return undefined
+      if (version.status === 'enabled') {
+        const written = (await this.api.accessVersion(id, revision)).data
+        if (Buffer.from(written).equals(data)) return version
+      }
+      throw new UnsettledWrite(
+        `revision ${revision} appeared in the destination with other content`,
+      )
+    }
+    const write = () => this.api.createVersion(id, data, step.description)
+    const created = await once(write, landed, `writing revision ${revision}`)
+    if (this.options.preserveRevisions && created.revision !== revision) {
       // Later steps address revisions by number: going on could disable or delete the
       // wrong version. A fresh plan sees what is there now.
       throw new UnsettledWrite(
-        `revision ${step.revision} was written as revision ${created.revision} (the secret changed meanwhile)`,
+        `revision ${revision} was written as revision ${created.revision} (the secret changed meanwhile)`,
       )
     }
-  }
-
-  /** The version a lost create may have written, if it is there with the same bytes. */
-  private async landedVersion(secretId: string, step: Extract<Step, { op: 'create-version' }>) {
-    const versions = await listAllVersions(this.api, secretId)
-    const landed = versions.find((v) => v.revision === step.revision)
-    if (!landed) return undefined
-    if (landed.status === 'enabled') {
-      const { data } = await this.api.accessVersion(secretId, landed.revision)
-      if (Buffer.from(data).equals(step.data)) return landed
-    }
-    throw new UnsettledWrite(
-      `revision ${step.revision} appeared in the destination with other content`,
-    )
   }
 }

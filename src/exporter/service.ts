@@ -3,6 +3,8 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js'
 import type { Record as WireRecord } from '../../proto/generated/connectors.js'
 import type { ExportRequest, ExportResponse, InitRequest } from '../../proto/generated/exporter.js'
+import { parseExporterConfig } from '../config/index.js'
+import { connect } from '../connector.js'
 import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
 import {
@@ -13,7 +15,6 @@ import {
   messageOf,
 } from '../plugin/grpc-errors.js'
 import type { Exporter } from '../plugin/protocol.js'
-import type { SecretApi } from '../scaleway/api.js'
 import {
   type BackedUpSecret,
   receive,
@@ -22,27 +23,24 @@ import {
   validateGroup,
 } from './collect.js'
 import { describeStep } from './planner.js'
-import { type RestoreOptions, Restorer } from './restorer.js'
-import { firstAttempt, type Settled, type SettleTiming, settle } from './settle.js'
+import { Restorer } from './restorer.js'
+import { attempt, type Settled, settle, settleTiming } from './settle.js'
 
-interface ExporterSession {
-  api: SecretApi
-  origin: string
-  options: RestoreOptions
-  concurrency: number
-  settle: SettleTiming
-  apiSummary(): string
+/** The config's restore options are used as they are. */
+function open(request: InitRequest) {
+  const options = parseExporterConfig(request.config)
+  return { ...connect(options), options, settle: settleTiming(options.timeoutMs) }
 }
 
-export function createExporterService(
-  open: (request: InitRequest) => Promise<ExporterSession>,
-): Exporter {
+type ExporterSession = ReturnType<typeof open>
+
+export function createExporterService(): Exporter {
   let session: ExporterSession | undefined
   return {
     Init(call, callback) {
       if (session) return callback(failedPrecondition('Init was already called'))
       answer(callback, async () => {
-        session = await open(call.request)
+        session = open(call.request)
         return { origin: session.origin, type: 'scw-secret', root: '/', flags: 0 }
       })
     },
@@ -72,11 +70,7 @@ export function createExporterService(
 }
 
 /** A secret of the stream, validated: how it is named, its records and its content. */
-interface Job {
-  label: string
-  group: SecretGroup
-  secret: BackedUpSecret
-}
+type Job = { label: string; group: SecretGroup; secret: BackedUpSecret }
 
 /** One Export call: records in, a result per record out, then a summary and the verdict. */
 class ExportRun {
@@ -88,13 +82,11 @@ class ExportRun {
   private readonly settling: Array<Promise<void>> = []
   /** on_conflict=fail: every secret, held until all targets are checked. */
   private readonly deferred: Job[] = []
-  /** Secrets seen, restorable or not. */
+  // What the summary and the verdict count: secrets seen, restored (by what their restore
+  // did) or not (with why), records outside the layout refused, and the run's work.
   private secrets = 0
-  /** Secrets restored, by what their restore did. */
   private readonly done = { create: 0, update: 0, unchanged: 0, skip: 0 }
-  /** Secrets not restored, with why: what the final status sums up. */
   private readonly failures: Array<{ label: string; error: string }> = []
-  /** Records outside the layout, refused. */
   private strays = 0
   private retried = 0
   private versionsWritten = 0
@@ -113,9 +105,8 @@ class ExportRun {
       const stream = receive(this.call.iterator({ destroyOnReturn: false }))
       for await (const item of secretsOf(stream)) {
         if ('group' in item) await this.schedule(item.group)
-        else if (item.refusal === undefined) await this.reply(item.record)
         else {
-          this.strays += 1
+          if (item.refusal !== undefined) this.strays += 1
           await this.reply(item.record, item.refusal)
         }
       }
@@ -142,15 +133,11 @@ class ExportRun {
     await send(this.call, { result: { header: record, error } })
   }
 
-  private async replyGroup(group: SecretGroup, error = '') {
-    for (const member of group.members) await this.reply(member.received.record, error)
-  }
-
   /** A secret not restored: counted, logged, and the reason on each of its records. */
   private async refuse(group: SecretGroup, label: string, error: string, reply = error) {
     this.failures.push({ label, error })
     log.error(`${label}: ${error}`)
-    await this.replyGroup(group, reply)
+    for (const { received } of group.members) await this.reply(received.record, reply)
   }
 
   private async schedule(group: SecretGroup) {
@@ -168,13 +155,13 @@ class ExportRun {
 
   /** Starts a restore once a slot is free; the first attempt holds it, settling does not. */
   private async start(job: Job) {
-    while (this.inflight.size >= this.session.concurrency) await Promise.race(this.inflight)
-    const task = firstAttempt(this.restorer, job.secret, this.session.settle)
+    while (this.inflight.size >= this.session.options.concurrency) await Promise.race(this.inflight)
+    const task = attempt(this.restorer, job.secret)
       .then((first) => {
-        if (first.result.status !== 'unsettled') return this.finish(job, first)
         const later = settle(this.restorer, job.secret, first, this.session.settle, (error) =>
           log.warn(`${job.label}: ${error}; trying again in this run once that has settled`),
         ).then((settled) => this.finish(job, settled))
+        if (first.status !== 'unsettled') return later
         this.settling.push(
           later.catch((error: unknown) => this.refuse(job.group, job.label, messageOf(error))),
         )
@@ -196,7 +183,7 @@ class ExportRun {
     const outcome = created ? 'create' : result.plan.outcome
     // A conflict never ends done: it fails the secret.
     if (outcome !== 'conflict') this.done[outcome] += 1
-    await this.replyGroup(group)
+    for (const { received } of group.members) await this.reply(received.record)
   }
 
   /** on_conflict=fail: every target is checked before the first write. */
@@ -247,10 +234,8 @@ class ExportRun {
     const failed = this.failures
     const first = failed[0]?.error ?? ''
     if (failed.length > 1 && failed.every((f) => f.error === first)) return first
-    const shown = failed
-      .slice(0, 3)
-      .map((f) => `${f.label} (${f.error})`)
-      .join('; ')
-    return failed.length > 3 ? `${shown}; and ${failed.length - 3} more above` : shown
+    const shown = failed.slice(0, 3).map((f) => `${f.label} (${f.error})`)
+    if (failed.length > 3) shown.push(`and ${failed.length - 3} more above`)
+    return shown.join('; ')
   }
 }

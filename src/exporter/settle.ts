@@ -1,16 +1,11 @@
-// One run is enough: a secret stopped for safety (a write whose answer was lost) or by a
-// transient failure is tried again within the same restore, re-read and re-planned
-// against what the destination holds then, as a rerun would. Never before the uncertain
-// write can no longer land, so a version is never written twice.
+// A secret stopped for safety (a write whose answer was lost) or by a transient failure is
+// tried again in the same run, re-read and re-planned as a rerun would; never before the
+// uncertain write can no longer land, so a version is never written twice.
 import type { BackedUpSecret } from './collect.js'
 import { failure, type RestoreResult, type Restorer } from './restorer.js'
 
 export interface SettleTiming {
-  /**
-   * How long after a failed write it may still land (a request the server still held
-   * when we gave up on it). Two request timeouts: a write the server has not applied
-   * by then is taken as never applied.
-   */
+  /** How long after a failed write it may still land (the server may still hold it). */
   windowMs: number
   /** How long after its first failure a secret is tried again, at most. */
   budgetMs: number
@@ -18,7 +13,10 @@ export interface SettleTiming {
   sleep(ms: number): Promise<void>
 }
 
-/** Two request timeouts of waiting; ten such windows, and at least five minutes, of trying. */
+/**
+ * A write not applied two request timeouts after it was sent is taken as never applied; a
+ * secret is tried for ten such windows, and at least five minutes.
+ */
 export function settleTiming(requestTimeoutMs: number): SettleTiming {
   const windowMs = 2 * requestTimeoutMs
   return {
@@ -34,15 +32,14 @@ export type Attempts = Pick<Restorer, 'restore'>
 
 export interface Settled {
   result: RestoreResult
-  /** When the last attempt ended: an uncertain write it made was sent before that. */
-  endedAt: number
   /** Attempts made after the first. */
   retries: number
   /** Whether some attempt created the secret (the final one may only have finished it). */
   created: boolean
 }
 
-async function attempt(restorer: Attempts, secret: BackedUpSecret, fresh: boolean) {
+/** One attempt; what it throws is a failure too. */
+export async function attempt(restorer: Attempts, secret: BackedUpSecret, fresh = false) {
   try {
     return await restorer.restore(secret, fresh)
   } catch (error) {
@@ -50,32 +47,24 @@ async function attempt(restorer: Attempts, secret: BackedUpSecret, fresh: boolea
   }
 }
 
-const createdBy = (result: RestoreResult) => result.plan?.outcome === 'create' && result.writes > 0
-
-/** The first attempt, against the destination as listed at the start. */
-export async function firstAttempt(
-  restorer: Attempts,
-  secret: BackedUpSecret,
-  timing: SettleTiming,
-): Promise<Settled> {
-  const result = await attempt(restorer, secret, false)
-  return { result, endedAt: timing.now(), retries: 0, created: createdBy(result) }
-}
-
 /**
- * Tries an unsettled secret again, each time once its uncertain write can no longer land,
- * until it is done, fails for good, or its budget runs out (then it stays unsettled).
+ * Tries a secret again while its attempt that just ended, `first`, left it unsettled: until
+ * it is done, fails for good, or its budget runs out (then it stays unsettled).
  */
 export async function settle(
   restorer: Attempts,
   secret: BackedUpSecret,
-  first: Settled,
+  first: RestoreResult,
   timing: SettleTiming,
   onRetry: (error: string) => void = () => {},
 ): Promise<Settled> {
-  let { result, endedAt, retries, created } = first
-  let { writes, versionsWritten } = result
-  const giveUpAt = timing.now() + timing.budgetMs
+  const createdBy = (r: RestoreResult) => r.plan?.outcome === 'create' && r.writes > 0
+  let result = first
+  let retries = 0
+  let created = createdBy(first)
+  let { writes, versionsWritten } = first
+  let endedAt = timing.now()
+  const giveUpAt = endedAt + timing.budgetMs
   while (result.status === 'unsettled') {
     const retryAt = endedAt + timing.windowMs
     if (retryAt > giveUpAt) break
@@ -88,5 +77,5 @@ export async function settle(
     versionsWritten += result.versionsWritten
     created ||= createdBy(result)
   }
-  return { result: { ...result, writes, versionsWritten }, endedAt, retries, created }
+  return { result: { ...result, writes, versionsWritten }, retries, created }
 }

@@ -3,15 +3,10 @@
 // for one (path, name), a live secret and any number of soft-deleted twins. This picks the
 // one a restore works with; pure, so every history is tested without a server.
 import { holdsName } from '../core/secret-manager.js'
-import type { Secret, SecretType } from '../scaleway/api.js'
+import type { Secret } from '../scaleway/api.js'
 
-export type Target =
-  /** Nothing usable: create a new secret (the name is free). */
-  | { kind: 'new' }
-  /** The live secret. Its twins are left as they are. */
-  | { kind: 'live'; secret: Secret }
-  /** A soft-deleted secret to bring back: the same secret (in place) or the latest twin. */
-  | { kind: 'revive'; secret: Secret; inPlace: boolean }
+/** `new`: nothing usable, the name is free. `revive`: a soft-deleted secret to bring back. */
+export type Target = { kind: 'new' } | { kind: 'live' | 'revive'; secret: Secret }
 
 /** Newest deletion first; the creation time breaks ties. */
 function newestFirst(a: Secret, b: Secret): number {
@@ -20,20 +15,15 @@ function newestFirst(a: Secret, b: Secret): number {
 }
 
 /**
- * `candidates` are the destination's secrets with the snapshot secret's path and name.
- * A live one always wins: reviving a twin over it is refused by the API (the name is
- * taken). Without one, the snapshot's own secret (same id) comes back in place; else the
- * most recently deleted twin of the same type, since one of another type could never
- * match the snapshot.
+ * Among the destination's secrets with the snapshot secret's path and name, a live one
+ * wins (the API refuses a revival over it); else the snapshot's own secret (same id) comes
+ * back; else the most recently deleted twin of its type (another type could never match).
  */
-export function chooseTarget(
-  snapshot: { id: string; type: SecretType },
-  candidates: readonly Secret[],
-): Target {
+export function chooseTarget(snapshot: Pick<Secret, 'id' | 'type'>, candidates: Secret[]): Target {
   const live = candidates.find(holdsName)
   if (live) return { kind: 'live', secret: live }
   const same = candidates.find((s) => s.id === snapshot.id)
-  if (same) return { kind: 'revive', secret: same, inPlace: true }
+  if (same) return { kind: 'revive', secret: same }
   const [latest] = candidates.filter((s) => s.type === snapshot.type).sort(newestFirst)
-  return latest ? { kind: 'revive', secret: latest, inPlace: false } : { kind: 'new' }
+  return latest ? { kind: 'revive', secret: latest } : { kind: 'new' }
 }

@@ -57,6 +57,7 @@ const OPTIONS: PlanOptions = {
   updateMetadata: false,
   preserveRevisions: true,
   folder: '/',
+  keyId: undefined,
   sameProjectAndRegion: false,
 }
 

@@ -4,12 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { BackedUpSecret } from '../../src/exporter/collect.js'
 import type { Plan } from '../../src/exporter/planner.js'
 import type { RestoreResult } from '../../src/exporter/restorer.js'
-import {
-  type Attempts,
-  firstAttempt,
-  type SettleTiming,
-  settle,
-} from '../../src/exporter/settle.js'
+import { type Attempts, attempt, type SettleTiming, settle } from '../../src/exporter/settle.js'
 
 const plan = (outcome: Plan['outcome']): Plan => ({
   outcome,
@@ -66,7 +61,7 @@ describe('settle', () => {
   it('waits out each window after the failure, re-plans afresh, and adds up the work', async () => {
     const clock = fakeClock(2000, 300_000)
     const run = scripted([unsettled(2), unsettled(1, 'update'), done(3)], clock.now)
-    const first = await firstAttempt(run.attempts, secret, clock.timing)
+    const first = await attempt(run.attempts, secret)
     const settled = await settle(run.attempts, secret, first, clock.timing)
     expect(run.fresh).toEqual([false, true, true])
     expect(clock.sleeps).toEqual([2000, 2000])
@@ -87,7 +82,7 @@ describe('settle', () => {
     }
     const run = scripted([slow, done(1)], clock.now)
     advance = (ms) => clock.timing.sleep(ms)
-    const first = await firstAttempt(run.attempts, secret, clock.timing)
+    const first = await attempt(run.attempts, secret)
     await settle(run.attempts, secret, first, clock.timing)
     expect(clock.sleeps).toEqual([1500, 2000])
   })
@@ -95,7 +90,7 @@ describe('settle', () => {
   it('gives up once the next retry would fall after the budget, still unsettled', async () => {
     const clock = fakeClock(2000, 5000)
     const run = scripted([unsettled(0), unsettled(0), unsettled(0), unsettled(0)], clock.now)
-    const first = await firstAttempt(run.attempts, secret, clock.timing)
+    const first = await attempt(run.attempts, secret)
     const settled = await settle(run.attempts, secret, first, clock.timing)
     expect(run.fresh).toEqual([false, true, true])
     expect(settled.result.status).toBe('unsettled')
@@ -110,7 +105,7 @@ describe('settle', () => {
     const settled = await settle(
       once.attempts,
       secret,
-      await firstAttempt(once.attempts, secret, clock.timing),
+      await attempt(once.attempts, secret),
       clock.timing,
     )
     expect(once.fresh).toEqual([false])
@@ -126,8 +121,8 @@ describe('settle', () => {
       ],
       clock.now,
     )
-    const first = await firstAttempt(thrown.attempts, secret, clock.timing)
-    expect(first.result.status).toBe('unsettled')
+    const first = await attempt(thrown.attempts, secret)
+    expect(first.status).toBe('unsettled')
     expect((await settle(thrown.attempts, secret, first, clock.timing)).result.status).toBe('done')
   })
 })

@@ -29,14 +29,10 @@ describe('chooseTarget', () => {
   it('without a live one, brings back the same secret in place, else the latest of its type', () => {
     const own = secret('snap', '2026-01-02T00:00:00Z')
     const later = secret('later', '2026-03-01T00:00:00Z')
-    expect(chooseTarget(snap, [later, own])).toEqual({ kind: 'revive', secret: own, inPlace: true })
+    expect(chooseTarget(snap, [later, own])).toEqual({ kind: 'revive', secret: own })
     const older = secret('older', '2026-02-01T00:00:00Z')
     const otherType = secret('kv', '2026-04-01T00:00:00Z', 'key_value')
-    expect(chooseTarget(snap, [older, otherType, later])).toEqual({
-      kind: 'revive',
-      secret: later,
-      inPlace: false,
-    })
+    expect(chooseTarget(snap, [older, otherType, later])).toEqual({ kind: 'revive', secret: later })
   })
 
   it('creates a new secret when only twins of another type or nothing are there', () => {
