@@ -121,12 +121,20 @@ export class Restorer {
   async restore(secret: BackedUpSecret, fresh: boolean): Promise<RestoreResult> {
     const { project_id, region } = secret.meta
     const sameProjectAndRegion = project_id === this.api.projectId && region === this.api.region
-    const planOptions: PlanOptions = { ...this.options, sameProjectAndRegion }
     const target = await this.target(secret, fresh)
+    const work: Work = { writes: 0, versionsWritten: 0 }
+    // on_conflict=skip leaves a live secret alone, unread; a soft-deleted one no longer
+    // holds the name, so it is restored as with sync.
+    const skip = this.options.onConflict === 'skip'
+    const onConflict = skip && target.kind !== 'live' ? 'sync' : this.options.onConflict
+    const planOptions: PlanOptions = { ...this.options, onConflict, sameProjectAndRegion }
+    if (skip && target.kind === 'live') {
+      const plan = planSecret(secret, { ...target.secret, versions: [] }, planOptions)
+      return { ...work, plan, status: 'done' }
+    }
     let found = target.kind === 'new' ? undefined : target.secret
     // A soft-deleted secret serves no payload yet: it is compared by revisions alone first.
     let plan = planSecret(secret, found && (await this.destinationState(found)), planOptions)
-    const work: Work = { writes: 0, versionsWritten: 0 }
     if (target.kind === 'revive' && plan.outcome === 'conflict') {
       // Its name is free: leave the differing twin to its purge and restore beside it.
       found = undefined
@@ -203,7 +211,10 @@ export class Restorer {
     const { revision, data } = step
     // What a lost create may have written, if it is there with the same bytes.
     const landed = async () => {
-      const version = (await listAllVersions(this.api, id)).find((v) => v.revision === revision)
+      const version = await this.api.getVersion(id, revision).catch((error: unknown) => {
+        if (error instanceof ApiError && error.kind === 'not_found') return undefined
+        throw error
+      })
       if (!version) return undefined
       if (version.status === 'enabled') {
         const written = (await this.api.accessVersion(id, revision)).data

@@ -83,6 +83,24 @@ describe('restore options', () => {
     expect(failed.failure?.details).toMatch(/^11 of 11 secrets not restored: on_conflict=fail/)
   })
 
+  it('on_conflict=skip reads nothing of a live secret, and brings a soft-deleted one back', async () => {
+    const snapshot = await backup()
+    const byName = (name: string) =>
+      world.emu.store.allSecrets(SAMPLE_PROJECT_ID).find((s) => s.name === name)?.id ?? ''
+    const token = byName('api-token')
+    world.emu.store.updateSecret(token, { deletionRequestedAt: new Date().toISOString() })
+    world.emu.resetCounts()
+    const { stderr } = await restore(snapshot, SOURCE, { on_conflict: 'skip' })
+    expect(stderr()).toMatch(/0 created, 1 updated, 0 unchanged, 10 skipped, 0 failed/)
+    expect(world.emu.store.secret(token)?.deletionRequestedAt).toBeNull()
+    // Only the revived secret was read (before and after its revival): a skipped one costs
+    // no version listing and no access.
+    expect(world.emu.counts()['GET /secrets/{id}/versions']).toBe(2)
+    const enabled = world.emu.store.versions(token).filter((v) => v.status === 'enabled')
+    expect(world.emu.counts()['GET /secrets/{id}/versions/{rev}/access']).toBe(enabled.length)
+    expect(world.emu.counts()['POST /secrets/{id}/restore']).toBe(1)
+  })
+
   it('restores a subtree at its original path, and re-roots on purpose', async () => {
     const snapshot = await backup()
     await restore(snapshot, DEST, {}, '/prod/db')

@@ -293,6 +293,8 @@ describe('writes whose answer is lost (drop-after-write)', () => {
     expect(first.error).toBeUndefined()
     expect(first.failed).toEqual([])
     expect(projectView(emu, DEST_PROJECT, 'nl-ams')).toEqual(sourceView)
+    // A version write whose answer was lost is looked for by its revision, one call.
+    expect(emu.counts()['GET /secrets/{id}/versions/{rev}']).toBeGreaterThan(0)
 
     emu.setFaults(undefined)
     emu.resetCounts()
