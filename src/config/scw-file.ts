@@ -6,10 +6,7 @@ import { join } from 'node:path'
 import { parseDocument } from 'yaml'
 import { type ConfigProblem, fail, ok, quoteValue, type Result } from './errors.js'
 
-/**
- * Each connection setting's key in the file; as in the scw CLI, SCW_ and the same key in
- * capitals names its environment variable.
- */
+/** Each connection setting's key in the file; SCW_ and the key in capitals names its variable. */
 export const FILE_KEY = {
   region: 'default_region',
   project_id: 'default_project_id',
@@ -17,37 +14,20 @@ export const FILE_KEY = {
   access_key: 'access_key',
   api_url: 'api_url',
 } as const
-type FileKey = (typeof FILE_KEY)[keyof typeof FILE_KEY]
-const FILE_KEYS = Object.values(FILE_KEY)
 
-/** Values as found; non-strings are kept so validation can say "not a string". */
-type FileValues = Partial<Record<FileKey, unknown>>
+type Mapping = Record<string, unknown>
 
-interface ScwFile {
-  readonly path: string
-  readonly exists: boolean
-  readonly top: FileValues
-  readonly profiles: ReadonlyMap<string, FileValues>
-  readonly activeProfile?: unknown
-}
-
-/** What the file says for the selected profile, merged over its top-level values. */
+/** What the file says for the selected profile: that profile's values, then the top level's. */
 export interface ScwConfig {
   readonly path: string
   readonly exists: boolean
   /** The selected profile, undefined when only the top-level values apply. */
   readonly profile?: string
-  /** Each value with the profile it was found in (DEFAULT_PROFILE for the top level). */
-  readonly values: ReadonlyMap<FileKey, { readonly value: unknown; readonly profile: string }>
+  readonly layers: readonly { readonly profile: string; readonly values: Mapping }[]
 }
 
 /** The name the scw CLI gives the top-level values. */
 export const DEFAULT_PROFILE = 'default'
-
-function scwConfigPath(env: NodeJS.ProcessEnv, homeDir: string): string {
-  if (env.SCW_CONFIG_PATH) return env.SCW_CONFIG_PATH
-  return join(env.XDG_CONFIG_HOME || join(homeDir, '.config'), 'scw', 'config.yaml')
-}
 
 /** Hand-edited files and `.env`-style exports often keep one layer of quotes. */
 export function stripQuotes(text: string): string {
@@ -56,19 +36,18 @@ export function stripQuotes(text: string): string {
   return quoted ? text.slice(1, -1) : text
 }
 
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
-function pickValues(node: Record<string, unknown>): FileValues {
-  const values: FileValues = {}
-  for (const key of FILE_KEYS) {
-    const value = node[key]
-    if (value === undefined || value === null) continue
-    const text = typeof value === 'string' ? stripQuotes(value) : value
-    if (text !== '') values[key] = text
+/** A setting as the file gives it (non-strings kept, to be refused as such), and its profile. */
+export function fileValue(file: ScwConfig, key: string) {
+  for (const { profile, values } of file.layers) {
+    const found = values[key]
+    const value = typeof found === 'string' ? stripQuotes(found) : found
+    if (value !== undefined && value !== null && value !== '') return { value, profile }
   }
-  return values
+  return undefined
 }
+
+const isMapping = (value: unknown): value is Mapping =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 function parseYaml(text: string): Result<unknown> {
   const document = parseDocument(text)
@@ -86,19 +65,15 @@ function parseYaml(text: string): Result<unknown> {
   }
 }
 
-function readProfiles(node: unknown): Result<Map<string, FileValues>> {
-  const profiles = new Map<string, FileValues>()
-  if (node === undefined || node === null) return ok(profiles)
-  if (!isMapping(node)) return fail('its `profiles` entry is not a mapping')
-  for (const [name, body] of Object.entries(node)) {
-    if (body === null) profiles.set(name, {})
-    else if (isMapping(body)) profiles.set(name, pickValues(body))
-    else return fail(`its profile ${quoteValue('profile', name)} is not a mapping`)
-  }
-  return ok(profiles)
+/** The file as found; a missing file is an empty one, anything else that goes wrong an error. */
+interface ScwFile {
+  readonly path: string
+  readonly exists: boolean
+  readonly top: Mapping
+  /** A profile with no body is null. */
+  readonly profiles: ReadonlyMap<string, Mapping | null>
 }
 
-/** A missing file is an empty one; anything else that goes wrong is an error. */
 function loadScwFile(path: string): Result<ScwFile> {
   let text: string
   try {
@@ -110,12 +85,18 @@ function loadScwFile(path: string): Result<ScwFile> {
   }
   const parsed = parseYaml(text)
   if (!parsed.ok) return parsed
-  const data = parsed.value ?? {}
-  if (!isMapping(data)) return fail('it is not a YAML mapping')
-  const profiles = readProfiles(data.profiles)
-  if (!profiles.ok) return profiles
-  const activeProfile = data.active_profile
-  return ok({ path, exists: true, top: pickValues(data), profiles: profiles.value, activeProfile })
+  const top = parsed.value ?? {}
+  if (!isMapping(top)) return fail('it is not a YAML mapping')
+  const listed = top.profiles ?? {}
+  if (!isMapping(listed)) return fail('its `profiles` entry is not a mapping')
+  const profiles = new Map<string, Mapping | null>()
+  for (const [name, body] of Object.entries(listed)) {
+    if (body !== null && !isMapping(body)) {
+      return fail(`its profile ${quoteValue('profile', name)} is not a mapping`)
+    }
+    profiles.set(name, body)
+  }
+  return ok({ path, exists: true, top, profiles })
 }
 
 interface ProfileRequest {
@@ -133,7 +114,7 @@ function profileRequest(
   if (key !== undefined) return ok({ name: key, by: 'the config key profile' })
   const byEnv = stripQuotes(env.SCW_PROFILE ?? '')
   if (byEnv !== '') return ok({ name: byEnv, by: 'the environment variable SCW_PROFILE' })
-  const name = file.activeProfile
+  const name = file.top.active_profile
   if (name === undefined || name === null || name === '') return ok(undefined)
   if (typeof name !== 'string') return fail('its active_profile is not a string')
   return ok({ name, by: `active_profile in ${file.path}` })
@@ -155,18 +136,14 @@ function unknownProfile(file: ScwFile, request: ProfileRequest): string {
 }
 
 function selectProfile(file: ScwFile, request?: ProfileRequest): Result<ScwConfig> {
-  const layers: [profile: string, values: FileValues][] = [[DEFAULT_PROFILE, file.top]]
+  const { path, exists } = file
+  const layers = [{ profile: DEFAULT_PROFILE, values: file.top }]
   if (request !== undefined && request.name !== DEFAULT_PROFILE) {
     const own = file.profiles.get(request.name)
     if (own === undefined) return fail(unknownProfile(file, request))
-    layers.unshift([request.name, own])
+    layers.unshift({ profile: request.name, values: own ?? {} })
   }
-  const values = new Map<FileKey, { value: unknown; profile: string }>()
-  for (const key of FILE_KEYS) {
-    const [profile, found] = layers.find(([, layer]) => layer[key] !== undefined) ?? []
-    if (profile !== undefined) values.set(key, { value: found?.[key], profile })
-  }
-  return ok({ path: file.path, exists: file.exists, profile: request?.name, values })
+  return ok({ path, exists, profile: request?.name, layers })
 }
 
 /**
@@ -179,7 +156,9 @@ export function readScwConfig(
   profileKey: string | undefined,
   problems: ConfigProblem[],
 ): ScwConfig | undefined {
-  const path = scwConfigPath(env, homeDir)
+  const path =
+    env.SCW_CONFIG_PATH ||
+    join(env.XDG_CONFIG_HOME || join(homeDir, '.config'), 'scw', 'config.yaml')
   const file = loadScwFile(path)
   if (!file.ok) {
     problems.push({

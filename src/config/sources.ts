@@ -10,6 +10,7 @@ import { COMMON_SHAPE, type ImporterRaw, type importerRawSchema, optionInfo } fr
 import {
   DEFAULT_PROFILE,
   FILE_KEY,
+  fileValue,
   readScwConfig,
   type ScwConfig,
   stripQuotes,
@@ -103,7 +104,7 @@ function lookup<K extends SettingKey>(
   const fromEnv = stripQuotes(s.env[envVar] ?? '')
   if (fromEnv !== '') return validate(key, fromEnv, `environment variable ${envVar}`, s)
   if (s.file === undefined) return undefined
-  const inFile = s.file.values.get(fileKey)
+  const inFile = fileValue(s.file, fileKey)
   if (inFile !== undefined) {
     const origin = `${fileKey} in ${s.file.path}, profile "${inFile.profile}"`
     return validate(key, inFile.value, origin, s)
