@@ -33,7 +33,7 @@ export function parseKeys<S extends z.ZodObject>(
     }
     failed.add(key)
     const received = present ? { value: raw[key] } : undefined
-    problems.push(refusal(key, optionInfo.get(field), result.error.issues, received))
+    problems.push(refusal(key, optionInfo.get(field)?.allowed, result.error.issues, received))
   }
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(schema.shape, key)) problems.push(unknownKey(key, connector))

@@ -55,7 +55,9 @@ function validate<K extends SettingKey>(key: K, raw: unknown, origin: string, s:
   const field = COMMON_SHAPE[key]
   const result = field.safeParse(raw)
   if (result.success) return result.data as Values[K]
-  s.problems.push(refusal(key, optionInfo.get(field), result.error.issues, { value: raw }, origin))
+  s.problems.push(
+    refusal(key, optionInfo.get(field)?.allowed, result.error.issues, { value: raw }, origin),
+  )
   return undefined
 }
 
