@@ -7,13 +7,11 @@ import { fail, ok, type Result } from './errors.js'
 const codePoint = (char: string): number => char.codePointAt(0) ?? 0
 const literal = (char: string): string => `\\u{${codePoint(char).toString(16)}}`
 
-interface ClassScan {
-  source: string
-  next: number
-}
-
 /** Scans `[...]` starting just after the `[`; a `]` right after `[` or `[!` is literal. */
-function scanClass(chars: readonly string[], start: number): ClassScan | string {
+function scanClass(
+  chars: readonly string[],
+  start: number,
+): { source: string; next: number } | string {
   let i = start
   let negated = false
   if (chars[i] === '!' || chars[i] === '^') {
@@ -63,13 +61,10 @@ function compile(pattern: string): RegExp | string {
 
 /** A compiled secret-name glob that serialises back to its pattern. */
 export class NameGlob {
-  readonly pattern: string
-  readonly #regex: RegExp
-
-  private constructor(pattern: string, regex: RegExp) {
-    this.pattern = pattern
-    this.#regex = regex
-  }
+  private constructor(
+    readonly pattern: string,
+    private readonly regex: RegExp,
+  ) {}
 
   // An arrow, so that it can be passed around unbound.
   static parse = (pattern: string): Result<NameGlob> => {
@@ -79,7 +74,7 @@ export class NameGlob {
   }
 
   matches(name: string): boolean {
-    return this.#regex.test(name)
+    return this.regex.test(name)
   }
 
   toString(): string {

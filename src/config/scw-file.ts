@@ -6,15 +6,6 @@ import { join } from 'node:path'
 import { parseDocument } from 'yaml'
 import { type ConfigProblem, fail, ok, quoteValue, type Result } from './errors.js'
 
-/** Each connection setting's key in the file; SCW_ and the key in capitals names its variable. */
-export const FILE_KEY = {
-  region: 'default_region',
-  project_id: 'default_project_id',
-  secret_key: 'secret_key',
-  access_key: 'access_key',
-  api_url: 'api_url',
-} as const
-
 type Mapping = Record<string, unknown>
 
 /** What the file says for the selected profile: that profile's values, then the top level's. */

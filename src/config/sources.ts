@@ -9,7 +9,6 @@ import { PROTOCOL } from './location.js'
 import { COMMON_SHAPE, type ImporterRaw, type importerRawSchema, optionInfo } from './options.js'
 import {
   DEFAULT_PROFILE,
-  FILE_KEY,
   fileValue,
   readScwConfig,
   type ScwConfig,
@@ -26,14 +25,19 @@ export interface ParseContext {
 /** What resolution needs of the parsed keys: the common ones, for either connector. */
 type Parsed = Pick<Stage<typeof importerRawSchema>, 'values' | 'failed'>
 
-type SettingKey = keyof typeof FILE_KEY
+type SettingKey = 'region' | 'project_id' | 'secret_key' | 'access_key' | 'api_url'
 type Values = { readonly [K in SettingKey]: NonNullable<ImporterRaw[K]> }
 
-/** The required settings, with the config keys named when one is found nowhere. */
-const REQUIRED: Partial<Record<SettingKey, string>> = {
-  region: 'region',
-  project_id: 'project_id',
-  secret_key: 'secret_access_key (or secret_key)',
+/**
+ * Each setting's key in the scw config file (as in the scw CLI, SCW_ and that key in capitals
+ * names its environment variable) and, if required, the config keys to name when it is missing.
+ */
+const SETTINGS: Readonly<Record<SettingKey, { fileKey: string; required?: string }>> = {
+  region: { fileKey: 'default_region', required: 'region' },
+  project_id: { fileKey: 'default_project_id', required: 'project_id' },
+  secret_key: { fileKey: 'secret_key', required: 'secret_access_key (or secret_key)' },
+  access_key: { fileKey: 'access_key' },
+  api_url: { fileKey: 'api_url' },
 }
 
 interface Sources {
@@ -69,14 +73,14 @@ function fileLabel(file: ScwConfig): string {
 }
 
 function missing(key: SettingKey, file: ScwConfig): ConfigProblem | undefined {
-  const required = REQUIRED[key]
+  const { fileKey, required } = SETTINGS[key]
   if (required === undefined) return undefined
   const inLocation = key === 'region' || key === 'project_id'
   const places = [
     ...(inLocation ? [`the location (${PROTOCOL}://<region>/<project_id>/<folder>)`] : []),
     `the config key ${required}`,
-    `the environment variable SCW_${FILE_KEY[key].toUpperCase()}`,
-    `${FILE_KEY[key]} in the scw config file ${fileLabel(file)}`,
+    `the environment variable SCW_${fileKey.toUpperCase()}`,
+    `${fileKey} in the scw config file ${fileLabel(file)}`,
   ]
   const last = places.pop()
   return { key, text: `${key}: missing. Set it in ${places.join(', ')} or ${last}.` }
@@ -101,7 +105,7 @@ function lookup<K extends SettingKey>(
   }
   const fromConfig = location ?? given
   if (fromConfig !== undefined) return fromConfig
-  const fileKey = FILE_KEY[key]
+  const { fileKey } = SETTINGS[key]
   const envVar = `SCW_${fileKey.toUpperCase()}`
   const fromEnv = stripQuotes(s.env[envVar] ?? '')
   if (fromEnv !== '') return validate(key, fromEnv, `environment variable ${envVar}`, s)
