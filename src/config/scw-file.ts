@@ -8,10 +8,17 @@ import { type ConfigProblem, fail, ok, quoteValue, type Result } from './errors.
 
 type Mapping = Record<string, unknown>
 
-/** What the file says for the selected profile: that profile's values, then the top level's. */
-export interface ScwConfig {
+/** The file as found; a missing file is an empty one, anything else that goes wrong an error. */
+interface ScwFile {
   readonly path: string
   readonly exists: boolean
+  readonly top: Mapping
+  /** A profile with no body is null. */
+  readonly profiles: ReadonlyMap<string, Mapping | null>
+}
+
+/** The file with a profile selected: its values come first, then the top level's. */
+export interface ScwConfig extends ScwFile {
   /** The selected profile, undefined when only the top-level values apply. */
   readonly profile?: string
   readonly layers: readonly { readonly profile: string; readonly values: Mapping }[]
@@ -54,15 +61,6 @@ function parseYaml(text: string): Result<unknown> {
   } catch {
     return fail('it is not valid YAML')
   }
-}
-
-/** The file as found; a missing file is an empty one, anything else that goes wrong an error. */
-interface ScwFile {
-  readonly path: string
-  readonly exists: boolean
-  readonly top: Mapping
-  /** A profile with no body is null. */
-  readonly profiles: ReadonlyMap<string, Mapping | null>
 }
 
 function loadScwFile(path: string): Result<ScwFile> {
@@ -127,14 +125,13 @@ function unknownProfile(file: ScwFile, request: ProfileRequest): string {
 }
 
 function selectProfile(file: ScwFile, request?: ProfileRequest): Result<ScwConfig> {
-  const { path, exists } = file
   const layers = [{ profile: DEFAULT_PROFILE, values: file.top }]
   if (request !== undefined && request.name !== DEFAULT_PROFILE) {
     const own = file.profiles.get(request.name)
     if (own === undefined) return fail(unknownProfile(file, request))
     layers.unshift({ profile: request.name, values: own ?? {} })
   }
-  return ok({ path, exists, profile: request?.name, layers })
+  return ok({ ...file, profile: request?.name, layers })
 }
 
 /**
