@@ -22,8 +22,8 @@ export interface ParseContext {
   readonly homeDir?: string
 }
 
-/** What resolution needs of the parsed keys: the common ones, for either connector. */
-type Parsed = Pick<Stage<typeof importerRawSchema>, 'values' | 'failed'>
+/** What resolution needs of the parsed keys (the common ones, for either connector). */
+type Parsed = Pick<Stage<typeof importerRawSchema>, 'values' | 'failed' | 'problems'>
 
 type SettingKey = 'region' | 'project_id' | 'secret_key' | 'access_key' | 'api_url'
 type Values = { readonly [K in SettingKey]: NonNullable<ImporterRaw[K]> }
@@ -148,12 +148,9 @@ const SHOWN_SECRET_KEY =
   'Store the secret key as secret_access_key instead, which plakar masks, or leave it out ' +
   'of the plakar configuration and set SCW_SECRET_KEY in the environment.'
 
-export function resolveConnection(
-  parsed: Parsed,
-  context: ParseContext,
-  problems: ConfigProblem[],
-) {
-  const { values, failed } = parsed
+/** Problems join `parsed.problems`; undefined when a required setting could not be resolved. */
+export function resolveConnection(parsed: Parsed, context: ParseContext) {
+  const { values, failed, problems } = parsed
   const env = context.env ?? process.env
   const file = readScwConfig(env, context.homeDir ?? homedir(), values.profile, problems)
   const s: Sources = { env, file, problems }
