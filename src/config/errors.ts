@@ -86,7 +86,7 @@ export function refusal(
 }
 
 /** What Plakar calls the configuration entry of each connector. */
-export const PLAKAR_OBJECT: Record<Connector, string> = {
+export const PLAKAR_OBJECT: Readonly<Record<Connector, string>> = {
   importer: 'source',
   exporter: 'destination',
 }

@@ -53,11 +53,8 @@ const other = (connector: Connector): Connector =>
 
 function unknownKey(key: string, connector: Connector): ConfigProblem {
   if (mayBeCredential(key)) {
-    const hidden = '(hidden key)'
-    return {
-      key: hidden,
-      text: `${hidden}: unknown key whose name looks like a secret key; remove it.`,
-    }
+    const text = '(hidden key): unknown key whose name looks like a secret key; remove it.'
+    return { key: '(hidden key)', text }
   }
   const foreign = OWN_KEYS[other(connector)]
   const where = `an ${other(connector)} option`

@@ -88,11 +88,8 @@ function loadScwFile(path: string): Result<ScwFile> {
   return ok({ path, exists: true, top, profiles })
 }
 
-interface ProfileRequest {
-  readonly name: string
-  /** Who asked for it, for error messages: "the config key profile". */
-  readonly by: string
-}
+/** A profile asked for, and by whom (for messages: "the config key profile"). */
+type ProfileRequest = { readonly name: string; readonly by: string }
 
 /** The config key wins over SCW_PROFILE, which wins over the file's own active_profile. */
 function profileRequest(
