@@ -15,12 +15,8 @@ import {
   stripQuotes,
 } from './scw-file.js'
 
-export interface ParseContext {
-  /** Defaults to process.env. */
-  readonly env?: NodeJS.ProcessEnv
-  /** Defaults to os.homedir(); locates ~/.config/scw/config.yaml. */
-  readonly homeDir?: string
-}
+/** The environment (default process.env) and home (default os.homedir(), for ~/.config/scw). */
+export type ParseContext = { readonly env?: NodeJS.ProcessEnv; readonly homeDir?: string }
 
 /** What resolution needs of the parsed keys (the common ones, for either connector). */
 type Parsed = Pick<Stage<typeof importerRawSchema>, 'values' | 'failed' | 'problems'>
@@ -48,11 +44,7 @@ interface Sources {
 }
 
 /** What the config says about one setting; blocked: it failed to parse, nothing more to say. */
-interface ConfigSide<T> {
-  readonly key?: T
-  readonly location?: T
-  readonly blocked: boolean
-}
+type ConfigSide<T> = { readonly key?: T; readonly location?: T; readonly blocked: boolean }
 
 /** undefined: refused (then a problem is recorded). */
 function validate<K extends SettingKey>(key: K, raw: unknown, origin: string, s: Sources) {
