@@ -25,7 +25,7 @@ export interface ScwConfig extends ScwFile {
 }
 
 /** The name the scw CLI gives the top-level values. */
-export const DEFAULT_PROFILE = 'default'
+const DEFAULT_PROFILE = 'default'
 
 /** Hand-edited files and `.env`-style exports often keep one layer of quotes. */
 export function stripQuotes(text: string): string {
@@ -34,14 +34,22 @@ export function stripQuotes(text: string): string {
   return quoted ? text.slice(1, -1) : text
 }
 
-/** A setting as the file gives it (non-strings kept, to be refused as such), and its profile. */
+/** A setting as the file gives it (non-strings kept, to be refused as such), and where. */
 export function fileValue(file: ScwConfig, key: string) {
   for (const { profile, values } of file.layers) {
     const found = values[key]
     const value = typeof found === 'string' ? stripQuotes(found) : found
-    if (value !== undefined && value !== null && value !== '') return { value, profile }
+    const origin = `${key} in ${file.path}, profile "${profile}"`
+    if (value !== undefined && value !== null && value !== '') return { value, origin }
   }
   return undefined
+}
+
+/** Where a setting missing from the file was looked for, for the "missing" message. */
+export function fileLabel({ path, exists, profile = DEFAULT_PROFILE }: ScwConfig): string {
+  if (!exists) return `${path} (which does not exist)`
+  if (profile === DEFAULT_PROFILE) return `${path} (top level)`
+  return `${path} (profile "${profile}" or the top level)`
 }
 
 const isMapping = (value: unknown): value is Mapping =>

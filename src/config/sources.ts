@@ -7,13 +7,7 @@ import { type ConfigProblem, quoteValue, refusal } from './errors.js'
 import type { Stage } from './keys.js'
 import { PROTOCOL } from './location.js'
 import { COMMON_SHAPE, type ImporterRaw, type importerRawSchema, optionInfo } from './options.js'
-import {
-  DEFAULT_PROFILE,
-  fileValue,
-  readScwConfig,
-  type ScwConfig,
-  stripQuotes,
-} from './scw-file.js'
+import { fileLabel, fileValue, readScwConfig, type ScwConfig, stripQuotes } from './scw-file.js'
 
 /** The environment (default process.env) and home (default os.homedir(), for ~/.config/scw). */
 export type ParseContext = { readonly env?: NodeJS.ProcessEnv; readonly homeDir?: string }
@@ -51,17 +45,9 @@ function validate<K extends SettingKey>(key: K, raw: unknown, origin: string, s:
   const field = COMMON_SHAPE[key]
   const result = field.safeParse(raw)
   if (result.success) return result.data as Values[K]
-  s.problems.push(
-    refusal(key, optionInfo.get(field)?.allowed, result.error.issues, { value: raw }, origin),
-  )
+  const allowed = optionInfo.get(field)?.allowed
+  s.problems.push(refusal(key, allowed, result.error.issues, { value: raw }, origin))
   return undefined
-}
-
-function fileLabel(file: ScwConfig): string {
-  const { path, exists, profile = DEFAULT_PROFILE } = file
-  if (!exists) return `${path} (which does not exist)`
-  if (profile === DEFAULT_PROFILE) return `${path} (top level)`
-  return `${path} (profile "${profile}" or the top level)`
 }
 
 function missing(key: SettingKey, file: ScwConfig): ConfigProblem | undefined {
@@ -103,10 +89,7 @@ function lookup<K extends SettingKey>(
   if (fromEnv !== '') return validate(key, fromEnv, `environment variable ${envVar}`, s)
   if (s.file === undefined) return undefined
   const inFile = fileValue(s.file, fileKey)
-  if (inFile !== undefined) {
-    const origin = `${fileKey} in ${s.file.path}, profile "${inFile.profile}"`
-    return validate(key, inFile.value, origin, s)
-  }
+  if (inFile !== undefined) return validate(key, inFile.value, inFile.origin, s)
   const problem = missing(key, s.file)
   if (problem !== undefined) s.problems.push(problem)
   return undefined
@@ -128,10 +111,8 @@ function secretKeySide({ values, failed }: Parsed, s: Sources): ConfigSide<Value
     })
     return { blocked: true }
   }
-  return {
-    key: masked ?? plain,
-    blocked: failed.has('secret_key') || failed.has('secret_access_key'),
-  }
+  const blocked = failed.has('secret_key') || failed.has('secret_access_key')
+  return { key: masked ?? plain, blocked }
 }
 
 /** The warning when the secret key sits under the name plakar shows. */
