@@ -12,15 +12,10 @@ function scanClass(
   chars: readonly string[],
   start: number,
 ): { source: string; next: number } | string {
-  let i = start
-  let negated = false
-  if (chars[i] === '!' || chars[i] === '^') {
-    negated = true
-    i++
-  }
-  const first = i
+  const negated = chars[start] === '!' || chars[start] === '^'
+  const first = negated ? start + 1 : start
   let body = ''
-  for (; i < chars.length; i++) {
+  for (let i = first; i < chars.length; i++) {
     const char = chars[i] as string
     if (char === ']' && i > first) {
       if (body === '') return 'a bracket expression must list at least one character'
@@ -31,9 +26,7 @@ function scanClass(
       if (codePoint(char) > codePoint(high)) return `the range ${char}-${high} is reversed`
       body += `${literal(char)}-${literal(high)}`
       i += 2
-    } else {
-      body += literal(char)
-    }
+    } else body += literal(char)
   }
   return 'a `[` is never closed by `]`'
 }
