@@ -48,16 +48,15 @@ const OWN_KEYS: Readonly<Record<Connector, readonly string[]>> = {
   exporter: Object.keys(EXPORTER_SHAPE),
 }
 
-const other = (connector: Connector): Connector =>
-  connector === 'importer' ? 'exporter' : 'importer'
+const OTHER: Record<Connector, Connector> = { importer: 'exporter', exporter: 'importer' }
 
 function unknownKey(key: string, connector: Connector): ConfigProblem {
   if (mayBeCredential(key)) {
     const text = '(hidden key): unknown key whose name looks like a secret key; remove it.'
     return { key: '(hidden key)', text }
   }
-  const foreign = OWN_KEYS[other(connector)]
-  const where = `an ${other(connector)} option`
+  const foreign = OWN_KEYS[OTHER[connector]]
+  const where = `an ${OTHER[connector]} option`
   if (foreign.includes(key)) {
     return {
       key,

@@ -36,12 +36,8 @@ const accessKey = z.string().regex(/^SCW[A-Z0-9]{17}$/, {
 })
 
 function checkApiUrl(text: string): Result<string> {
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    return fail('not a valid URL')
-  }
+  if (!URL.canParse(text)) return fail('not a valid URL')
+  const url = new URL(text)
   if (url.username !== '' || url.password !== '') return fail('it must not embed credentials')
   if (url.search !== '' || url.hash !== '') return fail('it must not have a query or fragment')
   // The SDK appends '/secret-manager/...' itself; a trailing slash would double it.
