@@ -3,7 +3,7 @@
 // Problems never quote the file's content: it holds secret keys.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseDocument } from 'yaml'
+import { parse, YAMLError } from 'yaml'
 import { type ConfigProblem, fail, ok, quoteValue, type Result } from './errors.js'
 
 type Mapping = Record<string, unknown>
@@ -56,18 +56,14 @@ const isMapping = (value: unknown): value is Mapping =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 function parseYaml(text: string): Result<unknown> {
-  const document = parseDocument(text)
-  const error = document.errors[0]
-  if (error !== undefined) {
+  try {
+    return ok(parse(text, { logLevel: 'error' }))
+  } catch (error) {
+    if (!(error instanceof YAMLError)) return fail('it is not valid YAML')
     // The error message quotes the offending line; only the position is safe to show.
     const at = error.linePos?.[0]
     const where = at === undefined ? '' : ` at line ${at.line}, column ${at.col}`
     return fail(`it is not valid YAML (${error.code}${where})`)
-  }
-  try {
-    return ok(document.toJS())
-  } catch {
-    return fail('it is not valid YAML')
   }
 }
 
