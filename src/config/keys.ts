@@ -25,15 +25,14 @@ export function parseKeys<S extends z.ZodObject>(
   const failed = new Set<string>()
   const problems: ConfigProblem[] = []
   for (const [key, field] of Object.entries(schema.shape)) {
-    const present = Object.hasOwn(raw, key)
-    const result = (field as z.ZodType).safeParse(present ? raw[key] : undefined)
+    const received = Object.hasOwn(raw, key) ? { value: raw[key] } : undefined
+    const result = (field as z.ZodType).safeParse(received?.value)
     if (result.success) {
       values[key] = result.data
-      continue
+    } else {
+      failed.add(key)
+      problems.push(refusal(key, optionInfo.get(field)?.allowed, result.error.issues, received))
     }
-    failed.add(key)
-    const received = present ? { value: raw[key] } : undefined
-    problems.push(refusal(key, optionInfo.get(field)?.allowed, result.error.issues, received))
   }
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(schema.shape, key)) problems.push(unknownKey(key, connector))
