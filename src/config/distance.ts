@@ -30,21 +30,17 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * Folds the spellings people carry over from elsewhere: camelCase from JS, dashes from
- * CLI flags, and the `SCW_`/`default_` prefixes of the scw environment and config file.
+ * The closest known key, if it is close enough to be a plausible typo. The spellings people
+ * carry over from elsewhere are folded first: camelCase from JS, dashes from CLI flags, and
+ * the `SCW_`/`default_` prefixes of the scw environment and config file.
  */
-function canonicalKey(key: string): string {
-  return key
+export function didYouMean(key: string, known: readonly string[]): string | undefined {
+  const wanted = key
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
     .replaceAll('-', '_')
     .replace(/^scw_/, '')
     .replace(/^default_/, '')
-}
-
-/** The closest known key, if it is close enough to be a plausible typo. */
-export function didYouMean(key: string, known: readonly string[]): string | undefined {
-  const wanted = canonicalKey(key)
   const limit = Math.max(2, Math.floor(wanted.length / 3))
   let best: { key: string; distance: number } | undefined
   for (const candidate of known) {

@@ -1,9 +1,7 @@
-// Every way a configuration can be wrong ends up as one ConfigError listing all problems,
-// because Plakar shows the Init error text verbatim and a user fixing one problem per
-// attempt is a slow loop. Received values are shown (quoted, truncated) so users can
-// spot stray spaces or typos, except where the value may be a credential.
+// All problems of a configuration become one ConfigError (Plakar shows its text verbatim;
+// fixing one problem per attempt is a slow loop). Received values are quoted, to reveal
+// stray spaces or typos, unless they may be a credential.
 import { UUID_TEXT } from '../core/secret-manager.js'
-import type { OptionInfo } from './options.js'
 
 /** What every parser of this module returns: the value, or a reason (never naming the key). */
 export type Result<T> = { ok: true; value: T } | { ok: false; reason: string }
@@ -38,6 +36,7 @@ function quote(text: string): string {
 // either; only these keys legitimately carry UUIDs, everywhere else one is suspicious.
 const UUID_ANYWHERE = new RegExp(UUID_TEXT, 'gi')
 const UUID_KEYS: ReadonlySet<string> = new Set(['location', 'project_id', 'key_id'])
+const CREDENTIAL_KEYS: ReadonlySet<string> = new Set(['secret_key', 'secret_access_key'])
 
 export function mayBeCredential(text: string): boolean {
   return text.search(UUID_ANYWHERE) !== -1
@@ -49,17 +48,15 @@ const suspicious = (key: string, value: unknown): boolean =>
 const HIDDEN_VALUE = '(a value not shown: it looks like a secret key)'
 
 /**
- * Quotes a value inside a reason or hint, under the same rule as the "got ..." part:
- * outside the keys that legitimately hold UUIDs, anything UUID-shaped is hidden. Messages
- * that name a value must go through here (or refusal), or a secret key pasted into the
- * wrong key gets printed.
+ * Quotes a value inside a reason or hint: outside UUID_KEYS, anything UUID-shaped is hidden.
+ * Messages that name a value must go through here (or refusal), or a pasted secret is printed.
  */
 export function quoteValue(key: string, value: string): string {
   return suspicious(key, value) ? HIDDEN_VALUE : quote(value)
 }
 
-function showReceived(key: string, value: unknown, secret: boolean): string {
-  if (secret) return 'a value that is never shown (it is a credential)'
+function showReceived(key: string, value: unknown): string {
+  if (CREDENTIAL_KEYS.has(key)) return 'a value that is never shown (it is a credential)'
   if (suspicious(key, value)) return 'a value that is not shown because it looks like a secret key'
   if (typeof value === 'string') return quote(value)
   return `a ${value === null ? 'null' : typeof value} instead of a string`
@@ -71,7 +68,7 @@ function showReceived(key: string, value: unknown, secret: boolean): string {
  */
 export function refusal(
   key: string,
-  info: OptionInfo | undefined,
+  allowed: string | undefined,
   issues: readonly { code: string; message: string }[],
   received?: { value: unknown },
   origin?: string,
@@ -81,11 +78,10 @@ export function refusal(
   const [issue] = issues
   const reason = issue?.code === 'invalid_type' ? typeReason : (issue?.message ?? 'invalid')
   const from = origin === undefined ? '' : ` (from ${origin})`
-  const got =
-    received === undefined ? '' : `; got ${showReceived(key, received.value, !!info?.secret)}`
+  const got = received === undefined ? '' : `; got ${showReceived(key, received.value)}`
   // Backstop: should a reason ever quote its input, a UUID in it is still not printed.
   const shown = UUID_KEYS.has(key) ? reason : reason.replace(UUID_ANYWHERE, HIDDEN_VALUE)
-  const tail = info === undefined ? '' : ` Allowed: ${info.allowed}.`
+  const tail = allowed === undefined ? '' : ` Allowed: ${allowed}.`
   return { key, text: `${key}${from}: ${shown}${got}.${tail}` }
 }
 

@@ -7,22 +7,15 @@ import { fail, ok, type Result } from './errors.js'
 const codePoint = (char: string): number => char.codePointAt(0) ?? 0
 const literal = (char: string): string => `\\u{${codePoint(char).toString(16)}}`
 
-interface ClassScan {
-  source: string
-  next: number
-}
-
 /** Scans `[...]` starting just after the `[`; a `]` right after `[` or `[!` is literal. */
-function scanClass(chars: readonly string[], start: number): ClassScan | string {
-  let i = start
-  let negated = false
-  if (chars[i] === '!' || chars[i] === '^') {
-    negated = true
-    i++
-  }
-  const first = i
+function scanClass(
+  chars: readonly string[],
+  start: number,
+): { source: string; next: number } | string {
+  const negated = chars[start] === '!' || chars[start] === '^'
+  const first = negated ? start + 1 : start
   let body = ''
-  for (; i < chars.length; i++) {
+  for (let i = first; i < chars.length; i++) {
     const char = chars[i] as string
     if (char === ']' && i > first) {
       if (body === '') return 'a bracket expression must list at least one character'
@@ -33,9 +26,7 @@ function scanClass(chars: readonly string[], start: number): ClassScan | string 
       if (codePoint(char) > codePoint(high)) return `the range ${char}-${high} is reversed`
       body += `${literal(char)}-${literal(high)}`
       i += 2
-    } else {
-      body += literal(char)
-    }
+    } else body += literal(char)
   }
   return 'a `[` is never closed by `]`'
 }
@@ -63,13 +54,10 @@ function compile(pattern: string): RegExp | string {
 
 /** A compiled secret-name glob that serialises back to its pattern. */
 export class NameGlob {
-  readonly pattern: string
-  readonly #regex: RegExp
-
-  private constructor(pattern: string, regex: RegExp) {
-    this.pattern = pattern
-    this.#regex = regex
-  }
+  private constructor(
+    readonly pattern: string,
+    private readonly regex: RegExp,
+  ) {}
 
   // An arrow, so that it can be passed around unbound.
   static parse = (pattern: string): Result<NameGlob> => {
@@ -79,7 +67,7 @@ export class NameGlob {
   }
 
   matches(name: string): boolean {
-    return this.#regex.test(name)
+    return this.regex.test(name)
   }
 
   toString(): string {

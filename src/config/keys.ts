@@ -25,15 +25,14 @@ export function parseKeys<S extends z.ZodObject>(
   const failed = new Set<string>()
   const problems: ConfigProblem[] = []
   for (const [key, field] of Object.entries(schema.shape)) {
-    const present = Object.hasOwn(raw, key)
-    const result = (field as z.ZodType).safeParse(present ? raw[key] : undefined)
+    const received = Object.hasOwn(raw, key) ? { value: raw[key] } : undefined
+    const result = (field as z.ZodType).safeParse(received?.value)
     if (result.success) {
       values[key] = result.data
-      continue
+    } else {
+      failed.add(key)
+      problems.push(refusal(key, optionInfo.get(field)?.allowed, result.error.issues, received))
     }
-    failed.add(key)
-    const received = present ? { value: raw[key] } : undefined
-    problems.push(refusal(key, optionInfo.get(field), result.error.issues, received))
   }
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(schema.shape, key)) problems.push(unknownKey(key, connector))
@@ -48,19 +47,15 @@ const OWN_KEYS: Readonly<Record<Connector, readonly string[]>> = {
   exporter: Object.keys(EXPORTER_SHAPE),
 }
 
-const other = (connector: Connector): Connector =>
-  connector === 'importer' ? 'exporter' : 'importer'
+const OTHER: Record<Connector, Connector> = { importer: 'exporter', exporter: 'importer' }
 
 function unknownKey(key: string, connector: Connector): ConfigProblem {
   if (mayBeCredential(key)) {
-    const hidden = '(hidden key)'
-    return {
-      key: hidden,
-      text: `${hidden}: unknown key whose name looks like a secret key; remove it.`,
-    }
+    const text = '(hidden key): unknown key whose name looks like a secret key; remove it.'
+    return { key: '(hidden key)', text }
   }
-  const foreign = OWN_KEYS[other(connector)]
-  const where = `an ${other(connector)} option`
+  const foreign = OWN_KEYS[OTHER[connector]]
+  const where = `an ${OTHER[connector]} option`
   if (foreign.includes(key)) {
     return {
       key,

@@ -5,9 +5,8 @@
 //   scw-secret:///[<folder>...]                        folder only (note the third slash)
 //   scw-secret://                                      nothing; all from keys/env/file
 //
-// The first segment after '//' is the URL authority: it is either empty or a region.
-// After a region, the next segment must be the project UUID. Guessing ("is 'prod' a
-// region or a folder?") would turn a typo in a UUID into a silently different folder.
+// After '//' comes a region or nothing, and after a region the project UUID: guessing
+// whether 'prod' is a region or a folder would turn a typo in a UUID into another folder.
 import { isUuid, REGIONS, type Region } from '../core/secret-manager.js'
 import { fail, ok, type Result } from './errors.js'
 
@@ -54,34 +53,27 @@ function withFolder(base: Omit<ParsedLocation, 'folder'>, rest: string): Result<
   return ok({ ...base, folder: folder.value })
 }
 
-function afterRegion(text: string, region: Region, rest: string): Result<ParsedLocation> {
-  const [project = '', ...folder] = rest.split('/')
-  if (project === '' && folder.every((segment) => segment === '')) {
-    return withFolder({ text, region }, '')
-  }
-  if (!isUuid(project)) {
-    return fail(
-      `after the region comes the project id (a UUID), but "${project}" is not one; ` +
-        `write ${PREFIX}${region}/<project_id>/<folder>`,
-    )
-  }
-  return withFolder({ text, region, projectId: project.toLowerCase() }, folder.join('/'))
-}
-
 const isRegion = (text: string): text is Region => (REGIONS as readonly string[]).includes(text)
 
-export function parseLocation(raw: string): Result<ParsedLocation> {
-  if (!raw.startsWith(PREFIX)) return fail(protocolProblem(raw))
-  const rest = raw.slice(PREFIX.length)
-  const slash = rest.indexOf('/')
-  const authority = slash === -1 ? rest : rest.slice(0, slash)
-  const path = slash === -1 ? '' : rest.slice(slash + 1)
-  if (authority === '') return withFolder({ text: raw }, path)
+export function parseLocation(text: string): Result<ParsedLocation> {
+  if (!text.startsWith(PREFIX)) return fail(protocolProblem(text))
+  const rest = text.slice(PREFIX.length)
+  const [authority = '', project = '', ...folder] = rest.split('/')
+  if (authority === '') return withFolder({ text }, rest)
   if (!isRegion(authority)) {
     return fail(
       `"${authority}" is not a Secret Manager region (${REGIONS.join(', ')}); ` +
         `to give only a folder, leave the region out: ${PREFIX}/${rest}`,
     )
   }
-  return afterRegion(raw, authority, path)
+  if (project === '' && folder.every((segment) => segment === '')) {
+    return withFolder({ text, region: authority }, '')
+  }
+  if (!isUuid(project)) {
+    return fail(
+      `after the region comes the project id (a UUID), but "${project}" is not one; ` +
+        `write ${PREFIX}${authority}/<project_id>/<folder>`,
+    )
+  }
+  return withFolder({ text, region: authority, projectId: project.toLowerCase() }, folder.join('/'))
 }

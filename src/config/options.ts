@@ -1,10 +1,7 @@
-// THE raw-map schemas: every key Plakar may pass, as strings, with its default and what it
-// allows, and the format of each value: from the raw string Plakar (or the environment, or
-// the scw config file) supplies to the typed value. Error texts are reasons only ("not a
-// UUID"); the error formatter adds the key, the received value and what is allowed, so a
-// schema can never be the thing that echoes a secret. Resolution (env, scw config file,
-// cross-key checks) comes after. Descriptions, the README table and the JSON Schema files
-// are build-time work: scripts/lib/config-docs.ts.
+// THE raw-map schemas: every key Plakar may pass, as strings, with its default, what it
+// allows, and how its text becomes the typed value. Error texts are reasons only ("not a
+// UUID"): the formatter adds the key, the value and what is allowed, so a schema never echoes
+// a secret. Docs and JSON Schema files are build-time work: scripts/lib/config-docs.ts.
 import { z } from 'zod'
 import { REGIONS, SECRET_TYPES, UUID_TEXT } from '../core/secret-manager.js'
 import { fail, ok, quoteValue, type Result } from './errors.js'
@@ -14,7 +11,7 @@ import { Redacted } from './redacted.js'
 
 /** Labels (environment, data classes) end up in reports and tags: keep them boring. */
 const SLUG_PATTERN = /^[a-z][a-z0-9-]{0,31}$/
-// JSON Schema patterns carry no flags, so the published one spells out both cases.
+// JSON Schema patterns carry no flags, so the published ones spell out both cases.
 const UUID_PATTERN = new RegExp(`^${UUID_TEXT.replaceAll('a-f', 'a-fA-F')}$`)
 
 /** Adapts one of this module's parsers to a zod transform. */
@@ -39,12 +36,8 @@ const accessKey = z.string().regex(/^SCW[A-Z0-9]{17}$/, {
 })
 
 function checkApiUrl(text: string): Result<string> {
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    return fail('not a valid URL')
-  }
+  if (!URL.canParse(text)) return fail('not a valid URL')
+  const url = new URL(text)
   if (url.username !== '' || url.password !== '') return fail('it must not embed credentials')
   if (url.search !== '' || url.hash !== '') return fail('it must not have a query or fragment')
   // The SDK appends '/secret-manager/...' itself; a trailing slash would double it.
@@ -60,14 +53,9 @@ const TRUE_WORDS = ['true', '1', 'yes', 'on']
 const FALSE_WORDS = ['false', '0', 'no', 'off']
 const BOOLEAN_WORDS = `${[...TRUE_WORDS, ...FALSE_WORDS].join(', ')} (any case)`
 
-// JSON Schema regexes have no case-insensitive flag, so spell each letter both ways;
-// the published schema then accepts exactly what the parser accepts.
+// Each letter both ways, for the same reason as UUID_PATTERN.
 const anyCase = (word: string): string =>
-  Array.from(word, (char) =>
-    char.toLowerCase() === char.toUpperCase()
-      ? char
-      : `[${char.toLowerCase()}${char.toUpperCase()}]`,
-  ).join('')
+  word.replace(/[a-z]/g, (char) => `[${char}${char.toUpperCase()}]`)
 
 const boolean = z
   .string()
@@ -131,16 +119,12 @@ function dataClasses(text: string): Result<string[]> {
 
 const dataClass = z.string().transform(via(dataClasses))
 
-const ENVIRONMENT_ALIASES: Readonly<Record<string, string>> = {
-  prod: 'production',
-  stg: 'staging',
-  dev: 'development',
-}
+const ALIASES: Record<string, string> = { prod: 'production', stg: 'staging', dev: 'development' }
 
 const environment = z.string().transform(
   via((text) => {
     const lowered = text.trim().toLowerCase()
-    const value = ENVIRONMENT_ALIASES[lowered] ?? lowered
+    const value = ALIASES[lowered] ?? lowered
     return SLUG_PATTERN.test(value) ? ok(value) : fail('not a slug')
   }),
 )
@@ -157,18 +141,11 @@ const location = z
   .regex(new RegExp(`^${PROTOCOL}://`), { error: (issue) => protocolProblem(String(issue.input)) })
   .transform(via(parseLocation))
 
-/** What error messages (and the docs table) say about a key beyond its schema. */
-export interface OptionInfo {
-  /** What the value may be, as a phrase: "an integer from 1 to 64". */
-  readonly allowed: string
-  /** Never echo the received value. */
-  readonly secret?: boolean
-}
+/** What a key's value may be, as a phrase ("an integer from 1 to 64"), for errors and docs. */
+export const optionInfo = z.registry<{ readonly allowed: string }>()
 
-export const optionInfo = z.registry<OptionInfo>()
-
-function option<T extends z.ZodType>(schema: T, allowed: string, secret = false): T {
-  optionInfo.add(schema, secret ? { allowed, secret } : { allowed })
+function option<T extends z.ZodType>(schema: T, allowed: string): T {
+  optionInfo.add(schema, { allowed })
   return schema
 }
 
@@ -184,8 +161,8 @@ export const COMMON_SHAPE = {
   region: option(region.optional(), `one of ${REGIONS.join(', ')}`),
   project_id: option(uuid.optional(), UUID),
   access_key: option(accessKey.optional(), 'SCW followed by 17 capital letters or digits'),
-  secret_access_key: option(secretKey.optional(), SECRET_KEY, true),
-  secret_key: option(secretKey.optional(), SECRET_KEY, true),
+  secret_access_key: option(secretKey.optional(), SECRET_KEY),
+  secret_key: option(secretKey.optional(), SECRET_KEY),
   api_url: option(
     apiUrl.optional(),
     'an http:// or https:// URL without credentials, query or fragment',

@@ -22,7 +22,7 @@ function parse<K extends Connector, S extends Schema>(
   check: (stage: Stage<S>) => void = () => {},
 ) {
   const stage = parseKeys(schema, raw, kind)
-  const connection = resolveConnection(stage, context, stage.problems)
+  const connection = resolveConnection(stage, context)
   check(stage)
   if (stage.problems.length > 0) throw new ConfigError(kind, stage.problems)
   if (connection === undefined) {

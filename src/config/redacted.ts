@@ -3,11 +3,9 @@ import { inspect } from 'node:util'
 const MASK = '[redacted]'
 
 /**
- * Holds a credential. Configs get logged, interpolated, serialised and dumped by
- * debuggers; every one of those paths prints the mask, so only an explicit `reveal()`
- * (at the one place that builds the auth header) can ever expose the value. The value
- * lives in a private field so that reflection (Object.keys, spread, inspect with
- * customInspect off) cannot reach it either.
+ * Holds a credential. Logs, interpolation, JSON and debuggers all print the mask: only an
+ * explicit `reveal()` (where the auth header is built) exposes the value, which a private
+ * field keeps from reflection too (Object.keys, spread, inspect without customInspect).
  */
 export class Redacted {
   readonly #value: string

@@ -3,51 +3,29 @@
 // Problems never quote the file's content: it holds secret keys.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseDocument } from 'yaml'
+import { parse, YAMLError } from 'yaml'
 import { type ConfigProblem, fail, ok, quoteValue, type Result } from './errors.js'
 
-/**
- * Each connection setting's key in the file; as in the scw CLI, SCW_ and the same key in
- * capitals names its environment variable.
- */
-export const FILE_KEY = {
-  region: 'default_region',
-  project_id: 'default_project_id',
-  secret_key: 'secret_key',
-  access_key: 'access_key',
-  api_url: 'api_url',
-} as const
-type FileKey = (typeof FILE_KEY)[keyof typeof FILE_KEY]
-const FILE_KEYS = Object.values(FILE_KEY)
+type Mapping = Record<string, unknown>
 
-/** Values as found; non-strings are kept so validation can say "not a string". */
-type FileValues = Partial<Record<FileKey, unknown>>
-
+/** The file as found; a missing file is an empty one, anything else that goes wrong an error. */
 interface ScwFile {
   readonly path: string
   readonly exists: boolean
-  readonly top: FileValues
-  readonly profiles: ReadonlyMap<string, FileValues>
-  readonly activeProfile?: unknown
+  readonly top: Mapping
+  /** A profile with no body is null. */
+  readonly profiles: ReadonlyMap<string, Mapping | null>
 }
 
-/** What the file says for the selected profile, merged over its top-level values. */
-export interface ScwConfig {
-  readonly path: string
-  readonly exists: boolean
+/** The file with a profile selected: its values come first, then the top level's. */
+export interface ScwConfig extends ScwFile {
   /** The selected profile, undefined when only the top-level values apply. */
   readonly profile?: string
-  /** Each value with the profile it was found in (DEFAULT_PROFILE for the top level). */
-  readonly values: ReadonlyMap<FileKey, { readonly value: unknown; readonly profile: string }>
+  readonly layers: readonly { readonly profile: string; readonly values: Mapping }[]
 }
 
 /** The name the scw CLI gives the top-level values. */
-export const DEFAULT_PROFILE = 'default'
-
-function scwConfigPath(env: NodeJS.ProcessEnv, homeDir: string): string {
-  if (env.SCW_CONFIG_PATH) return env.SCW_CONFIG_PATH
-  return join(env.XDG_CONFIG_HOME || join(homeDir, '.config'), 'scw', 'config.yaml')
-}
+const DEFAULT_PROFILE = 'default'
 
 /** Hand-edited files and `.env`-style exports often keep one layer of quotes. */
 export function stripQuotes(text: string): string {
@@ -56,49 +34,39 @@ export function stripQuotes(text: string): string {
   return quoted ? text.slice(1, -1) : text
 }
 
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
-function pickValues(node: Record<string, unknown>): FileValues {
-  const values: FileValues = {}
-  for (const key of FILE_KEYS) {
-    const value = node[key]
-    if (value === undefined || value === null) continue
-    const text = typeof value === 'string' ? stripQuotes(value) : value
-    if (text !== '') values[key] = text
+/** A setting as the file gives it (non-strings kept, to be refused as such), and where. */
+export function fileValue(file: ScwConfig, key: string) {
+  for (const { profile, values } of file.layers) {
+    const found = values[key]
+    const value = typeof found === 'string' ? stripQuotes(found) : found
+    const origin = `${key} in ${file.path}, profile "${profile}"`
+    if (value !== undefined && value !== null && value !== '') return { value, origin }
   }
-  return values
+  return undefined
 }
 
+/** Where a setting missing from the file was looked for, for the "missing" message. */
+export function fileLabel({ path, exists, profile = DEFAULT_PROFILE }: ScwConfig): string {
+  if (!exists) return `${path} (which does not exist)`
+  if (profile === DEFAULT_PROFILE) return `${path} (top level)`
+  return `${path} (profile "${profile}" or the top level)`
+}
+
+const isMapping = (value: unknown): value is Mapping =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
 function parseYaml(text: string): Result<unknown> {
-  const document = parseDocument(text)
-  const error = document.errors[0]
-  if (error !== undefined) {
+  try {
+    return ok(parse(text, { logLevel: 'error' }))
+  } catch (error) {
+    if (!(error instanceof YAMLError)) return fail('it is not valid YAML')
     // The error message quotes the offending line; only the position is safe to show.
     const at = error.linePos?.[0]
     const where = at === undefined ? '' : ` at line ${at.line}, column ${at.col}`
     return fail(`it is not valid YAML (${error.code}${where})`)
   }
-  try {
-    return ok(document.toJS())
-  } catch {
-    return fail('it is not valid YAML')
-  }
 }
 
-function readProfiles(node: unknown): Result<Map<string, FileValues>> {
-  const profiles = new Map<string, FileValues>()
-  if (node === undefined || node === null) return ok(profiles)
-  if (!isMapping(node)) return fail('its `profiles` entry is not a mapping')
-  for (const [name, body] of Object.entries(node)) {
-    if (body === null) profiles.set(name, {})
-    else if (isMapping(body)) profiles.set(name, pickValues(body))
-    else return fail(`its profile ${quoteValue('profile', name)} is not a mapping`)
-  }
-  return ok(profiles)
-}
-
-/** A missing file is an empty one; anything else that goes wrong is an error. */
 function loadScwFile(path: string): Result<ScwFile> {
   let text: string
   try {
@@ -110,19 +78,22 @@ function loadScwFile(path: string): Result<ScwFile> {
   }
   const parsed = parseYaml(text)
   if (!parsed.ok) return parsed
-  const data = parsed.value ?? {}
-  if (!isMapping(data)) return fail('it is not a YAML mapping')
-  const profiles = readProfiles(data.profiles)
-  if (!profiles.ok) return profiles
-  const activeProfile = data.active_profile
-  return ok({ path, exists: true, top: pickValues(data), profiles: profiles.value, activeProfile })
+  const top = parsed.value ?? {}
+  if (!isMapping(top)) return fail('it is not a YAML mapping')
+  const listed = top.profiles ?? {}
+  if (!isMapping(listed)) return fail('its `profiles` entry is not a mapping')
+  const profiles = new Map<string, Mapping | null>()
+  for (const [name, body] of Object.entries(listed)) {
+    if (body !== null && !isMapping(body)) {
+      return fail(`its profile ${quoteValue('profile', name)} is not a mapping`)
+    }
+    profiles.set(name, body)
+  }
+  return ok({ path, exists: true, top, profiles })
 }
 
-interface ProfileRequest {
-  readonly name: string
-  /** Who asked for it, for error messages: "the config key profile". */
-  readonly by: string
-}
+/** A profile asked for, and by whom (for messages: "the config key profile"). */
+type ProfileRequest = { readonly name: string; readonly by: string }
 
 /** The config key wins over SCW_PROFILE, which wins over the file's own active_profile. */
 function profileRequest(
@@ -133,7 +104,7 @@ function profileRequest(
   if (key !== undefined) return ok({ name: key, by: 'the config key profile' })
   const byEnv = stripQuotes(env.SCW_PROFILE ?? '')
   if (byEnv !== '') return ok({ name: byEnv, by: 'the environment variable SCW_PROFILE' })
-  const name = file.activeProfile
+  const name = file.top.active_profile
   if (name === undefined || name === null || name === '') return ok(undefined)
   if (typeof name !== 'string') return fail('its active_profile is not a string')
   return ok({ name, by: `active_profile in ${file.path}` })
@@ -155,18 +126,13 @@ function unknownProfile(file: ScwFile, request: ProfileRequest): string {
 }
 
 function selectProfile(file: ScwFile, request?: ProfileRequest): Result<ScwConfig> {
-  const layers: [profile: string, values: FileValues][] = [[DEFAULT_PROFILE, file.top]]
+  const layers = [{ profile: DEFAULT_PROFILE, values: file.top }]
   if (request !== undefined && request.name !== DEFAULT_PROFILE) {
     const own = file.profiles.get(request.name)
     if (own === undefined) return fail(unknownProfile(file, request))
-    layers.unshift([request.name, own])
+    layers.unshift({ profile: request.name, values: own ?? {} })
   }
-  const values = new Map<FileKey, { value: unknown; profile: string }>()
-  for (const key of FILE_KEYS) {
-    const [profile, found] = layers.find(([, layer]) => layer[key] !== undefined) ?? []
-    if (profile !== undefined) values.set(key, { value: found?.[key], profile })
-  }
-  return ok({ path: file.path, exists: file.exists, profile: request?.name, values })
+  return ok({ ...file, profile: request?.name, layers })
 }
 
 /**
@@ -179,7 +145,9 @@ export function readScwConfig(
   profileKey: string | undefined,
   problems: ConfigProblem[],
 ): ScwConfig | undefined {
-  const path = scwConfigPath(env, homeDir)
+  const path =
+    env.SCW_CONFIG_PATH ||
+    join(env.XDG_CONFIG_HOME || join(homeDir, '.config'), 'scw', 'config.yaml')
   const file = loadScwFile(path)
   if (!file.ok) {
     problems.push({

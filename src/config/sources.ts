@@ -7,32 +7,27 @@ import { type ConfigProblem, quoteValue, refusal } from './errors.js'
 import type { Stage } from './keys.js'
 import { PROTOCOL } from './location.js'
 import { COMMON_SHAPE, type ImporterRaw, type importerRawSchema, optionInfo } from './options.js'
-import {
-  DEFAULT_PROFILE,
-  FILE_KEY,
-  readScwConfig,
-  type ScwConfig,
-  stripQuotes,
-} from './scw-file.js'
+import { fileLabel, fileValue, readScwConfig, type ScwConfig, stripQuotes } from './scw-file.js'
 
-export interface ParseContext {
-  /** Defaults to process.env. */
-  readonly env?: NodeJS.ProcessEnv
-  /** Defaults to os.homedir(); locates ~/.config/scw/config.yaml. */
-  readonly homeDir?: string
-}
+/** The environment (default process.env) and home (default os.homedir(), for ~/.config/scw). */
+export type ParseContext = { readonly env?: NodeJS.ProcessEnv; readonly homeDir?: string }
 
-/** What resolution needs of the parsed keys: the common ones, for either connector. */
-type Parsed = Pick<Stage<typeof importerRawSchema>, 'values' | 'failed'>
+/** What resolution needs of the parsed keys (the common ones, for either connector). */
+type Parsed = Pick<Stage<typeof importerRawSchema>, 'values' | 'failed' | 'problems'>
 
-type SettingKey = keyof typeof FILE_KEY
+type SettingKey = 'region' | 'project_id' | 'secret_key' | 'access_key' | 'api_url'
 type Values = { readonly [K in SettingKey]: NonNullable<ImporterRaw[K]> }
 
-/** The required settings, with the config keys named when one is found nowhere. */
-const REQUIRED: Partial<Record<SettingKey, string>> = {
-  region: 'region',
-  project_id: 'project_id',
-  secret_key: 'secret_access_key (or secret_key)',
+/**
+ * Each setting's key in the scw config file (as in the scw CLI, SCW_ and that key in capitals
+ * names its environment variable) and, if required, the config keys to name when it is missing.
+ */
+const SETTINGS: Readonly<Record<SettingKey, { fileKey: string; required?: string }>> = {
+  region: { fileKey: 'default_region', required: 'region' },
+  project_id: { fileKey: 'default_project_id', required: 'project_id' },
+  secret_key: { fileKey: 'secret_key', required: 'secret_access_key (or secret_key)' },
+  access_key: { fileKey: 'access_key' },
+  api_url: { fileKey: 'api_url' },
 }
 
 interface Sources {
@@ -43,37 +38,27 @@ interface Sources {
 }
 
 /** What the config says about one setting; blocked: it failed to parse, nothing more to say. */
-interface ConfigSide<T> {
-  readonly key?: T
-  readonly location?: T
-  readonly blocked: boolean
-}
+type ConfigSide<T> = { readonly key?: T; readonly location?: T; readonly blocked: boolean }
 
 /** undefined: refused (then a problem is recorded). */
 function validate<K extends SettingKey>(key: K, raw: unknown, origin: string, s: Sources) {
   const field = COMMON_SHAPE[key]
   const result = field.safeParse(raw)
   if (result.success) return result.data as Values[K]
-  s.problems.push(refusal(key, optionInfo.get(field), result.error.issues, { value: raw }, origin))
+  const allowed = optionInfo.get(field)?.allowed
+  s.problems.push(refusal(key, allowed, result.error.issues, { value: raw }, origin))
   return undefined
 }
 
-function fileLabel(file: ScwConfig): string {
-  const { path, exists, profile = DEFAULT_PROFILE } = file
-  if (!exists) return `${path} (which does not exist)`
-  if (profile === DEFAULT_PROFILE) return `${path} (top level)`
-  return `${path} (profile "${profile}" or the top level)`
-}
-
 function missing(key: SettingKey, file: ScwConfig): ConfigProblem | undefined {
-  const required = REQUIRED[key]
+  const { fileKey, required } = SETTINGS[key]
   if (required === undefined) return undefined
   const inLocation = key === 'region' || key === 'project_id'
   const places = [
     ...(inLocation ? [`the location (${PROTOCOL}://<region>/<project_id>/<folder>)`] : []),
     `the config key ${required}`,
-    `the environment variable SCW_${FILE_KEY[key].toUpperCase()}`,
-    `${FILE_KEY[key]} in the scw config file ${fileLabel(file)}`,
+    `the environment variable SCW_${fileKey.toUpperCase()}`,
+    `${fileKey} in the scw config file ${fileLabel(file)}`,
   ]
   const last = places.pop()
   return { key, text: `${key}: missing. Set it in ${places.join(', ')} or ${last}.` }
@@ -98,16 +83,13 @@ function lookup<K extends SettingKey>(
   }
   const fromConfig = location ?? given
   if (fromConfig !== undefined) return fromConfig
-  const fileKey = FILE_KEY[key]
+  const { fileKey } = SETTINGS[key]
   const envVar = `SCW_${fileKey.toUpperCase()}`
   const fromEnv = stripQuotes(s.env[envVar] ?? '')
   if (fromEnv !== '') return validate(key, fromEnv, `environment variable ${envVar}`, s)
   if (s.file === undefined) return undefined
-  const inFile = s.file.values.get(fileKey)
-  if (inFile !== undefined) {
-    const origin = `${fileKey} in ${s.file.path}, profile "${inFile.profile}"`
-    return validate(key, inFile.value, origin, s)
-  }
+  const inFile = fileValue(s.file, fileKey)
+  if (inFile !== undefined) return validate(key, inFile.value, inFile.origin, s)
   const problem = missing(key, s.file)
   if (problem !== undefined) s.problems.push(problem)
   return undefined
@@ -129,10 +111,8 @@ function secretKeySide({ values, failed }: Parsed, s: Sources): ConfigSide<Value
     })
     return { blocked: true }
   }
-  return {
-    key: masked ?? plain,
-    blocked: failed.has('secret_key') || failed.has('secret_access_key'),
-  }
+  const blocked = failed.has('secret_key') || failed.has('secret_access_key')
+  return { key: masked ?? plain, blocked }
 }
 
 /** The warning when the secret key sits under the name plakar shows. */
@@ -141,12 +121,9 @@ const SHOWN_SECRET_KEY =
   'Store the secret key as secret_access_key instead, which plakar masks, or leave it out ' +
   'of the plakar configuration and set SCW_SECRET_KEY in the environment.'
 
-export function resolveConnection(
-  parsed: Parsed,
-  context: ParseContext,
-  problems: ConfigProblem[],
-) {
-  const { values, failed } = parsed
+/** Problems join `parsed.problems`; undefined when a required setting could not be resolved. */
+export function resolveConnection(parsed: Parsed, context: ParseContext) {
+  const { values, failed, problems } = parsed
   const env = context.env ?? process.env
   const file = readScwConfig(env, context.homeDir ?? homedir(), values.profile, problems)
   const s: Sources = { env, file, problems }
