@@ -37,9 +37,8 @@ async function versionsOrError(api: SecretApi, secret: Secret): Promise<WalkEntr
 }
 
 /**
- * Yields every matching secret with its versions. Version lists run concurrently (the
- * client's limiter bounds them), those of the next page while this page's entries are
- * handed out, so the listing does not stall at page boundaries; two pages held at most.
+ * Version lists run concurrently (the client's limiter bounds them), the next page's while
+ * this page's entries are handed out, so the listing does not stall between pages.
  */
 export async function* walkSecrets(api: SecretApi, filter: WalkFilter): AsyncGenerator<WalkEntry> {
   let current: Array<Promise<WalkEntry>> = []
@@ -52,20 +51,11 @@ export async function* walkSecrets(api: SecretApi, filter: WalkFilter): AsyncGen
   for (const entry of current) yield await entry
 }
 
-/** What the walk saw of a secret, to tell afterwards whether it changed meanwhile. */
-interface ListedSecret {
-  label: string
-  versionCount: number
-  updatedAt: number | undefined
-}
-
 const labelOf = ({ path, name }: Secret) => `${path === '/' ? '' : path}/${name}`
 
 /**
- * Every secret the walk listed, by id: the one thing a backup keeps per secret. Each is
- * kept as one flat string ("count updatedAt label", built by join) rather than an object
- * whose label would hold on to the listing's path and name strings: half the memory
- * (28 -> 16 MB of heap per 100,000 secrets).
+ * Every secret the walk listed, by id, the one thing a backup keeps per secret: as a flat
+ * string ("count updatedAt label"), half the memory of an object holding the listing's strings.
  */
 export class ListedSecrets {
   private readonly byId = new Map<string, string>()
@@ -76,7 +66,7 @@ export class ListedSecrets {
   }
 
   /** What the walk saw of a secret, marked as listed again in its string, not in a set of ids. */
-  seenAgain(id: string): ListedSecret | undefined {
+  seenAgain(id: string) {
     const packed = this.byId.get(id)
     if (packed === undefined) return undefined
     if (!packed.startsWith(SEEN)) this.byId.set(id, [SEEN, packed].join(''))
@@ -84,14 +74,14 @@ export class ListedSecrets {
   }
 
   /** The secrets not listed again, with what the walk saw of them. */
-  *notSeenAgain(): IterableIterator<ListedSecret> {
+  *notSeenAgain() {
     for (const packed of this.byId.values()) if (!packed.startsWith(SEEN)) yield unpack(packed)
   }
 }
 
 const SEEN = '*'
 
-function unpack(marked: string): ListedSecret {
+function unpack(marked: string) {
   const packed = marked.startsWith(SEEN) ? marked.slice(SEEN.length) : marked
   const first = packed.indexOf(' ')
   const second = packed.indexOf(' ', first + 1)
@@ -104,10 +94,8 @@ function unpack(marked: string): ListedSecret {
 }
 
 /**
- * Lists the secrets again and names those that were added, deleted, got versions or
- * changed metadata since the walk listed them. Revisions are read by number, so such
- * a change never puts wrong bytes in the snapshot, but it does leave the snapshot
- * behind the source, which the user should hear about.
+ * Names the secrets added, deleted, given versions or modified since the walk listed them:
+ * revisions are read by number, so the snapshot holds no wrong bytes, but it is behind.
  */
 export async function changedSince(
   api: SecretApi,
