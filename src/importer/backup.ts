@@ -133,10 +133,7 @@ export class Backup {
     }
   }
 
-  /**
-   * The bytes of a pending record plakar opens (undefined if none): prefetched, else read
-   * now, so that a failed prefetch surfaces as any failure does, at the Open of that file.
-   */
+  /** A pending record's bytes, or undefined; a failed prefetch is read again, to fail at Open. */
   open(pathname: string): Promise<Buffer> | undefined {
     const record = this.pending.get(pathname)
     if (record?.kind === 'content') return Promise.resolve(record.bytes)
@@ -179,9 +176,8 @@ export class Backup {
   }
 
   /**
-   * Did the source change while the backup ran? Skipped when plakar read no payload
-   * (nothing had changed), so that an unchanged incremental backup costs exactly the
-   * listing; a change made meanwhile is picked up by the next one.
+   * Did the source change while the backup ran? Skipped when plakar read no payload, so an
+   * unchanged incremental backup costs only the listing (the next one sees a change).
    */
   private async recheck(): Promise<void> {
     if (!this.walked || this.counts.payloadsRead + this.counts.payloadsFailed === 0) return

@@ -1,7 +1,6 @@
 // What a backup keeps of each version: its bytes, or its metadata only, and why. The API
-// serves only enabled versions, so an operator must learn from the backup itself (its
-// summary, its ping, .backup.json), not from a restore months later, which bytes the
-// snapshot lacks.
+// serves only enabled versions, so the backup itself (summary, ping, .backup.json) must
+// say which bytes the snapshot lacks, not a restore months later.
 import { log } from '../log.js'
 import type { SecretApi, SecretVersion } from '../scaleway/api.js'
 import { listAllVersions, PAGE_SIZE } from '../scaleway/pages.js'

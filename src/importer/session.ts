@@ -1,5 +1,4 @@
 // Init of the importer: config -> API client, filters and the backup's own record.
-
 import type { InitRequest } from '../../proto/generated/importer.js'
 import { parseImporterConfig } from '../config/index.js'
 import { connect, TOOL_VERSION } from '../connector.js'
@@ -18,7 +17,7 @@ export type ImporterSession = ReturnType<typeof connect> & {
 }
 
 export async function openImporterSession(request: InitRequest): Promise<ImporterSession> {
-  const config = parseImporterConfig(request.config ?? {})
+  const config = parseImporterConfig(request.config)
   const { rateLimit, concurrency } = config
   return {
     ...connect(config),
