@@ -46,7 +46,7 @@ interface Entry<Ref> {
 
 /** Reads ahead the payloads that `Ref`s stand for. */
 export class ReadAhead<Ref> {
-  /** unused: read but never opened; heldBytes: held plus reserved by reads in flight. */
+  /** unused: read, never opened; heldBytes: held, plus the largest payload per read in flight. */
   readonly stats = { started: 0, served: 0, unused: 0, failed: 0, heldBytes: 0, peakBytes: 0 }
   private readonly entries = new Map<string, Entry<Ref>>()
   // A linked list, so that acknowledged entries leave in O(1); walks start at the cursor.
@@ -63,7 +63,7 @@ export class ReadAhead<Ref> {
   private closed = false
   private readonly inFlight = new Set<Promise<unknown>>()
 
-  /** `maxWindow`: payloads in flight or held (0: off); a read in flight reserves the largest payload. */
+  /** `maxWindow` payloads in flight or held at most (0: off), within `budgetBytes`. */
   constructor(
     private readonly read: (ref: Ref) => Promise<Buffer>,
     private readonly maxWindow: number,

@@ -3,6 +3,7 @@
 import { hash } from 'node:crypto'
 import type { FileInfo, Record as WireRecord } from '../../proto/generated/connectors.js'
 import { ExtendedAttributeType } from '../../proto/generated/connectors.js'
+import type { ImporterConfig } from '../config/index.js'
 import {
   payloadPath,
   secretDir,
@@ -35,11 +36,8 @@ export type PlannedRecord =
       expiresOnceAccessed: boolean
     })
 
-export interface RecordOptions {
-  includeDeletedMetadata: boolean
-  /** Disabled versions are unreadable without enabling them first (a write). */
-  readDisabled: boolean
-}
+/** read_disabled: a disabled version is read by enabling it first (a write). */
+export type RecordOptions = Pick<ImporterConfig, 'includeDeletedMetadata' | 'readDisabled'>
 
 export function isReadable(version: SecretVersion, options: RecordOptions): boolean {
   return version.status === 'enabled' || (version.status === 'disabled' && options.readDisabled)

@@ -1,15 +1,12 @@
 // Init of the importer: config -> API client, filters and the backup's own record.
 import type { InitRequest } from '../../proto/generated/importer.js'
-import { parseImporterConfig } from '../config/index.js'
+import { type ImporterConfig, parseImporterConfig } from '../config/index.js'
 import { connect, TOOL_VERSION } from '../connector.js'
 import { READ_AHEAD_ENV, readAheadWindow } from './readahead.js'
-import type { RecordOptions } from './records.js'
-import type { WalkFilter } from './walk.js'
 
 /** Everything a backup needs once the config has been validated. */
 export type ImporterSession = ReturnType<typeof connect> & {
-  /** What the walk lists and what its records keep. */
-  options: WalkFilter & RecordOptions
+  options: ImporterConfig
   /** Payloads read ahead of plakar's Opens at most; 0 turns read-ahead off. */
   readAheadWindow: number
   /** Written to /.backup.json, with the counts added at the end. */

@@ -1,16 +1,10 @@
 // Lists the secrets of a project (one page at a time, never the whole project in
 // memory) and, for each secret that passes the filters, its versions.
-import type { Secret, SecretApi, SecretType, SecretVersion } from '../scaleway/api.js'
+import type { ImporterConfig } from '../config/index.js'
+import type { Secret, SecretApi, SecretVersion } from '../scaleway/api.js'
 import { listAllVersions, secretPages } from '../scaleway/pages.js'
 
-export interface WalkFilter {
-  /** Secret Manager folder to back up, recursively; '/' for everything. */
-  folder: string
-  tags: string[]
-  type?: SecretType
-  name?: { matches(name: string): boolean }
-  includeManaged: boolean
-}
+type WalkFilter = Pick<ImporterConfig, 'folder' | 'tags' | 'type' | 'name' | 'includeManaged'>
 
 export type WalkEntry =
   | { secret: Secret; versions: SecretVersion[] }
