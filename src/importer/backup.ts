@@ -21,8 +21,6 @@ import {
 import type { ImporterSession } from './session.js'
 import { changedSince, ListedSecrets, type WalkEntry, walkSecrets } from './walk.js'
 
-type ImportCall = ServerDuplexStream<ImportRequest, ImportResponse>
-
 export class Backup {
   private readonly counts = {
     secrets: 0,
@@ -50,7 +48,7 @@ export class Backup {
 
   constructor(
     private readonly session: ImporterSession,
-    private readonly call: ImportCall,
+    private readonly call: ServerDuplexStream<ImportRequest, ImportResponse>,
   ) {
     this.ahead = new ReadAhead((source) => this.read(source), session.readAheadWindow)
   }

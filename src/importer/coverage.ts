@@ -6,15 +6,10 @@ import type { SecretApi, SecretVersion } from '../scaleway/api.js'
 import { listAllVersions, PAGE_SIZE } from '../scaleway/pages.js'
 import { isReadable, type RecordOptions } from './records.js'
 
-export interface Coverage {
-  versions: number
-  /** Disabled versions whose bytes are not read (read_disabled=false). */
-  disabled: number
-  /** Deleted or scheduled for deletion: the API serves no payload for them. */
-  deleted: number
-}
+/** Versions listed; disabled ones not read (read_disabled=false); deleted ones, never served. */
+export const noCoverageGaps = () => ({ versions: 0, disabled: 0, deleted: 0 })
 
-export const noCoverageGaps = (): Coverage => ({ versions: 0, disabled: 0, deleted: 0 })
+type Coverage = ReturnType<typeof noCoverageGaps>
 
 /** Counts `versions`, and those the snapshot will hold as metadata only. */
 export function addVersions(
@@ -49,14 +44,12 @@ export async function ping(api: SecretApi, records: RecordOptions): Promise<void
   // Never a secret whose versions expire once read: the probe would destroy one.
   const probe = items.find((s) => s.versionCount > 0 && !s.ephemeralPolicy?.expiresOnceAccessed)
   if (probe) {
-    try {
-      await api.accessVersion(probe.id, 'latest_enabled')
-    } catch (error) {
+    await api.accessVersion(probe.id, 'latest_enabled').catch((error: unknown) => {
       // Only a refusal of access itself is a failed ping; a secret without an enabled
       // version proves nothing either way.
       const kind = (error as { kind?: string }).kind
       if (kind === 'permission' || kind === 'auth') throw error
-    }
+    })
   }
   const coverage = noCoverageGaps()
   await Promise.all(

@@ -75,10 +75,9 @@ export class ReadAhead<Ref> {
     if (this.closed) return
     // Paths are unique within a backup; should one repeat, the newer record wins.
     this.remove(pathname)
-    this.seq += 1
     const entry: Entry<Ref> = {
       ref,
-      seq: this.seq,
+      seq: ++this.seq,
       prefetchable,
       opened: false,
       fetch: undefined,

@@ -1,25 +1,21 @@
 // Init of the importer: config -> API client, filters and the backup's own record.
 import type { InitRequest } from '../../proto/generated/importer.js'
-import { type ImporterConfig, parseImporterConfig } from '../config/index.js'
+import { parseImporterConfig } from '../config/index.js'
 import { connect, TOOL_VERSION } from '../connector.js'
 import { READ_AHEAD_ENV, readAheadWindow } from './readahead.js'
 
 /** Everything a backup needs once the config has been validated. */
-export type ImporterSession = ReturnType<typeof connect> & {
-  options: ImporterConfig
-  /** Payloads read ahead of plakar's Opens at most; 0 turns read-ahead off. */
-  readAheadWindow: number
-  /** Written to /.backup.json, with the counts added at the end. */
-  info: Record<string, unknown>
-}
+export type ImporterSession = Awaited<ReturnType<typeof openImporterSession>>
 
-export async function openImporterSession(request: InitRequest): Promise<ImporterSession> {
+export async function openImporterSession(request: InitRequest) {
   const config = parseImporterConfig(request.config)
   const { rateLimit, concurrency } = config
   return {
     ...connect(config),
     options: config,
+    /** Payloads read ahead of plakar's Opens at most; 0 turns read-ahead off. */
     readAheadWindow: readAheadWindow(rateLimit, concurrency, process.env[READ_AHEAD_ENV]),
+    /** Written to /.backup.json, with the counts added at the end. */
     info: {
       tool: 'scw-secret-manager',
       tool_version: TOOL_VERSION,
