@@ -13,17 +13,13 @@ export const READ_AHEAD_ENV = 'SCW_SM_READ_AHEAD'
  * takes ~50 ms at the API's median, so a quarter second of the rate lets the pacer set the pace.
  */
 export function readAheadWindow(rateLimit: number, concurrency: number, fixed?: string): number {
-  if (fixed !== undefined && fixed !== '') {
-    const n = Number(fixed)
-    if (!Number.isInteger(n) || n < 0 || n > 1024) {
-      throw invalidArgument(
-        `${READ_AHEAD_ENV} must be an integer from 0 (off) to 1024, got "${fixed}"`,
-      )
-    }
-    return n
+  if (!fixed) {
+    const byRate = rateLimit === 0 ? concurrency : Math.ceil(rateLimit / 4)
+    return Math.max(1, Math.min(concurrency, byRate))
   }
-  const byRate = rateLimit === 0 ? concurrency : Math.ceil(rateLimit / 4)
-  return Math.max(1, Math.min(concurrency, byRate))
+  const n = Number(fixed)
+  if (Number.isInteger(n) && n >= 0 && n <= 1024) return n
+  throw invalidArgument(`${READ_AHEAD_ENV} must be an integer from 0 (off) to 1024, got "${fixed}"`)
 }
 
 // The window starts at 4 after 2 payload Opens in a row (no skip between), and doubles with

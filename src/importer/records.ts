@@ -116,11 +116,6 @@ function inoOf(record: PlannedRecord): number {
   }
 }
 
-function basename(pathname: string): string {
-  if (pathname === '/') return '/'
-  return pathname.slice(pathname.lastIndexOf('/') + 1)
-}
-
 /** Go's fs.FileMode: directories carry its ModeDir bit. */
 const MODE = { dir: (0x80000000 | 0o750) >>> 0, content: 0o640, payload: 0o600 } as const
 
@@ -134,7 +129,7 @@ function fileInfoOf(record: PlannedRecord): FileInfo {
   const ms = record.mtime.getTime()
   const seconds = Math.floor(ms / 1000)
   return {
-    name: basename(record.pathname),
+    name: record.pathname.slice(record.pathname.lastIndexOf('/') + 1) || '/',
     size: sizeOf(record),
     mode: MODE[record.kind],
     mod_time: { seconds, nanos: (ms - seconds * 1000) * 1_000_000 },
