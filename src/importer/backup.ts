@@ -51,6 +51,11 @@ export class Backup {
     private readonly call: ServerDuplexStream<ImportRequest, ImportResponse>,
   ) {
     this.ahead = new ReadAhead((source) => this.read(source), session.readAheadWindow)
+    call.on('data', (ack: ImportRequest) => this.acknowledge(ack))
+    call.on('end', () => void this.finish().finally(() => call.end()))
+    // A cancelled or broken call gets no more Opens: stop reading ahead for it.
+    const stop = () => void this.ahead.close()
+    call.on('error', stop).on('cancelled', stop)
   }
 
   /** Sends every record of the walk, then this backup's own record and the end. */
@@ -120,7 +125,7 @@ export class Backup {
   }
 
   /** Plakar stored (or failed to store) a record: it will not be opened again. */
-  acknowledge(ack: ImportRequest): void {
+  private acknowledge(ack: ImportRequest): void {
     const pathname = ack.result?.header?.pathname
     if (pathname === undefined) return
     this.pending.delete(pathname)
@@ -153,13 +158,8 @@ export class Backup {
     return bytes
   }
 
-  /** A cancelled or broken call gets no more Opens: stop reading ahead for it. */
-  stop(): void {
-    void this.ahead.close()
-  }
-
   /** Plakar has acknowledged every record: re-check the source, then sum the backup up. */
-  async finish(): Promise<void> {
+  private async finish(): Promise<void> {
     // Reads ahead still in flight are waited for, so that the summary counts them.
     const [rechecked] = await Promise.allSettled([this.recheck(), this.ahead.close()])
     if (rechecked.status === 'rejected') {
@@ -173,10 +173,7 @@ export class Backup {
     log.info(this.summary())
   }
 
-  /**
-   * Did the source change while the backup ran? Skipped when plakar read no payload, so an
-   * unchanged incremental backup costs only the listing (the next one sees a change).
-   */
+  /** Skipped when no payload was read: an unchanged incremental backup costs only the listing. */
   private async recheck(): Promise<void> {
     if (!this.walked || this.counts.payloadsRead + this.counts.payloadsFailed === 0) return
     const { api, options } = this.session

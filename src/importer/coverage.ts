@@ -45,8 +45,7 @@ export async function ping(api: SecretApi, records: RecordOptions): Promise<void
   const probe = items.find((s) => s.versionCount > 0 && !s.ephemeralPolicy?.expiresOnceAccessed)
   if (probe) {
     await api.accessVersion(probe.id, 'latest_enabled').catch((error: unknown) => {
-      // Only a refusal of access itself is a failed ping; a secret without an enabled
-      // version proves nothing either way.
+      // Only a refusal of access fails the ping: a secret with no enabled version proves nothing.
       const kind = (error as { kind?: string }).kind
       if (kind === 'permission' || kind === 'auth') throw error
     })

@@ -129,8 +129,7 @@ export class ReadAhead<Ref> {
     }
     if (this.streak < this.needed) return
     this.window = Math.min(this.maxWindow, INITIAL_WINDOW)
-    // Start after the payload just opened: those before it that plakar has not opened
-    // yet are being skipped or are already in its hands.
+    // Start after the payload just opened: plakar skips, or already holds, those before it.
     if (!this.cursor || this.cursor.seq <= entry.seq) this.cursor = entry.next
   }
 

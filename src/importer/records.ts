@@ -94,9 +94,8 @@ export function secretRecords(
 }
 
 /**
- * A 48-bit number derived from `parts` (each followed by a NUL), used as the inode.
- * plakar's change detection compares inodes, so content-derived inodes make it re-read
- * a metadata file whenever its bytes change, even within the same second and size.
+ * A 48-bit inode derived from `parts`: plakar's change detection compares inodes, so it
+ * re-reads a metadata file whenever its bytes change, even within the same second and size.
  */
 function stableIno(parts: string | Buffer): number {
   return hash('sha256', parts, 'buffer').readUIntBE(0, 6)

@@ -47,13 +47,8 @@ export class ImporterService implements Importer {
     const run = async () => {
       const session = this.opened()
       if (this.backup) throw failedPrecondition('Import may run only once per process (STREAM)')
-      const backup = new Backup(session, call)
-      this.backup = backup
-      call.on('data', (ack) => backup.acknowledge(ack))
-      call.on('end', () => void backup.finish().finally(() => call.end()))
-      call.on('error', () => backup.stop())
-      call.on('cancelled', () => backup.stop())
-      await backup.run().catch((error: unknown) => {
+      this.backup = new Backup(session, call)
+      await this.backup.run().catch((error: unknown) => {
         log.error(`backup failed: ${messageOf(error)}`)
         throw error
       })
@@ -65,9 +60,8 @@ export class ImporterService implements Importer {
     const stream = async () => {
       this.opened()
       const pathname = call.request.record?.pathname ?? ''
-      const bytes = this.backup?.open(pathname)
-      if (!bytes) throw notFound(`no open record for ${JSON.stringify(pathname)}`)
-      const data = await bytes
+      const data = await this.backup?.open(pathname)
+      if (!data) throw notFound(`no open record for ${JSON.stringify(pathname)}`)
       for (let offset = 0; offset < data.length; offset += CHUNK) {
         if (!(await send(call, { chunk: data.subarray(offset, offset + CHUNK) }))) return
       }

@@ -22,12 +22,11 @@ function matches({ path, name, managed }: Secret, filter: WalkFilter): boolean {
   return inFolder && (filter.includeManaged || !managed) && (filter.name?.matches(name) ?? true)
 }
 
-async function versionsOrError(api: SecretApi, secret: Secret): Promise<WalkEntry> {
-  try {
-    return { secret, versions: await listAllVersions(api, secret.id) }
-  } catch (error) {
-    return { secret, error }
-  }
+function versionsOrError(api: SecretApi, secret: Secret): Promise<WalkEntry> {
+  return listAllVersions(api, secret.id).then(
+    (versions) => ({ secret, versions }),
+    (error: unknown) => ({ secret, error }),
+  )
 }
 
 /**
