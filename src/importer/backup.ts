@@ -2,7 +2,9 @@
 // listing order, acknowledgements come in, and Opens meanwhile ask for the bytes of
 // records not acknowledged yet.
 import type { ServerDuplexStream } from '@grpc/grpc-js'
-import type { ImportRequest, ImportResponse } from '../../proto/generated/importer.js'
+import type { ImportRequest, ImportResponse, InitRequest } from '../../proto/generated/importer.js'
+import { parseImporterConfig } from '../config/index.js'
+import { connect, TOOL_VERSION } from '../connector.js'
 import { ancestors, BACKUP_INFO, folderDir, secretDir } from '../core/layout.js'
 import { toJsonBytes } from '../core/metadata.js'
 import { log } from '../log.js'
@@ -10,7 +12,7 @@ import { send } from '../plugin/backpressure.js'
 import { messageOf } from '../plugin/grpc-errors.js'
 import { addVersions, describeCoverage, noCoverageGaps } from './coverage.js'
 import { readPayload } from './payloads.js'
-import { ReadAhead } from './readahead.js'
+import { READ_AHEAD_ENV, ReadAhead, readAheadWindow } from './readahead.js'
 import {
   errorRecord,
   type PayloadSource,
@@ -18,8 +20,40 @@ import {
   secretRecords,
   toWireRecord,
 } from './records.js'
-import type { ImporterSession } from './session.js'
 import { changedSince, ListedSecrets, type WalkEntry, walkSecrets } from './walk.js'
+
+/** What Init opens for a backup: config -> API client, filters, its own record's start. */
+export type ImporterSession = Awaited<ReturnType<typeof openImporterSession>>
+
+export async function openImporterSession(request: InitRequest) {
+  const config = parseImporterConfig(request.config)
+  const { rateLimit, concurrency } = config
+  return {
+    ...connect(config),
+    options: config,
+    /** Payloads read ahead of plakar's Opens at most; 0 turns read-ahead off. */
+    readAheadWindow: readAheadWindow(rateLimit, concurrency, process.env[READ_AHEAD_ENV]),
+    /** Written to /.backup.json, with the counts added at the end. */
+    info: {
+      tool: 'scw-secret-manager',
+      tool_version: TOOL_VERSION,
+      region: config.region,
+      project_id: config.projectId,
+      folder: config.folder,
+      filters: {
+        tags: config.tags,
+        name: config.name?.pattern ?? null,
+        type: config.type ?? null,
+        include_managed: config.includeManaged,
+        include_deleted_metadata: config.includeDeletedMetadata,
+        read_disabled: config.readDisabled,
+      },
+      environment: config.environment ?? null,
+      data_class: config.dataClass,
+      started_at: new Date().toISOString(),
+    },
+  }
+}
 
 export class Backup {
   private readonly counts = {

@@ -11,9 +11,8 @@ import {
   notFound,
 } from '../plugin/grpc-errors.js'
 import type { Importer } from '../plugin/protocol.js'
-import { Backup } from './backup.js'
+import { Backup, type ImporterSession, openImporterSession } from './backup.js'
 import { ping } from './coverage.js'
-import { type ImporterSession, openImporterSession } from './session.js'
 
 const CHUNK = 1024 * 1024
 /** plakar's location flag for one listing per backup instead of a counting pass plus a real one. */
