@@ -20,7 +20,7 @@ import {
   secretRecords,
   toWireRecord,
 } from './records.js'
-import { changedSince, ListedSecrets, type WalkEntry, walkSecrets } from './walk.js'
+import { ListedSecrets, type WalkEntry, walkSecrets } from './walk.js'
 
 /** What Init opens for a backup: config -> API client, filters, its own record's start. */
 export type ImporterSession = Awaited<ReturnType<typeof openImporterSession>>
@@ -211,7 +211,7 @@ export class Backup {
   private async recheck(): Promise<void> {
     if (!this.walked || this.counts.payloadsRead + this.counts.payloadsFailed === 0) return
     const { api, options } = this.session
-    const changes = await changedSince(api, options, this.listed, this.toggled)
+    const changes = await this.listed.changedSince(api, options, this.toggled)
     this.counts.changed = changes.length
     if (changes.length === 0) return
     const shown = changes.slice(0, 20).join('; ')

@@ -58,17 +58,37 @@ export class ListedSecrets {
     this.byId.set(secret.id, [secret.versionCount, updatedAt, labelOf(secret)].join(' '))
   }
 
-  /** What the walk saw of a secret, marked as listed again in its string, not in a set of ids. */
-  seenAgain(id: string) {
-    const packed = this.byId.get(id)
-    if (packed === undefined) return undefined
-    if (!packed.startsWith(SEEN)) this.byId.set(id, [SEEN, packed].join(''))
-    return unpack(packed)
-  }
-
-  /** The secrets not listed again, with what the walk saw of them. */
-  *notSeenAgain() {
-    for (const packed of this.byId.values()) if (!packed.startsWith(SEEN)) yield unpack(packed)
+  /**
+   * Names the secrets added, deleted, given versions or modified since the walk listed them:
+   * revisions are read by number, so the snapshot holds no wrong bytes, but it is behind.
+   */
+  async changedSince(
+    api: SecretApi,
+    filter: WalkFilter,
+    /** Secrets this backup wrote to itself, whose update time is therefore no evidence. */
+    touched: ReadonlySet<string>,
+  ): Promise<string[]> {
+    const changes: string[] = []
+    for await (const page of secretPages(api, queryOf(filter))) {
+      for (const secret of page.filter((s) => matches(s, filter))) {
+        const packed = this.byId.get(secret.id)
+        // Marked as listed again in its string, not in a set of ids; pages shift, so a
+        // secret may be listed twice.
+        if (packed && !packed.startsWith(SEEN)) this.byId.set(secret.id, [SEEN, packed].join(''))
+        const before = packed && unpack(packed)
+        const now = secret.versionCount
+        if (!before) changes.push(`${labelOf(secret)} appeared`)
+        else if (before.versionCount !== now) {
+          changes.push(`${before.label} went from ${before.versionCount} to ${now} versions`)
+        } else if (before.updatedAt !== secret.updatedAt?.getTime() && !touched.has(secret.id)) {
+          changes.push(`${before.label} was modified`)
+        }
+      }
+    }
+    for (const packed of this.byId.values()) {
+      if (!packed.startsWith(SEEN)) changes.push(`${unpack(packed).label} was deleted`)
+    }
+    return changes
   }
 }
 
@@ -84,32 +104,4 @@ function unpack(marked: string) {
     updatedAt: updated === '' ? undefined : Number(updated),
     label: packed.slice(second + 1),
   }
-}
-
-/**
- * Names the secrets added, deleted, given versions or modified since the walk listed them:
- * revisions are read by number, so the snapshot holds no wrong bytes, but it is behind.
- */
-export async function changedSince(
-  api: SecretApi,
-  filter: WalkFilter,
-  listed: ListedSecrets,
-  /** Secrets this backup wrote to itself, whose update time is therefore no evidence. */
-  touched: ReadonlySet<string>,
-): Promise<string[]> {
-  const changes: string[] = []
-  for await (const page of secretPages(api, queryOf(filter))) {
-    for (const secret of page.filter((s) => matches(s, filter))) {
-      const before = listed.seenAgain(secret.id)
-      const { versionCount } = secret
-      if (!before) changes.push(`${labelOf(secret)} appeared`)
-      else if (before.versionCount !== versionCount) {
-        changes.push(`${before.label} went from ${before.versionCount} to ${versionCount} versions`)
-      } else if (before.updatedAt !== secret.updatedAt?.getTime() && !touched.has(secret.id)) {
-        changes.push(`${before.label} was modified`)
-      }
-    }
-  }
-  for (const before of listed.notSeenAgain()) changes.push(`${before.label} was deleted`)
-  return changes
 }
