@@ -29,15 +29,18 @@ const OPEN_STREAK = 2
 const MAX_OPEN_STREAK = 64
 
 /** A payload record sent to plakar and not acknowledged yet, in listing order. */
-interface Entry<Ref> {
-  readonly ref: Ref
-  readonly seq: number
-  readonly prefetchable: boolean
-  opened: boolean
+class Entry<Ref> {
+  opened = false
   /** Resolves to the bytes, or to undefined if the read failed; never rejects. */
   fetch: Promise<Buffer | undefined> | undefined
-  prev: Entry<Ref> | undefined
   next: Entry<Ref> | undefined
+
+  constructor(
+    readonly ref: Ref,
+    readonly seq: number,
+    readonly prefetchable: boolean,
+    public prev: Entry<Ref> | undefined,
+  ) {}
 }
 
 /** Reads ahead the payloads that `Ref`s stand for. */
@@ -71,15 +74,7 @@ export class ReadAhead<Ref> {
     if (this.closed) return
     // Paths are unique within a backup; should one repeat, the newer record wins.
     this.remove(pathname)
-    const entry: Entry<Ref> = {
-      ref,
-      seq: ++this.seq,
-      prefetchable,
-      opened: false,
-      fetch: undefined,
-      prev: this.tail,
-      next: undefined,
-    }
+    const entry = new Entry(ref, ++this.seq, prefetchable, this.tail)
     if (this.tail) this.tail.next = entry
     this.tail = entry
     this.entries.set(pathname, entry)
