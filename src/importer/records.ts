@@ -146,12 +146,7 @@ function fileInfoOf(record: PlannedRecord): FileInfo {
 /** Shared by every record: the encoder only reads it. */
 const NO_ATTRIBUTES: string[] = []
 
-function wireRecord(
-  pathname: string,
-  fileInfo: FileInfo | undefined,
-  hasReader: boolean,
-  error = '',
-): WireRecord {
+function wireRecord(pathname: string, hasReader: boolean, fileInfo?: FileInfo, error = '') {
   return {
     hasReader,
     pathname,
@@ -167,9 +162,9 @@ function wireRecord(
 }
 
 export function toWireRecord(record: PlannedRecord): WireRecord {
-  return wireRecord(record.pathname, fileInfoOf(record), record.kind !== 'dir')
+  return wireRecord(record.pathname, record.kind !== 'dir', fileInfoOf(record))
 }
 
 export function errorRecord(pathname: string, message: string): WireRecord {
-  return wireRecord(pathname, undefined, false, message)
+  return wireRecord(pathname, false, undefined, message)
 }
