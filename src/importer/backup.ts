@@ -92,8 +92,16 @@ export class Backup {
     call.on('error', stop).on('cancelled', stop)
   }
 
+  /** Runs the backup; a failure is logged, then ends the call. */
+  run(): Promise<void> {
+    return this.sendAll().catch((error: unknown) => {
+      log.error(`backup failed: ${messageOf(error)}`)
+      throw error
+    })
+  }
+
   /** Sends every record of the walk, then this backup's own record and the end. */
-  async run(): Promise<void> {
+  private async sendAll(): Promise<void> {
     await this.sendDirs('/')
     for await (const entry of walkSecrets(this.session.api, this.session.options)) {
       if (this.call.cancelled) return

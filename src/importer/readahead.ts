@@ -97,11 +97,8 @@ export class ReadAhead<Ref> {
   /** True for a payload never opened: a skip, which stops read-ahead. */
   acknowledged(pathname: string): boolean {
     const entry = this.remove(pathname)
-    if (!entry) return false
-    if (entry.opened) {
-      this.pump()
-      return false
-    }
+    if (entry?.opened) this.pump()
+    if (!entry || entry.opened) return false
     this.window = 0
     this.streak = 0
     return true

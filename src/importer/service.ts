@@ -1,15 +1,8 @@
 // The importer's gRPC service, shaped like plakar's own integrations: Init opens a
 // session (config -> API client), Import runs one backup (backup.ts), Open serves the
 // bytes of one of its records, Ping checks access, Close has nothing to release.
-import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
-import {
-  answer,
-  asGrpcError,
-  failedPrecondition,
-  messageOf,
-  notFound,
-} from '../plugin/grpc-errors.js'
+import { answer, asGrpcError, failedPrecondition, notFound } from '../plugin/grpc-errors.js'
 import type { Importer } from '../plugin/protocol.js'
 import { Backup, type ImporterSession, openImporterSession } from './backup.js'
 import { ping } from './coverage.js'
@@ -47,10 +40,7 @@ export class ImporterService implements Importer {
       const session = this.opened()
       if (this.backup) throw failedPrecondition('Import may run only once per process (STREAM)')
       this.backup = new Backup(session, call)
-      await this.backup.run().catch((error: unknown) => {
-        log.error(`backup failed: ${messageOf(error)}`)
-        throw error
-      })
+      await this.backup.run()
     }
     run().catch((error: unknown) => call.emit('error', asGrpcError(error)))
   }
