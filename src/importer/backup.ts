@@ -67,7 +67,6 @@ export class Backup {
     errors: 0,
     changed: 0,
   }
-  /** Versions listed, and those whose bytes the snapshot will not hold, by reason. */
   private readonly coverage = noCoverageGaps()
   /** Records sent and not acknowledged yet, by path: what an Open may ask for. */
   private readonly pending = new Map<string, PlannedRecord>()
@@ -156,8 +155,7 @@ export class Backup {
     if (record.kind === 'payload') {
       // Before the record goes out, so that its Open always finds it listed. Reads with
       // side effects (enabling a disabled version, expiring a read-once one) wait for Open.
-      const prefetchable = !record.disabled && !record.expiresOnceAccessed
-      this.ahead.listed(record.pathname, record, prefetchable)
+      this.ahead.listed(record.pathname, record, !record.disabled && !record.expiresOnceAccessed)
     }
     await this.send({ record: toWireRecord(record), finished: false })
   }

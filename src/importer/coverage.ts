@@ -12,11 +12,7 @@ export const noCoverageGaps = () => ({ versions: 0, disabled: 0, deleted: 0 })
 type Coverage = ReturnType<typeof noCoverageGaps>
 
 /** Counts `versions`, and those the snapshot will hold as metadata only. */
-export function addVersions(
-  coverage: Coverage,
-  versions: readonly SecretVersion[],
-  options: RecordOptions,
-): void {
+export function addVersions(coverage: Coverage, versions: SecretVersion[], options: RecordOptions) {
   coverage.versions += versions.length
   for (const v of versions) {
     if (isReadable(v, options)) continue

@@ -43,7 +43,6 @@ class Entry<Ref> {
   ) {}
 }
 
-/** Reads ahead the payloads that `Ref`s stand for. */
 export class ReadAhead<Ref> {
   /** unused: read, never opened; heldBytes: held, plus the largest payload per read in flight. */
   readonly stats = { started: 0, served: 0, unused: 0, failed: 0, heldBytes: 0, peakBytes: 0 }

@@ -72,8 +72,7 @@ export class ListedSecrets {
     for await (const page of secretPages(api, queryOf(filter))) {
       for (const secret of page.filter((s) => matches(s, filter))) {
         const packed = this.byId.get(secret.id)
-        // Marked as listed again in its string, not in a set of ids; pages shift, so a
-        // secret may be listed twice.
+        // Marked in its string, not in a set of ids; pages shift, so it may be listed twice.
         if (packed && !packed.startsWith(SEEN)) this.byId.set(secret.id, [SEEN, packed].join(''))
         const before = packed && unpack(packed)
         const now = secret.versionCount
