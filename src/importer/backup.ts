@@ -2,7 +2,9 @@
 // listing order, acknowledgements come in, and Opens meanwhile ask for the bytes of
 // records not acknowledged yet.
 import type { ServerDuplexStream } from '@grpc/grpc-js'
-import type { ImportRequest, ImportResponse } from '../../proto/generated/importer.js'
+import type { ImportRequest, ImportResponse, InitRequest } from '../../proto/generated/importer.js'
+import { parseImporterConfig } from '../config/index.js'
+import { connect, TOOL_VERSION } from '../connector.js'
 import { ancestors, BACKUP_INFO, folderDir, secretDir } from '../core/layout.js'
 import { toJsonBytes } from '../core/metadata.js'
 import { log } from '../log.js'
@@ -10,7 +12,7 @@ import { send } from '../plugin/backpressure.js'
 import { messageOf } from '../plugin/grpc-errors.js'
 import { addVersions, describeCoverage, noCoverageGaps } from './coverage.js'
 import { readPayload } from './payloads.js'
-import { ReadAhead } from './readahead.js'
+import { READ_AHEAD_ENV, ReadAhead, readAheadWindow } from './readahead.js'
 import {
   errorRecord,
   type PayloadSource,
@@ -18,10 +20,40 @@ import {
   secretRecords,
   toWireRecord,
 } from './records.js'
-import type { ImporterSession } from './session.js'
-import { changedSince, ListedSecrets, type WalkEntry, walkSecrets } from './walk.js'
+import { ListedSecrets, type WalkEntry, walkSecrets } from './walk.js'
 
-type ImportCall = ServerDuplexStream<ImportRequest, ImportResponse>
+/** What Init opens for a backup: config -> API client, filters, its own record's start. */
+export type ImporterSession = Awaited<ReturnType<typeof openImporterSession>>
+
+export async function openImporterSession(request: InitRequest) {
+  const config = parseImporterConfig(request.config)
+  const { rateLimit, concurrency } = config
+  return {
+    ...connect(config),
+    options: config,
+    /** Payloads read ahead of plakar's Opens at most; 0 turns read-ahead off. */
+    readAheadWindow: readAheadWindow(rateLimit, concurrency, process.env[READ_AHEAD_ENV]),
+    /** Written to /.backup.json, with the counts added at the end. */
+    info: {
+      tool: 'scw-secret-manager',
+      tool_version: TOOL_VERSION,
+      region: config.region,
+      project_id: config.projectId,
+      folder: config.folder,
+      filters: {
+        tags: config.tags,
+        name: config.name?.pattern ?? null,
+        type: config.type ?? null,
+        include_managed: config.includeManaged,
+        include_deleted_metadata: config.includeDeletedMetadata,
+        read_disabled: config.readDisabled,
+      },
+      environment: config.environment ?? null,
+      data_class: config.dataClass,
+      started_at: new Date().toISOString(),
+    },
+  }
+}
 
 export class Backup {
   private readonly counts = {
@@ -35,7 +67,6 @@ export class Backup {
     errors: 0,
     changed: 0,
   }
-  /** Versions listed, and those whose bytes the snapshot will not hold, by reason. */
   private readonly coverage = noCoverageGaps()
   /** Records sent and not acknowledged yet, by path: what an Open may ask for. */
   private readonly pending = new Map<string, PlannedRecord>()
@@ -50,13 +81,26 @@ export class Backup {
 
   constructor(
     private readonly session: ImporterSession,
-    private readonly call: ImportCall,
+    private readonly call: ServerDuplexStream<ImportRequest, ImportResponse>,
   ) {
     this.ahead = new ReadAhead((source) => this.read(source), session.readAheadWindow)
+    call.on('data', (ack: ImportRequest) => this.acknowledge(ack))
+    call.on('end', () => void this.finish().finally(() => call.end()))
+    // A cancelled or broken call gets no more Opens: stop reading ahead for it.
+    const stop = () => void this.ahead.close()
+    call.on('error', stop).on('cancelled', stop)
+  }
+
+  /** Runs the backup; a failure is logged, then ends the call. */
+  run(): Promise<void> {
+    return this.sendAll().catch((error: unknown) => {
+      log.error(`backup failed: ${messageOf(error)}`)
+      throw error
+    })
   }
 
   /** Sends every record of the walk, then this backup's own record and the end. */
-  async run(): Promise<void> {
+  private async sendAll(): Promise<void> {
     await this.sendDirs('/')
     for await (const entry of walkSecrets(this.session.api, this.session.options)) {
       if (this.call.cancelled) return
@@ -111,8 +155,7 @@ export class Backup {
     if (record.kind === 'payload') {
       // Before the record goes out, so that its Open always finds it listed. Reads with
       // side effects (enabling a disabled version, expiring a read-once one) wait for Open.
-      const prefetchable = !record.disabled && !record.expiresOnceAccessed
-      this.ahead.listed(record.pathname, record, prefetchable)
+      this.ahead.listed(record.pathname, record, !record.disabled && !record.expiresOnceAccessed)
     }
     await this.send({ record: toWireRecord(record), finished: false })
   }
@@ -122,7 +165,7 @@ export class Backup {
   }
 
   /** Plakar stored (or failed to store) a record: it will not be opened again. */
-  acknowledge(ack: ImportRequest): void {
+  private acknowledge(ack: ImportRequest): void {
     const pathname = ack.result?.header?.pathname
     if (pathname === undefined) return
     this.pending.delete(pathname)
@@ -133,10 +176,7 @@ export class Backup {
     }
   }
 
-  /**
-   * The bytes of a pending record plakar opens (undefined if none): prefetched, else read
-   * now, so that a failed prefetch surfaces as any failure does, at the Open of that file.
-   */
+  /** A pending record's bytes, or undefined; a failed prefetch is read again, to fail at Open. */
   open(pathname: string): Promise<Buffer> | undefined {
     const record = this.pending.get(pathname)
     if (record?.kind === 'content') return Promise.resolve(record.bytes)
@@ -158,13 +198,8 @@ export class Backup {
     return bytes
   }
 
-  /** A cancelled or broken call gets no more Opens: stop reading ahead for it. */
-  stop(): void {
-    void this.ahead.close()
-  }
-
   /** Plakar has acknowledged every record: re-check the source, then sum the backup up. */
-  async finish(): Promise<void> {
+  private async finish(): Promise<void> {
     // Reads ahead still in flight are waited for, so that the summary counts them.
     const [rechecked] = await Promise.allSettled([this.recheck(), this.ahead.close()])
     if (rechecked.status === 'rejected') {
@@ -178,15 +213,11 @@ export class Backup {
     log.info(this.summary())
   }
 
-  /**
-   * Did the source change while the backup ran? Skipped when plakar read no payload
-   * (nothing had changed), so that an unchanged incremental backup costs exactly the
-   * listing; a change made meanwhile is picked up by the next one.
-   */
+  /** Skipped when no payload was read: an unchanged incremental backup costs only the listing. */
   private async recheck(): Promise<void> {
     if (!this.walked || this.counts.payloadsRead + this.counts.payloadsFailed === 0) return
     const { api, options } = this.session
-    const changes = await changedSince(api, options, this.listed, this.toggled)
+    const changes = await this.listed.changedSince(api, options, this.toggled)
     this.counts.changed = changes.length
     if (changes.length === 0) return
     const shown = changes.slice(0, 20).join('; ')

@@ -1,28 +1,18 @@
 // What a backup keeps of each version: its bytes, or its metadata only, and why. The API
-// serves only enabled versions, so an operator must learn from the backup itself (its
-// summary, its ping, .backup.json), not from a restore months later, which bytes the
-// snapshot lacks.
+// serves only enabled versions, so the backup itself (summary, ping, .backup.json) must
+// say which bytes the snapshot lacks, not a restore months later.
 import { log } from '../log.js'
 import type { SecretApi, SecretVersion } from '../scaleway/api.js'
 import { listAllVersions, PAGE_SIZE } from '../scaleway/pages.js'
 import { isReadable, type RecordOptions } from './records.js'
 
-export interface Coverage {
-  versions: number
-  /** Disabled versions whose bytes are not read (read_disabled=false). */
-  disabled: number
-  /** Deleted or scheduled for deletion: the API serves no payload for them. */
-  deleted: number
-}
+/** Versions listed; disabled ones not read (read_disabled=false); deleted ones, never served. */
+export const noCoverageGaps = () => ({ versions: 0, disabled: 0, deleted: 0 })
 
-export const noCoverageGaps = (): Coverage => ({ versions: 0, disabled: 0, deleted: 0 })
+type Coverage = ReturnType<typeof noCoverageGaps>
 
 /** Counts `versions`, and those the snapshot will hold as metadata only. */
-export function addVersions(
-  coverage: Coverage,
-  versions: readonly SecretVersion[],
-  options: RecordOptions,
-): void {
+export function addVersions(coverage: Coverage, versions: SecretVersion[], options: RecordOptions) {
   coverage.versions += versions.length
   for (const v of versions) {
     if (isReadable(v, options)) continue
@@ -50,14 +40,11 @@ export async function ping(api: SecretApi, records: RecordOptions): Promise<void
   // Never a secret whose versions expire once read: the probe would destroy one.
   const probe = items.find((s) => s.versionCount > 0 && !s.ephemeralPolicy?.expiresOnceAccessed)
   if (probe) {
-    try {
-      await api.accessVersion(probe.id, 'latest_enabled')
-    } catch (error) {
-      // Only a refusal of access itself is a failed ping; a secret without an enabled
-      // version proves nothing either way.
+    await api.accessVersion(probe.id, 'latest_enabled').catch((error: unknown) => {
+      // Only a refusal of access fails the ping: a secret with no enabled version proves nothing.
       const kind = (error as { kind?: string }).kind
       if (kind === 'permission' || kind === 'auth') throw error
-    }
+    })
   }
   const coverage = noCoverageGaps()
   await Promise.all(

@@ -14,13 +14,11 @@ async function access(api: SecretApi, { secretId, revision }: PayloadSource): Pr
 
 export async function readPayload(api: SecretApi, source: PayloadSource): Promise<Buffer> {
   if (!source.disabled) return access(api, source)
-  try {
-    await api.enableVersion(source.secretId, source.revision)
-  } catch (error) {
+  await api.enableVersion(source.secretId, source.revision).catch(async (error: unknown) => {
     // An enable whose answer was lost may still have been applied: put the version back.
     if (mayHaveLanded(error)) await disableAgain(api, source, 'may be')
     throw error
-  }
+  })
   try {
     return await access(api, source)
   } finally {

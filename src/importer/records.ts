@@ -3,6 +3,7 @@
 import { hash } from 'node:crypto'
 import type { FileInfo, Record as WireRecord } from '../../proto/generated/connectors.js'
 import { ExtendedAttributeType } from '../../proto/generated/connectors.js'
+import type { ImporterConfig } from '../config/index.js'
 import {
   payloadPath,
   secretDir,
@@ -35,11 +36,8 @@ export type PlannedRecord =
       expiresOnceAccessed: boolean
     })
 
-export interface RecordOptions {
-  includeDeletedMetadata: boolean
-  /** Disabled versions are unreadable without enabling them first (a write). */
-  readDisabled: boolean
-}
+/** read_disabled: a disabled version is read by enabling it first (a write). */
+export type RecordOptions = Pick<ImporterConfig, 'includeDeletedMetadata' | 'readDisabled'>
 
 export function isReadable(version: SecretVersion, options: RecordOptions): boolean {
   return version.status === 'enabled' || (version.status === 'disabled' && options.readDisabled)
@@ -96,9 +94,8 @@ export function secretRecords(
 }
 
 /**
- * A 48-bit number derived from `parts` (each followed by a NUL), used as the inode.
- * plakar's change detection compares inodes, so content-derived inodes make it re-read
- * a metadata file whenever its bytes change, even within the same second and size.
+ * A 48-bit inode derived from `parts`: plakar's change detection compares inodes, so it
+ * re-reads a metadata file whenever its bytes change, even within the same second and size.
  */
 function stableIno(parts: string | Buffer): number {
   return hash('sha256', parts, 'buffer').readUIntBE(0, 6)
@@ -118,11 +115,6 @@ function inoOf(record: PlannedRecord): number {
   }
 }
 
-function basename(pathname: string): string {
-  if (pathname === '/') return '/'
-  return pathname.slice(pathname.lastIndexOf('/') + 1)
-}
-
 /** Go's fs.FileMode: directories carry its ModeDir bit. */
 const MODE = { dir: (0x80000000 | 0o750) >>> 0, content: 0o640, payload: 0o600 } as const
 
@@ -136,7 +128,7 @@ function fileInfoOf(record: PlannedRecord): FileInfo {
   const ms = record.mtime.getTime()
   const seconds = Math.floor(ms / 1000)
   return {
-    name: basename(record.pathname),
+    name: record.pathname.slice(record.pathname.lastIndexOf('/') + 1) || '/',
     size: sizeOf(record),
     mode: MODE[record.kind],
     mod_time: { seconds, nanos: (ms - seconds * 1000) * 1_000_000 },
@@ -154,12 +146,7 @@ function fileInfoOf(record: PlannedRecord): FileInfo {
 /** Shared by every record: the encoder only reads it. */
 const NO_ATTRIBUTES: string[] = []
 
-function wireRecord(
-  pathname: string,
-  fileInfo: FileInfo | undefined,
-  hasReader: boolean,
-  error = '',
-): WireRecord {
+function wireRecord(pathname: string, hasReader: boolean, fileInfo?: FileInfo, error = '') {
   return {
     hasReader,
     pathname,
@@ -175,9 +162,9 @@ function wireRecord(
 }
 
 export function toWireRecord(record: PlannedRecord): WireRecord {
-  return wireRecord(record.pathname, fileInfoOf(record), record.kind !== 'dir')
+  return wireRecord(record.pathname, record.kind !== 'dir', fileInfoOf(record))
 }
 
 export function errorRecord(pathname: string, message: string): WireRecord {
-  return wireRecord(pathname, undefined, false, message)
+  return wireRecord(pathname, false, undefined, message)
 }

@@ -1,19 +1,11 @@
 // The importer's gRPC service, shaped like plakar's own integrations: Init opens a
 // session (config -> API client), Import runs one backup (backup.ts), Open serves the
 // bytes of one of its records, Ping checks access, Close has nothing to release.
-import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'
-import {
-  answer,
-  asGrpcError,
-  failedPrecondition,
-  messageOf,
-  notFound,
-} from '../plugin/grpc-errors.js'
+import { answer, asGrpcError, failedPrecondition, notFound } from '../plugin/grpc-errors.js'
 import type { Importer } from '../plugin/protocol.js'
-import { Backup } from './backup.js'
+import { Backup, type ImporterSession, openImporterSession } from './backup.js'
 import { ping } from './coverage.js'
-import { type ImporterSession, openImporterSession } from './session.js'
 
 const CHUNK = 1024 * 1024
 /** plakar's location flag for one listing per backup instead of a counting pass plus a real one. */
@@ -47,16 +39,8 @@ export class ImporterService implements Importer {
     const run = async () => {
       const session = this.opened()
       if (this.backup) throw failedPrecondition('Import may run only once per process (STREAM)')
-      const backup = new Backup(session, call)
-      this.backup = backup
-      call.on('data', (ack) => backup.acknowledge(ack))
-      call.on('end', () => void backup.finish().finally(() => call.end()))
-      call.on('error', () => backup.stop())
-      call.on('cancelled', () => backup.stop())
-      await backup.run().catch((error: unknown) => {
-        log.error(`backup failed: ${messageOf(error)}`)
-        throw error
-      })
+      this.backup = new Backup(session, call)
+      await this.backup.run()
     }
     run().catch((error: unknown) => call.emit('error', asGrpcError(error)))
   }
@@ -65,9 +49,8 @@ export class ImporterService implements Importer {
     const stream = async () => {
       this.opened()
       const pathname = call.request.record?.pathname ?? ''
-      const bytes = this.backup?.open(pathname)
-      if (!bytes) throw notFound(`no open record for ${JSON.stringify(pathname)}`)
-      const data = await bytes
+      const data = await this.backup?.open(pathname)
+      if (!data) throw notFound(`no open record for ${JSON.stringify(pathname)}`)
       for (let offset = 0; offset < data.length; offset += CHUNK) {
         if (!(await send(call, { chunk: data.subarray(offset, offset + CHUNK) }))) return
       }

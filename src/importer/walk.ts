@@ -1,16 +1,10 @@
 // Lists the secrets of a project (one page at a time, never the whole project in
 // memory) and, for each secret that passes the filters, its versions.
-import type { Secret, SecretApi, SecretType, SecretVersion } from '../scaleway/api.js'
+import type { ImporterConfig } from '../config/index.js'
+import type { Secret, SecretApi, SecretVersion } from '../scaleway/api.js'
 import { listAllVersions, secretPages } from '../scaleway/pages.js'
 
-export interface WalkFilter {
-  /** Secret Manager folder to back up, recursively; '/' for everything. */
-  folder: string
-  tags: string[]
-  type?: SecretType
-  name?: { matches(name: string): boolean }
-  includeManaged: boolean
-}
+type WalkFilter = Pick<ImporterConfig, 'folder' | 'tags' | 'type' | 'name' | 'includeManaged'>
 
 export type WalkEntry =
   | { secret: Secret; versions: SecretVersion[] }
@@ -28,18 +22,16 @@ function matches({ path, name, managed }: Secret, filter: WalkFilter): boolean {
   return inFolder && (filter.includeManaged || !managed) && (filter.name?.matches(name) ?? true)
 }
 
-async function versionsOrError(api: SecretApi, secret: Secret): Promise<WalkEntry> {
-  try {
-    return { secret, versions: await listAllVersions(api, secret.id) }
-  } catch (error) {
-    return { secret, error }
-  }
+function versionsOrError(api: SecretApi, secret: Secret): Promise<WalkEntry> {
+  return listAllVersions(api, secret.id).then(
+    (versions) => ({ secret, versions }),
+    (error: unknown) => ({ secret, error }),
+  )
 }
 
 /**
- * Yields every matching secret with its versions. Version lists run concurrently (the
- * client's limiter bounds them), those of the next page while this page's entries are
- * handed out, so the listing does not stall at page boundaries; two pages held at most.
+ * Version lists run concurrently (the client's limiter bounds them), the next page's while
+ * this page's entries are handed out, so the listing does not stall between pages.
  */
 export async function* walkSecrets(api: SecretApi, filter: WalkFilter): AsyncGenerator<WalkEntry> {
   let current: Array<Promise<WalkEntry>> = []
@@ -52,20 +44,11 @@ export async function* walkSecrets(api: SecretApi, filter: WalkFilter): AsyncGen
   for (const entry of current) yield await entry
 }
 
-/** What the walk saw of a secret, to tell afterwards whether it changed meanwhile. */
-interface ListedSecret {
-  label: string
-  versionCount: number
-  updatedAt: number | undefined
-}
-
 const labelOf = ({ path, name }: Secret) => `${path === '/' ? '' : path}/${name}`
 
 /**
- * Every secret the walk listed, by id: the one thing a backup keeps per secret. Each is
- * kept as one flat string ("count updatedAt label", built by join) rather than an object
- * whose label would hold on to the listing's path and name strings: half the memory
- * (28 -> 16 MB of heap per 100,000 secrets).
+ * Every secret the walk listed, by id, the one thing a backup keeps per secret: as a flat
+ * string ("count updatedAt label"), half the memory of an object holding the listing's strings.
  */
 export class ListedSecrets {
   private readonly byId = new Map<string, string>()
@@ -75,23 +58,42 @@ export class ListedSecrets {
     this.byId.set(secret.id, [secret.versionCount, updatedAt, labelOf(secret)].join(' '))
   }
 
-  /** What the walk saw of a secret, marked as listed again in its string, not in a set of ids. */
-  seenAgain(id: string): ListedSecret | undefined {
-    const packed = this.byId.get(id)
-    if (packed === undefined) return undefined
-    if (!packed.startsWith(SEEN)) this.byId.set(id, [SEEN, packed].join(''))
-    return unpack(packed)
-  }
-
-  /** The secrets not listed again, with what the walk saw of them. */
-  *notSeenAgain(): IterableIterator<ListedSecret> {
-    for (const packed of this.byId.values()) if (!packed.startsWith(SEEN)) yield unpack(packed)
+  /**
+   * Names the secrets added, deleted, given versions or modified since the walk listed them:
+   * revisions are read by number, so the snapshot holds no wrong bytes, but it is behind.
+   */
+  async changedSince(
+    api: SecretApi,
+    filter: WalkFilter,
+    /** Secrets this backup wrote to itself, whose update time is therefore no evidence. */
+    touched: ReadonlySet<string>,
+  ): Promise<string[]> {
+    const changes: string[] = []
+    for await (const page of secretPages(api, queryOf(filter))) {
+      for (const secret of page.filter((s) => matches(s, filter))) {
+        const packed = this.byId.get(secret.id)
+        // Marked in its string, not in a set of ids; pages shift, so it may be listed twice.
+        if (packed && !packed.startsWith(SEEN)) this.byId.set(secret.id, [SEEN, packed].join(''))
+        const before = packed && unpack(packed)
+        const now = secret.versionCount
+        if (!before) changes.push(`${labelOf(secret)} appeared`)
+        else if (before.versionCount !== now) {
+          changes.push(`${before.label} went from ${before.versionCount} to ${now} versions`)
+        } else if (before.updatedAt !== secret.updatedAt?.getTime() && !touched.has(secret.id)) {
+          changes.push(`${before.label} was modified`)
+        }
+      }
+    }
+    for (const packed of this.byId.values()) {
+      if (!packed.startsWith(SEEN)) changes.push(`${unpack(packed).label} was deleted`)
+    }
+    return changes
   }
 }
 
 const SEEN = '*'
 
-function unpack(marked: string): ListedSecret {
+function unpack(marked: string) {
   const packed = marked.startsWith(SEEN) ? marked.slice(SEEN.length) : marked
   const first = packed.indexOf(' ')
   const second = packed.indexOf(' ', first + 1)
@@ -101,34 +103,4 @@ function unpack(marked: string): ListedSecret {
     updatedAt: updated === '' ? undefined : Number(updated),
     label: packed.slice(second + 1),
   }
-}
-
-/**
- * Lists the secrets again and names those that were added, deleted, got versions or
- * changed metadata since the walk listed them. Revisions are read by number, so such
- * a change never puts wrong bytes in the snapshot, but it does leave the snapshot
- * behind the source, which the user should hear about.
- */
-export async function changedSince(
-  api: SecretApi,
-  filter: WalkFilter,
-  listed: ListedSecrets,
-  /** Secrets this backup wrote to itself, whose update time is therefore no evidence. */
-  touched: ReadonlySet<string>,
-): Promise<string[]> {
-  const changes: string[] = []
-  for await (const page of secretPages(api, queryOf(filter))) {
-    for (const secret of page.filter((s) => matches(s, filter))) {
-      const before = listed.seenAgain(secret.id)
-      const { versionCount } = secret
-      if (!before) changes.push(`${labelOf(secret)} appeared`)
-      else if (before.versionCount !== versionCount) {
-        changes.push(`${before.label} went from ${before.versionCount} to ${versionCount} versions`)
-      } else if (before.updatedAt !== secret.updatedAt?.getTime() && !touched.has(secret.id)) {
-        changes.push(`${before.label} was modified`)
-      }
-    }
-  }
-  for (const before of listed.notSeenAgain()) changes.push(`${before.label} was deleted`)
-  return changes
 }
