@@ -124,7 +124,7 @@ const ALIASES: Record<string, string> = { prod: 'production', stg: 'staging', de
 const environment = z.string().transform(
   via((text) => {
     const lowered = text.trim().toLowerCase()
-    const value = ALIASES[lowered] ?? lowered
+    const value = Object.hasOwn(ALIASES, lowered) ? (ALIASES[lowered] as string) : lowered
     return SLUG_PATTERN.test(value) ? ok(value) : fail('not a slug')
   }),
 )

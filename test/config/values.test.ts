@@ -77,6 +77,8 @@ describe('valid values', () => {
     ['environment', 'DEV', (c) => c.environment, 'development'],
     ['environment', 'stg', (c) => c.environment, 'staging'],
     ['environment', 'qa-eu-2', (c) => c.environment, 'qa-eu-2'],
+    // The name of an Object.prototype member is a slug like any other, not an alias.
+    ['environment', 'constructor', (c) => c.environment, 'constructor'],
     ['data_class', 'critical, PII,pii,', (c) => c.dataClass, ['critical', 'pii']],
     ['data_class', '', (c) => c.dataClass, []],
     ['concurrency', '1', (c) => c.concurrency, 1],
