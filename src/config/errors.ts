@@ -34,16 +34,26 @@ function quote(text: string): string {
 
 // A secret key pasted into the wrong key (access_key, region...) must not be echoed
 // either; only these keys legitimately carry UUIDs, everywhere else one is suspicious.
-const UUID_ANYWHERE = new RegExp(UUID_TEXT, 'gi')
+// Nor a key that lost or gained a character in the pasting: no UUID, but as secret.
+const UUID_LIKE = /[0-9a-f]{4,}(?:-[0-9a-f]+){3,}/gi
+const UUID_EXACTLY = new RegExp(`^${UUID_TEXT}$`, 'i')
 const UUID_KEYS: ReadonlySet<string> = new Set(['location', 'project_id', 'key_id'])
 const CREDENTIAL_KEYS: ReadonlySet<string> = new Set(['secret_key', 'secret_access_key'])
 
 export function mayBeCredential(text: string): boolean {
-  return text.search(UUID_ANYWHERE) !== -1
+  return text.search(UUID_LIKE) !== -1
+}
+
+/** `text` with what may be a key hidden: a UUID unless `key` holds ids, any near-UUID. */
+function hideKeys(key: string, text: string): string {
+  const ids = UUID_KEYS.has(key)
+  return text.replace(UUID_LIKE, (token) =>
+    ids && UUID_EXACTLY.test(token) ? token : HIDDEN_VALUE,
+  )
 }
 
 const suspicious = (key: string, value: unknown): boolean =>
-  typeof value === 'string' && !UUID_KEYS.has(key) && mayBeCredential(value)
+  typeof value === 'string' && hideKeys(key, value) !== value
 
 const HIDDEN_VALUE = '(a value not shown: it looks like a secret key)'
 
@@ -79,8 +89,8 @@ export function refusal(
   const reason = issue?.code === 'invalid_type' ? typeReason : (issue?.message ?? 'invalid')
   const from = origin === undefined ? '' : ` (from ${origin})`
   const got = received === undefined ? '' : `; got ${showReceived(key, received.value)}`
-  // Backstop: should a reason ever quote its input, a UUID in it is still not printed.
-  const shown = UUID_KEYS.has(key) ? reason : reason.replace(UUID_ANYWHERE, HIDDEN_VALUE)
+  // Backstop: should a reason ever quote its input, what may be a key is still not printed.
+  const shown = hideKeys(key, reason)
   const tail = allowed === undefined ? '' : ` Allowed: ${allowed}.`
   return { key, text: `${key}${from}: ${shown}${got}.${tail}` }
 }

@@ -121,6 +121,11 @@ const SHOWN_SECRET_KEY =
   'Store the secret key as secret_access_key instead, which plakar masks, or leave it out ' +
   'of the plakar configuration and set SCW_SECRET_KEY in the environment.'
 
+const PROJECT_IS_KEY =
+  'project_id: the project id given (location, config, environment or scw file) is the ' +
+  'secret key itself (secret_key or secret_access_key; neither is shown). Give the id of the ' +
+  'project that holds the secrets (Scaleway console, Project settings).'
+
 /** Problems join `parsed.problems`; undefined when a required setting could not be resolved. */
 export function resolveConnection(parsed: Parsed, context: ParseContext) {
   const { values, failed, problems } = parsed
@@ -145,6 +150,11 @@ export function resolveConnection(parsed: Parsed, context: ParseContext) {
   const accessKey = lookup('access_key', own('access_key'), s)
   const apiUrl = lookup('api_url', own('api_url'), s)
   if (region === undefined || projectId === undefined || secretKey === undefined) return undefined
+  if (projectId === secretKey.reveal().toLowerCase()) {
+    // Both are UUIDs: the key pasted as the project would be printed as one everywhere.
+    problems.push({ key: 'project_id', text: PROJECT_IS_KEY })
+    return undefined
+  }
   return {
     region,
     projectId,

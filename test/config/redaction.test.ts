@@ -11,6 +11,7 @@ import {
   LOCATION,
   PROJECT,
   removeHomes,
+  SECRET,
   tempHome,
 } from './helpers.js'
 
@@ -135,14 +136,14 @@ describe('errors never show a secret key', () => {
     ['api_url', `https://${CANARY}@x`],
     ['environment', `prod ${CANARY}`],
   ])('when a secret key is pasted into %s', (key, value) => {
-    const error = importerError({ location: LOCATION, secret_key: PROJECT, [key]: value })
+    const error = importerError({ location: LOCATION, secret_key: SECRET, [key]: value })
     expect(error.problems.map((problem) => problem.key)).toEqual([key])
     expect(error.message).toContain('not shown because it looks like a secret key')
     for (const text of errorRenderings(error)) expect(text).not.toContain(CANARY)
   })
 
   it('when a secret key is pasted as a key name', () => {
-    const error = importerError({ location: LOCATION, secret_key: PROJECT, [CANARY]: 'x' })
+    const error = importerError({ location: LOCATION, secret_key: SECRET, [CANARY]: 'x' })
     expect(error.problems.map((problem) => problem.key)).toEqual(['(hidden key)'])
     expect(error.message).toContain('unknown key whose name looks like a secret key')
     for (const text of errorRenderings(error)) expect(text).not.toContain(CANARY)
@@ -150,10 +151,33 @@ describe('errors never show a secret key', () => {
 
   it('when a secret key is pasted into SCW_ACCESS_KEY', () => {
     const error = importerError(
-      { location: LOCATION, secret_key: PROJECT },
+      { location: LOCATION, secret_key: SECRET },
       { env: { SCW_ACCESS_KEY: CANARY } },
     )
     for (const text of errorRenderings(error)) expect(text).not.toContain(CANARY)
+  })
+})
+
+describe('a secret key in the project id is never shown', () => {
+  const mangled = CANARY.slice(0, -1)
+  it.each([
+    ['project_id', { location: 'scw-secret://fr-par', project_id: `${CANARY}0` }],
+    ['location', { location: `scw-secret://fr-par/${mangled}` }],
+    ['location', { location: `scw-secret://fr-par/${mangled}/x/..` }],
+  ])('one character off, in %s: refused, not quoted', (key, config) => {
+    const error = importerError({ secret_key: SECRET, ...config })
+    expect(error.problems.map((problem) => problem.key)).toEqual([key])
+    for (const text of errorRenderings(error)) expect(text).not.toContain(mangled)
+  })
+
+  it.each([
+    ['the location', { location: `scw-secret://fr-par/${CANARY}` }],
+    ['project_id', { location: 'scw-secret://fr-par', project_id: CANARY.toUpperCase() }],
+  ])('the key itself, in %s: refused, naming neither', (_, config) => {
+    const error = importerError({ secret_access_key: CANARY, ...config })
+    expect(error.problems.map((problem) => problem.key)).toEqual(['project_id'])
+    expect(error.message).toContain('is the secret key itself')
+    for (const text of errorRenderings(error)) expect(text.toLowerCase()).not.toContain(CANARY)
   })
 })
 
@@ -170,7 +194,7 @@ describe('reasons never quote a pasted secret key', () => {
     ['with a suffix', `${CANARY}x`],
     ['among other labels', `critical, ${CANARY}, pii`],
   ])('in data_class, %s', (_, value) => {
-    const error = importerError({ location: LOCATION, secret_key: PROJECT, data_class: value })
+    const error = importerError({ location: LOCATION, secret_key: SECRET, data_class: value })
     expect(error.problems.map((problem) => problem.key)).toEqual(['data_class'])
     expectHidden(error)
   })
@@ -178,7 +202,7 @@ describe('reasons never quote a pasted secret key', () => {
   it('but still names the other bad labels in data_class', () => {
     const error = importerError({
       location: LOCATION,
-      secret_key: PROJECT,
+      secret_key: SECRET,
       data_class: `crit!cal, ${CANARY}`,
     })
     expect(error.message).toContain('"crit!cal", (a value not shown')
@@ -186,7 +210,7 @@ describe('reasons never quote a pasted secret key', () => {
   })
 
   it('in profile, with no scw config file', () => {
-    const error = importerError({ location: LOCATION, secret_key: PROJECT, profile: CANARY })
+    const error = importerError({ location: LOCATION, secret_key: SECRET, profile: CANARY })
     expect(error.problems.map((problem) => problem.key)).toEqual(['profile'])
     expect(error.message).toContain('was requested by the config key profile')
     expectHidden(error)
@@ -195,7 +219,7 @@ describe('reasons never quote a pasted secret key', () => {
   it('in profile, with a config file that lacks it', () => {
     const home = tempHome('profiles:\n  work: {}\n')
     const error = exporterError(
-      { location: LOCATION, secret_key: PROJECT, profile: `${CANARY}x` },
+      { location: LOCATION, secret_key: SECRET, profile: `${CANARY}x` },
       { homeDir: home },
     )
     expect(error.message).toContain('it defines "work"')
@@ -204,7 +228,7 @@ describe('reasons never quote a pasted secret key', () => {
 
   it('in SCW_PROFILE', () => {
     const error = importerError(
-      { location: LOCATION, secret_key: PROJECT },
+      { location: LOCATION, secret_key: SECRET },
       { env: { SCW_PROFILE: CANARY } },
     )
     expect(error.message).toContain('requested by the environment variable SCW_PROFILE')
@@ -214,7 +238,7 @@ describe('reasons never quote a pasted secret key', () => {
   it('as a profile name listed from the scw config file', () => {
     const home = tempHome(`profiles:\n  ${CANARY}: {}\n`)
     const error = importerError(
-      { location: LOCATION, secret_key: PROJECT, profile: 'work' },
+      { location: LOCATION, secret_key: SECRET, profile: 'work' },
       { homeDir: home },
     )
     expect(error.message).toContain('profile "work"')
@@ -223,7 +247,7 @@ describe('reasons never quote a pasted secret key', () => {
 
   it('as a profile of the scw config file that is not a mapping', () => {
     const home = tempHome(`profiles:\n  ${CANARY}: 3\n`)
-    const error = importerError({ location: LOCATION, secret_key: PROJECT }, { homeDir: home })
+    const error = importerError({ location: LOCATION, secret_key: SECRET }, { homeDir: home })
     expect(error.message).toContain('is not a mapping')
     expectHidden(error)
   })
@@ -231,7 +255,7 @@ describe('reasons never quote a pasted secret key', () => {
   it('in a path that disagrees with the location', () => {
     const error = exporterError({
       location: `${LOCATION}/a`,
-      secret_key: PROJECT,
+      secret_key: SECRET,
       path: `/${CANARY}`,
     })
     expect(error.message).toContain('differs from the folder "/a"')
@@ -239,12 +263,12 @@ describe('reasons never quote a pasted secret key', () => {
   })
 
   it('but a project id in the location is still shown', () => {
-    const error = importerError({ location: LOCATION, secret_key: PROJECT, project_id: CANARY })
+    const error = importerError({ location: LOCATION, secret_key: SECRET, project_id: CANARY })
     expect(error.message).toContain(`says "${CANARY}", which differs from "${PROJECT}"`)
   })
 
   it('and an unknown key never shows its value, whatever it is', () => {
-    const error = importerError({ location: LOCATION, secret_key: PROJECT, colour: 'blue-canary' })
+    const error = importerError({ location: LOCATION, secret_key: SECRET, colour: 'blue-canary' })
     for (const text of errorRenderings(error)) expect(text).not.toContain('blue-canary')
   })
 })

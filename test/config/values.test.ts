@@ -165,7 +165,6 @@ const commonInvalid: Case[] = [
   ['region', 'it-mil', 'not a Secret Manager region'],
   ['region', '', 'not a Secret Manager region'],
   ['project_id', 'abc', 'not a UUID'],
-  ['project_id', `${PROJECT}0`, 'not a UUID'],
   ['access_key', 'SCWabcdefghij0123456', 'not an access key'],
   ['access_key', 'AKIAABCDEFGHIJ012345', 'not an access key'],
   ['access_key', `${ACCESS}7`, 'not an access key'],
