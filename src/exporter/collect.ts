@@ -183,8 +183,8 @@ export async function* receive(call: AsyncIterable<ExportRequest>): AsyncGenerat
       if (!file) throw invalidArgument('file data arrived without a record')
       const chunk = Buffer.from(message.chunk)
       if (chunk.length === 0) {
-        // An oversize file is passed on truncated-to-nothing with its true size known
-        // only here; validation refuses it by its recorded size.
+        // An oversize file is not kept: it is passed on as MAX_FILE_BYTES + 1 zero bytes,
+        // which validation refuses as too large.
         const data =
           file.size > MAX_FILE_BYTES ? Buffer.alloc(MAX_FILE_BYTES + 1) : Buffer.concat(file.chunks)
         yield { record: file.record, data }
