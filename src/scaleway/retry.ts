@@ -33,15 +33,10 @@ export function retryPolicy(maxRetries: number, overrides: Partial<RetryPolicy> 
   return { ...DEFAULT_RETRY_POLICY, ...overrides, maxAttempts: maxRetries + 1 }
 }
 
-/** Upper bound of the wait before retry number `retryIndex` (0 for the first retry). */
-export function backoffCeiling(policy: RetryPolicy, retryIndex: number): number {
-  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryIndex)
-}
-
 /**
- * Full jitter: uniform in [0, ceiling). Spreading clients over the whole window is what
- * breaks up bursts against a gateway that answers a bare 429 with no hint of when to
- * come back.
+ * Full jitter: uniform in [0, min(maxDelayMs, baseDelayMs * 2^retryIndex)), retryIndex 0 for
+ * the first retry. Spreading clients over the whole window is what breaks up bursts against
+ * a gateway that answers a bare 429 with no hint of when to come back.
  */
 export function backoffDelay(
   policy: RetryPolicy,
@@ -51,7 +46,7 @@ export function backoffDelay(
   const drawn = random()
   // A broken random source must not break the bounds (NaN would slip through min/max).
   const r = Number.isNaN(drawn) ? 0 : Math.min(Math.max(drawn, 0), 1)
-  return Math.floor(r * backoffCeiling(policy, retryIndex))
+  return Math.floor(r * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryIndex))
 }
 
 /** Milliseconds to wait from a Retry-After header (delta-seconds or HTTP date). */
@@ -129,14 +124,6 @@ export function networkErrorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined
 }
 
-export function isNetworkError(error: unknown): boolean {
-  return TRANSIENT_CODES.has(networkErrorCode(error) ?? '')
-}
-
-export function failedBeforeSending(error: unknown): boolean {
-  return NOT_SENT_CODES.has(networkErrorCode(error) ?? '')
-}
-
 export type Failure =
   | { type: 'status'; status: number }
   | { type: 'network'; error: unknown }
@@ -156,9 +143,11 @@ export function judgeFailure(failure: Failure, create: boolean): Verdict {
       if (!RETRYABLE_STATUSES.has(failure.status)) return 'final'
       if (failure.status === 429 || !create) return 'retry'
       return 'ambiguous'
-    case 'network':
-      if (!isNetworkError(failure.error)) return 'final'
-      return !create || failedBeforeSending(failure.error) ? 'retry' : 'ambiguous'
+    case 'network': {
+      const code = networkErrorCode(failure.error) ?? ''
+      if (!TRANSIENT_CODES.has(code)) return 'final'
+      return !create || NOT_SENT_CODES.has(code) ? 'retry' : 'ambiguous'
+    }
     case 'timeout':
       return create ? 'ambiguous' : 'retry'
   }
