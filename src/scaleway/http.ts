@@ -91,7 +91,7 @@ function reasonOf(outcome: Outcome): RetryReason {
 }
 
 async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
-  const route = routeOf(exchange.method, exchange.url)
+  const route = routeOf(exchange.method, exchange.path)
   const create = isCreate(route)
   let started: number | undefined
   let rateLimited = 0
@@ -132,7 +132,11 @@ async function exchangeOf(request: Request, extra: Record<string, string>): Prom
   for (const [name, value] of request.headers) headers[name] = value
   Object.assign(headers, extra)
   const body = request.body === null ? undefined : await request.text()
-  return { method: request.method, url: request.url, headers, body }
+  // Split by hand, once per call: a URL object per call costs more than this.
+  const { url } = request
+  const slash = url.indexOf('/', url.indexOf('//') + 2)
+  const origin = slash < 0 ? url : url.slice(0, slash)
+  return { method: request.method, origin, path: slash < 0 ? '/' : url.slice(slash), headers, body }
 }
 
 /** Wraps the transport with timeout, retries, pacing and accounting, as a fetch for the SDK. */

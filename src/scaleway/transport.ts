@@ -9,7 +9,9 @@ import https from 'node:https'
 /** What is sent: the SDK's request taken apart once, resent as is on a retry. */
 export interface Exchange {
   method: string
-  url: string
+  /** `https://host:port`, and `/path?query`. */
+  origin: string
+  path: string
   headers: Record<string, string>
   body: string | undefined
 }
@@ -102,23 +104,14 @@ function targetCache() {
   }
 }
 
-/** `https://host:port` and `/path?query` of an absolute URL, without a URL object. */
-function splitUrl(url: string): { origin: string; path: string } {
-  const slash = url.indexOf('/', url.indexOf('//') + 2)
-  return slash < 0
-    ? { origin: url, path: '/' }
-    : { origin: url.slice(0, slash), path: url.slice(slash) }
-}
-
 /** The default transport: Node's http(s) with one keep-alive agent per protocol. */
 export function agentTransport(): Transport {
   const targetOf = targetCache()
   return (exchange, timeoutMs) =>
     new Promise<Answer>((resolve, reject) => {
-      const { origin, path } = splitUrl(exchange.url)
-      const target = targetOf(origin)
+      const target = targetOf(exchange.origin)
       const { agent, hostname, port } = target
-      const { method, headers, body } = exchange
+      const { method, path, headers, body } = exchange
       const req = target.request({ agent, hostname, port, method, path, headers })
       let settled = false
       const fail = (error: Error) => {
