@@ -29,8 +29,6 @@ export interface SecretApiOptions extends Pick<RetryingFetchOptions, HttpOptions
   projectId: string
   /** Sent as X-Auth-Token; never logged nor put in an error message. */
   secretKey: string
-  /** Not needed on the wire (the API authenticates with the secret key alone). */
-  accessKey?: string
   apiUrl?: string
   /** API calls in flight at once, across every user of this client. */
   concurrency: number
@@ -42,12 +40,6 @@ export interface SecretApiOptions extends Pick<RetryingFetchOptions, HttpOptions
   maxRetries: number
   /** Backoff tuning; the number of attempts comes from maxRetries. */
   retry?: Partial<Omit<RetryPolicy, 'maxAttempts'>>
-}
-
-export interface SecretApiClient {
-  api: SecretApi
-  /** Read-only for callers: the client's own count of what it sent. */
-  stats: Readonly<StatsRecorder>
 }
 
 function buildSdk(options: SecretApiOptions, apiURL: string, stats: StatsRecorder) {
@@ -85,8 +77,11 @@ function scrubbed(error: ApiError, secretKey: string): ApiError {
   return new ApiError(facts, cause, hide(error.message))
 }
 
-/** Builds the SDK-backed SecretApi and the request statistics it feeds. */
-export function createSecretApi(options: SecretApiOptions): SecretApiClient {
+/** Builds the SDK-backed SecretApi and the request statistics it feeds (read-only to callers). */
+export function createSecretApi(options: SecretApiOptions): {
+  api: SecretApi
+  stats: Readonly<StatsRecorder>
+} {
   const apiURL = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')
   const stats = new StatsRecorder()
   const sdk = buildSdk(options, apiURL, stats)
