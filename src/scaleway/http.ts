@@ -4,7 +4,7 @@
 // untouched; nothing here logs or reports a header or a body (X-Auth-Token is the secret
 // key, bodies are payloads). A request given up on ends as an ApiError of facts.
 import { setTimeout as sleepFor } from 'node:timers/promises'
-import { ApiError } from './errors.js'
+import { ApiError, type ApiFacts } from './errors.js'
 import {
   judgeFailure,
   networkErrorCode,
@@ -77,17 +77,15 @@ async function attemptOnce(exchange: Exchange, deps: Deps): Promise<Outcome> {
 }
 
 /** What an attempt's failure says, for the error and the retry log: never any content. */
-function factsOf(outcome: Outcome, timeoutMs: number) {
-  return {
-    status: outcome.type === 'status' ? outcome.status : undefined,
-    networkCode: outcome.type === 'network' ? networkErrorCode(outcome.error) : undefined,
-    timeoutMs: outcome.type === 'timeout' ? timeoutMs : undefined,
+function factsOf(outcome: Outcome, timeoutMs: number): ApiFacts & { kind: RetryReason } {
+  switch (outcome.type) {
+    case 'status':
+      return { kind: outcome.status === 429 ? 'rate_limited' : 'server', status: outcome.status }
+    case 'network':
+      return { kind: 'network', networkCode: networkErrorCode(outcome.error) }
+    case 'timeout':
+      return { kind: 'timeout', timeoutMs }
   }
-}
-
-function reasonOf(outcome: Outcome): RetryReason {
-  if (outcome.type !== 'status') return outcome.type
-  return outcome.status === 429 ? 'rate_limited' : 'server'
 }
 
 async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
@@ -117,10 +115,9 @@ async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
     const retryAfterMs = parseRetryAfter(retryAfter, Date.now())
     const state = { attemptsMade: attempt, rateLimited, elapsedMs, retryAfterMs }
     const plan = planRetry(deps.policy, state, deps.random)
-    const reason = reasonOf(outcome)
-    if (!plan.retry) throw new ApiError({ ...facts, kind: reason, gaveUp: plan.reason }, cause)
+    if (!plan.retry) throw new ApiError({ ...facts, gaveUp: plan.reason }, cause)
     deps.stats?.recordRetry()
-    const { status, networkCode } = facts
+    const { kind: reason, status, networkCode } = facts
     deps.onRetry?.({ route, attempt, delayMs: plan.delayMs, reason, status, networkCode })
     await deps.sleep(plan.delayMs)
   }
