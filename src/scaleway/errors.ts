@@ -1,8 +1,7 @@
-// Everything the Secret Manager client can fail with is an ApiError: the facts of the
-// failure (its kind, what was being done and on what, what the server or the network
-// said) and one sentence built from them by `sentence` below. Sentences use our own
-// templates and a few short server fields; they never include a payload, and the client
-// scrubs the secret key from them as a last line of defence.
+// Everything the Secret Manager client fails with is an ApiError: the facts of the failure
+// (its kind, what was done on what, what the server or the network said) and one sentence
+// built from them by `sentence`, from our own templates and a few short server fields, never
+// a payload; the client scrubs the secret key from it as a last line of defence.
 import { Errors } from '@scaleway/sdk-client'
 import { DUPLICATE_NAME_HELP, type RevisionRef } from '../core/secret-manager.js'
 import type { SecretApi } from './api.js'
@@ -18,9 +17,8 @@ export type ApiErrorKind =
   | 'server'
   | 'network'
   | 'timeout'
-  // A create (POST /secrets, POST /secrets/{id}/versions) whose answer was lost after the
-  // request may have reached the server: deliberately not retried, since repeating it could
-  // add a duplicate. The caller must look at the current state before writing again.
+  // A create whose answer was lost after the request may have reached the server: not retried
+  // (it could add a duplicate); the caller must look at the current state before writing again.
   | 'ambiguous_write'
   | 'integrity'
 
@@ -52,10 +50,7 @@ export interface ApiFacts extends Partial<OperationContext> {
   timeoutMs?: number
   /** The resource a 404 names (`secret`, `secret_version`). */
   resource?: string
-  /**
-   * A few words on what exactly was refused or wrong, from the server's structured answer
-   * or our own checks: the denied actions, the quota usage, the rejected arguments.
-   */
+  /** A few words on what was refused or wrong: denied actions, quota usage, bad arguments. */
   detail?: string
 }
 

@@ -1,8 +1,7 @@
-// A fetch for the Scaleway SDK to call (via withHTTPClient) that adds what the SDK lacks:
-// a per-attempt timeout, bounded retries with backoff, pacing and request accounting,
-// over a keep-alive transport (transport.ts). Requests and responses pass through
-// untouched; nothing here logs or reports a header or a body (X-Auth-Token is the secret
-// key, bodies are payloads). A request given up on ends as an ApiError of facts.
+// A fetch for the Scaleway SDK (via withHTTPClient) adding a per-attempt timeout, bounded
+// retries with backoff, pacing and request accounting over a keep-alive transport. Requests
+// and responses pass through untouched; no header or body is logged or reported (X-Auth-Token
+// is the secret key, bodies are payloads). A request given up on ends as an ApiError of facts.
 import { setTimeout as sleepFor } from 'node:timers/promises'
 import { ApiError, type ApiFacts } from './errors.js'
 import {
@@ -41,20 +40,14 @@ export interface RetryingFetchOptions {
   timeoutMs: number
   /** Sends each attempt through this instead of Node's http(s) agent (test doubles). */
   transport?: Transport
-  /**
-   * Added to every request after the SDK built it: the secret key goes in here rather
-   * than through an SDK interceptor, which would copy each request to add one header.
-   */
+  /** Added to each request (the secret key): an SDK interceptor would copy the request. */
   headers?: Record<string, string>
   stats?: StatsRecorder
   onRetry?: (event: RetryEvent) => void
   sleep?: (ms: number) => Promise<void>
   random?: () => number
   now?: () => number
-  /**
-   * Awaited before every attempt, retries included (a retry costs the gateway as much as
-   * a first try): the client's token bucket. No pacing when absent.
-   */
+  /** Awaited before every attempt, retries included (they cost the gateway alike): pacing. */
   pace?: () => Promise<void>
 }
 

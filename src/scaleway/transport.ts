@@ -27,10 +27,8 @@ class AnswerHeaders {
 }
 
 /**
- * What came back, read to the end, in the shape the SDK reads a Response in: it tells
- * one by these members, not by class ("without using instanceof"), and reads the body as
- * JSON or text, as often as asked (a clone for an error body). This spares a web
- * Response and its body stream per call.
+ * What came back, read to the end, shaped as the SDK reads a Response (by these members, not
+ * by class), body as JSON or text as often as asked: no web Response and stream per call.
  */
 export class Answer {
   readonly headers: AnswerHeaders
