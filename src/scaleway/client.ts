@@ -32,10 +32,7 @@ export interface SecretApiOptions extends Pick<RetryingFetchOptions, HttpOptions
   apiUrl?: string
   /** API calls in flight at once, across every user of this client. */
   concurrency: number
-  /**
-   * HTTP attempts per second, retries included, shared by every client of the process
-   * built with the same rate; 0 means no pacing.
-   */
+  /** HTTP attempts per second, retries included, shared by clients of one rate; 0: no pacing. */
   rateLimit: number
   maxRetries: number
   /** Backoff tuning; the number of attempts comes from maxRetries. */
@@ -65,9 +62,8 @@ function mentions(value: unknown, secret: string): boolean {
 }
 
 /**
- * Last line of defence should a server ever echo the token: the message and the detail
- * quoting it are rewritten and a cause that quotes it is dropped. A fresh error, because
- * V8 freezes the message into `stack` when that is first read.
+ * Last line of defence should a server echo the token: message and detail rewritten, a cause
+ * quoting it dropped. A fresh error, as V8 freezes the message into `stack` on first read.
  */
 function scrubbed(error: ApiError, secretKey: string): ApiError {
   if (!mentions(error, secretKey)) return error

@@ -63,12 +63,11 @@ export class TokenBucket {
 const shared = new Map<number, TokenBucket>()
 
 /**
- * The bucket a client draws from: none at rate 0; else the process's bucket for that
- * rate, so the limit holds for the process however many clients it builds; or, for a
- * client on a clock of its own (tests), a bucket of its own. Its burst is half a second of
- * requests: half of what the gateway's own bucket holds (one second), so a backup starts
- * at full speed while the other half absorbs requests bunched up by latency jitter, and
- * other clients of the same key.
+ * The bucket a client draws from: none at rate 0; else the process's bucket for that rate, so
+ * the limit holds however many clients the process builds; or, for a client on a clock of its
+ * own (tests), its own. The burst, half a second of requests, is half the gateway's own bucket:
+ * a backup starts at full speed, and the other half absorbs requests bunched up by latency
+ * jitter and other clients of the same key.
  */
 export function tokenBucketFor(
   ratePerSecond: number,

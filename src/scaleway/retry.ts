@@ -10,9 +10,8 @@ export interface RetryPolicy {
   /** No retry is started if it would begin later than this after the first attempt. */
   maxTotalMs: number
   /**
-   * Retries after a 429 allowed for one request. 429s do not count against maxAttempts (the
-   * gateway refused before the API did anything, so repeating is always safe and only
-   * time is lost): maxTotalMs is their real bound, this cap only stops a hot loop.
+   * Retries after a 429 allowed for one request, outside maxAttempts (the gateway refused before
+   * the API did anything: repeating is safe): maxTotalMs bounds them, this stops a hot loop.
    */
   maxRateLimited: number
 }
@@ -80,11 +79,10 @@ export interface RetryState {
 }
 
 /**
- * Whether and when to try again. Attempts refused with a 429 are bounded by the time
- * budget (and the maxRateLimited safety cap), the others by maxAttempts too. The backoff
- * grows with every attempt, 429s included, so a saturated gateway sees us back off.
- * A Retry-After is obeyed as given, even above the backoff cap (the server knows
- * better), but never past the total budget.
+ * Whether and when to try again. 429s are bounded by the time budget (and maxRateLimited),
+ * other failures by maxAttempts too. The backoff grows with every attempt, 429s included, so
+ * a saturated gateway sees us back off. A Retry-After is obeyed as given, even above the
+ * backoff cap (the server knows better), but never past the total budget.
  */
 export function planRetry(policy: RetryPolicy, state: RetryState, random: () => number): RetryPlan {
   const rateLimited = state.rateLimited ?? 0

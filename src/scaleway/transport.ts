@@ -1,8 +1,7 @@
-// One HTTP attempt, whole: the request goes out, the full answer comes back buffered, or
-// the attempt fails. Node's http/https with a keep-alive agent by default: per call,
-// one ClientRequest and the answer's chunks, where fetch (undici) built a Request, a
-// Response, web streams, an AbortController and an AbortSignal.any on top. Secret
-// Manager bodies are small (payloads cap at 64 KiB), so buffering them costs nothing.
+// One HTTP attempt, whole: the request goes out and the full answer comes back buffered, or
+// the attempt fails. Node's http(s) with a keep-alive agent: per call, one ClientRequest and
+// the answer's chunks, where fetch (undici) added a Request, a Response, web streams and abort
+// signals. Secret Manager bodies are small (payloads cap at 64 KiB): buffering costs nothing.
 import http, { type IncomingHttpHeaders } from 'node:http'
 import https from 'node:https'
 
