@@ -14,7 +14,6 @@ export function connect(config: CommonConfig) {
     region: config.region,
     projectId: config.projectId,
     secretKey: config.secretKey.reveal(),
-    accessKey: config.accessKey,
     apiUrl: config.apiUrl,
     concurrency: config.concurrency,
     rateLimit: config.rateLimit,

@@ -48,9 +48,8 @@ export type Importer = Implementation<typeof ImporterDefinition>
 export type Exporter = Implementation<typeof ExporterDefinition>
 
 /**
- * One writer for every message: encoding is synchronous and finish() hands out a copy
- * and resets it, so its buffer, grown once, serves every later message instead of a
- * fresh one grown step by step per message.
+ * One writer for every message: encoding is synchronous and finish() hands out a copy and
+ * resets it, so its buffer, grown once, serves every later message.
  */
 let writer = new BinaryWriter()
 

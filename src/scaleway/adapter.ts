@@ -15,9 +15,8 @@ export type Runner = <T>(call: Call, work: () => Promise<T>) => Promise<T>
 
 type Sdk = Secretv1beta1.API
 
-// The SDK copies some wire values through unconverted, so fields typed `string | undefined`
-// can hold null at run time (key_id, description). Callers compare against undefined;
-// leaving those out makes the types true.
+// The SDK copies some wire values through unconverted: fields typed `string | undefined` can
+// hold null (key_id, description). Leaving those out makes the types true for callers.
 function definedOnly<T extends object>(value: T): T {
   const out: Partial<T> = {}
   for (const key in value) {

@@ -29,25 +29,14 @@ export interface SecretApiOptions extends Pick<RetryingFetchOptions, HttpOptions
   projectId: string
   /** Sent as X-Auth-Token; never logged nor put in an error message. */
   secretKey: string
-  /** Not needed on the wire (the API authenticates with the secret key alone). */
-  accessKey?: string
   apiUrl?: string
   /** API calls in flight at once, across every user of this client. */
   concurrency: number
-  /**
-   * HTTP attempts per second, retries included, shared by every client of the process
-   * built with the same rate; 0 means no pacing.
-   */
+  /** HTTP attempts per second, retries included, shared by clients of one rate; 0: no pacing. */
   rateLimit: number
   maxRetries: number
   /** Backoff tuning; the number of attempts comes from maxRetries. */
   retry?: Partial<Omit<RetryPolicy, 'maxAttempts'>>
-}
-
-export interface SecretApiClient {
-  api: SecretApi
-  /** Read-only for callers: the client's own count of what it sent. */
-  stats: Readonly<StatsRecorder>
 }
 
 function buildSdk(options: SecretApiOptions, apiURL: string, stats: StatsRecorder) {
@@ -73,9 +62,8 @@ function mentions(value: unknown, secret: string): boolean {
 }
 
 /**
- * Last line of defence should a server ever echo the token: the message and the detail
- * quoting it are rewritten and a cause that quotes it is dropped. A fresh error, because
- * V8 freezes the message into `stack` when that is first read.
+ * Last line of defence should a server echo the token: message and detail rewritten, a cause
+ * quoting it dropped. A fresh error, as V8 freezes the message into `stack` on first read.
  */
 function scrubbed(error: ApiError, secretKey: string): ApiError {
   if (!mentions(error, secretKey)) return error
@@ -85,8 +73,11 @@ function scrubbed(error: ApiError, secretKey: string): ApiError {
   return new ApiError(facts, cause, hide(error.message))
 }
 
-/** Builds the SDK-backed SecretApi and the request statistics it feeds. */
-export function createSecretApi(options: SecretApiOptions): SecretApiClient {
+/** Builds the SDK-backed SecretApi and the request statistics it feeds (read-only to callers). */
+export function createSecretApi(options: SecretApiOptions): {
+  api: SecretApi
+  stats: Readonly<StatsRecorder>
+} {
   const apiURL = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')
   const stats = new StatsRecorder()
   const sdk = buildSdk(options, apiURL, stats)

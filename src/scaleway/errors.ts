@@ -1,8 +1,7 @@
-// Everything the Secret Manager client can fail with is an ApiError: the facts of the
-// failure (its kind, what was being done and on what, what the server or the network
-// said) and one sentence built from them by `sentence` below. Sentences use our own
-// templates and a few short server fields; they never include a payload, and the client
-// scrubs the secret key from them as a last line of defence.
+// Everything the Secret Manager client fails with is an ApiError: the facts of the failure
+// (its kind, what was done on what, what the server or the network said) and one sentence
+// built from them by `sentence`, from our own templates and a few short server fields, never
+// a payload; the client scrubs the secret key from it as a last line of defence.
 import { Errors } from '@scaleway/sdk-client'
 import { DUPLICATE_NAME_HELP, type RevisionRef } from '../core/secret-manager.js'
 import type { SecretApi } from './api.js'
@@ -18,9 +17,8 @@ export type ApiErrorKind =
   | 'server'
   | 'network'
   | 'timeout'
-  // A create (POST /secrets, POST /secrets/{id}/versions) whose answer was lost after the
-  // request may have reached the server: deliberately not retried, since repeating it could
-  // add a duplicate. The caller must look at the current state before writing again.
+  // A create whose answer was lost after the request may have reached the server: not retried
+  // (it could add a duplicate); the caller must look at the current state before writing again.
   | 'ambiguous_write'
   | 'integrity'
 
@@ -52,10 +50,7 @@ export interface ApiFacts extends Partial<OperationContext> {
   timeoutMs?: number
   /** The resource a 404 names (`secret`, `secret_version`). */
   resource?: string
-  /**
-   * A few words on what exactly was refused or wrong, from the server's structured answer
-   * or our own checks: the denied actions, the quota usage, the rejected arguments.
-   */
+  /** A few words on what was refused or wrong: denied actions, quota usage, bad arguments. */
   detail?: string
 }
 
@@ -81,7 +76,7 @@ export function rewritten(err: ApiError, message: string): ApiError {
   return new ApiError(err.facts, err.cause, message)
 }
 
-/** Each operation in words (see describeOperation), and the IAM permission set it needs. */
+/** Each operation in words (see sentence), and the IAM permission set it needs. */
 const OPERATIONS: Record<Operation, readonly [phrase: string, permissionSet: string]> = {
   listSecrets: ['list secrets', 'SecretManagerReadOnly'],
   listVersions: ['list the versions of {secret}', 'SecretManagerReadOnly'],
@@ -96,15 +91,6 @@ const OPERATIONS: Record<Operation, readonly [phrase: string, permissionSet: str
   deleteVersion: ['delete {version}', 'SecretManagerSecretWrite'],
   restoreSecret: ['restore {secret}', 'SecretManagerSecretRestore'],
   restoreVersion: ['restore {version}', 'SecretManagerSecretRestore'],
-}
-
-/** "read version 3 of secret 1f0c… in project … (fr-par)": what we were trying to do. */
-function describeOperation(ctx: OperationContext): string {
-  const secret = `secret ${ctx.secretId ?? '?'}`
-  const version = `version ${String(ctx.revision ?? '?')} of ${secret}`
-  const [phrase] = OPERATIONS[ctx.operation]
-  const done = phrase.replace('{version}', () => version).replace('{secret}', () => secret)
-  return `${done} in project ${ctx.projectId} (${ctx.region})`
 }
 
 /** " after 3 attempt(s) in 1.2 s" when the HTTP layer gave up on retrying, else nothing. */
@@ -127,35 +113,28 @@ function serverTrouble(f: ApiFacts): string {
   return `Scaleway answered HTTP ${f.status}${tries(f)}; a problem on Scaleway's side, try again later`
 }
 
-/** What went wrong and what to do about it: the half of the sentence after the colon. */
-function explain(f: ApiFacts): string {
-  const set = f.operation && OPERATIONS[f.operation][1]
-  switch (f.kind) {
-    case 'auth':
-      return `Scaleway refused the API key (${f.detail ?? 'authentication denied'}); check SCW_ACCESS_KEY and SCW_SECRET_KEY, and that the key still exists in IAM and has not expired`
-    case 'permission':
-      return `permission denied${f.detail ? ` (denied: ${f.detail})` : ''}; give the API key's IAM policy the ${set} permission set (or SecretManagerFullAccess) on project ${f.projectId}`
-    case 'quota':
-      return `Secret Manager quota exceeded${f.detail ? ` (${f.detail})` : ''}; remove unused secrets or versions, or ask Scaleway support to raise the quota`
-    case 'not_found':
-      return `not found; check that project ${f.projectId} exists and that region ${f.region} is the one holding its secrets`
-    case 'precondition':
-      return `refused by Scaleway (${f.detail ?? 'precondition failed'})`
-    case 'invalid':
-      return f.detail ?? 'rejected: invalid request'
-    case 'integrity':
-      return `${f.detail}; it was discarded, try again`
-    case 'server':
-      return serverTrouble(f)
-    case 'rate_limited':
-      return `rate limited by Scaleway (HTTP 429)${tries(f)}; lower rate_limit or concurrency, or try again later`
-    case 'network':
-      return `network error (${f.networkCode ?? 'connection failed'})${tries(f)}; check connectivity to the Scaleway API`
-    case 'timeout':
-      return `no answer within ${f.timeoutMs ?? '?'} ms${tries(f)}; the API or the network is slow, raise the timeout or try again later`
-    case 'ambiguous_write':
-      return `the request was sent but its answer was lost (${lostAnswer(f)}), so it may or may not have been applied; check the current state before writing again`
-  }
+/** What went wrong and what to do about it, by kind: the half of the sentence after the colon. */
+const EXPLAIN: Record<ApiErrorKind, (f: ApiFacts) => string> = {
+  auth: (f) =>
+    `Scaleway refused the API key (${f.detail ?? 'authentication denied'}); check SCW_ACCESS_KEY and SCW_SECRET_KEY, and that the key still exists in IAM and has not expired`,
+  permission: (f) =>
+    `permission denied${f.detail ? ` (denied: ${f.detail})` : ''}; give the API key's IAM policy the ${f.operation && OPERATIONS[f.operation][1]} permission set (or SecretManagerFullAccess) on project ${f.projectId}`,
+  quota: (f) =>
+    `Secret Manager quota exceeded${f.detail ? ` (${f.detail})` : ''}; remove unused secrets or versions, or ask Scaleway support to raise the quota`,
+  not_found: (f) =>
+    `not found; check that project ${f.projectId} exists and that region ${f.region} is the one holding its secrets`,
+  precondition: (f) => `refused by Scaleway (${f.detail ?? 'precondition failed'})`,
+  invalid: (f) => f.detail ?? 'rejected: invalid request',
+  integrity: (f) => `${f.detail}; it was discarded, try again`,
+  server: serverTrouble,
+  rate_limited: (f) =>
+    `rate limited by Scaleway (HTTP 429)${tries(f)}; lower rate_limit or concurrency, or try again later`,
+  network: (f) =>
+    `network error (${f.networkCode ?? 'connection failed'})${tries(f)}; check connectivity to the Scaleway API`,
+  timeout: (f) =>
+    `no answer within ${f.timeoutMs ?? '?'} ms${tries(f)}; the API or the network is slow, raise the timeout or try again later`,
+  ambiguous_write: (f) =>
+    `the request was sent but its answer was lost (${lostAnswer(f)}), so it may or may not have been applied; check the current state before writing again`,
 }
 
 /** The one sentence a user reads for a failure. */
@@ -163,7 +142,7 @@ function sentence(f: ApiFacts): string {
   const { operation, projectId, region, secretId } = f
   if (operation === undefined || projectId === undefined || region === undefined) {
     // Not yet tied to an API call: the HTTP layer's own view of the failure.
-    return `${f.route ?? 'A Secret Manager request'} failed: ${explain(f)}`
+    return `${f.route ?? 'A Secret Manager request'} failed: ${EXPLAIN[f.kind](f)}`
   }
   if (f.kind === 'not_found' && secretId !== undefined) {
     const where = `in project ${projectId} (${region})`
@@ -172,7 +151,12 @@ function sentence(f: ApiFacts): string {
     }
     return `Secret ${secretId} no longer exists ${where}; it was probably deleted meanwhile`
   }
-  return `Could not ${describeOperation({ ...f, operation, projectId, region })}: ${explain(f)}`
+  // "read version 3 of secret 1f0c… in project … (fr-par)": what we were trying to do.
+  const secret = `secret ${secretId ?? '?'}`
+  const version = `version ${String(f.revision ?? '?')} of ${secret}`
+  const [phrase] = OPERATIONS[operation]
+  const done = phrase.replace('{version}', () => version).replace('{secret}', () => secret)
+  return `Could not ${done} in project ${projectId} (${region}): ${EXPLAIN[f.kind](f)}`
 }
 
 const AUTH_REASONS: Record<string, string> = {

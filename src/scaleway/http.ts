@@ -1,10 +1,9 @@
-// A fetch for the Scaleway SDK to call (via withHTTPClient) that adds what the SDK lacks:
-// a per-attempt timeout, bounded retries with backoff, pacing and request accounting,
-// over a keep-alive transport (transport.ts). Requests and responses pass through
-// untouched; nothing here logs or reports a header or a body (X-Auth-Token is the secret
-// key, bodies are payloads). A request given up on ends as an ApiError of facts.
+// A fetch for the Scaleway SDK (via withHTTPClient) adding a per-attempt timeout, bounded
+// retries with backoff, pacing and request accounting over a keep-alive transport. Requests
+// and responses pass through untouched; no header or body is logged or reported (X-Auth-Token
+// is the secret key, bodies are payloads). A request given up on ends as an ApiError of facts.
 import { setTimeout as sleepFor } from 'node:timers/promises'
-import { ApiError } from './errors.js'
+import { ApiError, type ApiFacts } from './errors.js'
 import {
   judgeFailure,
   networkErrorCode,
@@ -41,20 +40,14 @@ export interface RetryingFetchOptions {
   timeoutMs: number
   /** Sends each attempt through this instead of Node's http(s) agent (test doubles). */
   transport?: Transport
-  /**
-   * Added to every request after the SDK built it: the secret key goes in here rather
-   * than through an SDK interceptor, which would copy each request to add one header.
-   */
+  /** Added to each request (the secret key): an SDK interceptor would copy the request. */
   headers?: Record<string, string>
   stats?: StatsRecorder
   onRetry?: (event: RetryEvent) => void
   sleep?: (ms: number) => Promise<void>
   random?: () => number
   now?: () => number
-  /**
-   * Awaited before every attempt, retries included (a retry costs the gateway as much as
-   * a first try): the client's token bucket. No pacing when absent.
-   */
+  /** Awaited before every attempt, retries included (they cost the gateway alike): pacing. */
   pace?: () => Promise<void>
 }
 
@@ -77,21 +70,19 @@ async function attemptOnce(exchange: Exchange, deps: Deps): Promise<Outcome> {
 }
 
 /** What an attempt's failure says, for the error and the retry log: never any content. */
-function factsOf(outcome: Outcome, timeoutMs: number) {
-  return {
-    status: outcome.type === 'status' ? outcome.status : undefined,
-    networkCode: outcome.type === 'network' ? networkErrorCode(outcome.error) : undefined,
-    timeoutMs: outcome.type === 'timeout' ? timeoutMs : undefined,
+function factsOf(outcome: Outcome, timeoutMs: number): ApiFacts & { kind: RetryReason } {
+  switch (outcome.type) {
+    case 'status':
+      return { kind: outcome.status === 429 ? 'rate_limited' : 'server', status: outcome.status }
+    case 'network':
+      return { kind: 'network', networkCode: networkErrorCode(outcome.error) }
+    case 'timeout':
+      return { kind: 'timeout', timeoutMs }
   }
 }
 
-function reasonOf(outcome: Outcome): RetryReason {
-  if (outcome.type !== 'status') return outcome.type
-  return outcome.status === 429 ? 'rate_limited' : 'server'
-}
-
 async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
-  const route = routeOf(exchange.method, exchange.url)
+  const route = routeOf(exchange.method, exchange.path)
   const create = isCreate(route)
   let started: number | undefined
   let rateLimited = 0
@@ -117,10 +108,9 @@ async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
     const retryAfterMs = parseRetryAfter(retryAfter, Date.now())
     const state = { attemptsMade: attempt, rateLimited, elapsedMs, retryAfterMs }
     const plan = planRetry(deps.policy, state, deps.random)
-    const reason = reasonOf(outcome)
-    if (!plan.retry) throw new ApiError({ ...facts, kind: reason, gaveUp: plan.reason }, cause)
+    if (!plan.retry) throw new ApiError({ ...facts, gaveUp: plan.reason }, cause)
     deps.stats?.recordRetry()
-    const { status, networkCode } = facts
+    const { kind: reason, status, networkCode } = facts
     deps.onRetry?.({ route, attempt, delayMs: plan.delayMs, reason, status, networkCode })
     await deps.sleep(plan.delayMs)
   }
@@ -132,7 +122,11 @@ async function exchangeOf(request: Request, extra: Record<string, string>): Prom
   for (const [name, value] of request.headers) headers[name] = value
   Object.assign(headers, extra)
   const body = request.body === null ? undefined : await request.text()
-  return { method: request.method, url: request.url, headers, body }
+  // Split by hand, once per call: a URL object per call costs more than this.
+  const { url } = request
+  const slash = url.indexOf('/', url.indexOf('//') + 2)
+  const origin = slash < 0 ? url : url.slice(0, slash)
+  return { method: request.method, origin, path: slash < 0 ? '/' : url.slice(slash), headers, body }
 }
 
 /** Wraps the transport with timeout, retries, pacing and accounting, as a fetch for the SDK. */

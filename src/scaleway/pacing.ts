@@ -20,7 +20,6 @@ export interface TokenBucketOptions {
  * own, serves callers in call order, and spaces them exactly 1/rate apart.
  */
 export class TokenBucket {
-  readonly ratePerSecond: number
   readonly burst: number
   readonly #perMs: number
   readonly #now: () => number
@@ -36,7 +35,6 @@ export class TokenBucket {
     if (!(Number.isFinite(burst) && burst >= 1)) {
       throw new RangeError(`the burst must be at least 1, got ${burst}`)
     }
-    this.ratePerSecond = ratePerSecond
     this.burst = burst
     this.#perMs = ratePerSecond / 1_000
     this.#now = options.now ?? (() => performance.now())
@@ -62,21 +60,14 @@ export class TokenBucket {
   }
 }
 
-/**
- * Half a second of requests: half of what the gateway's own bucket holds (one second), so
- * a backup starts at full speed while the other half absorbs requests that arrive bunched
- * up by latency jitter, and other clients of the same key.
- */
-export function defaultBurst(ratePerSecond: number): number {
-  return Math.max(1, Math.floor(ratePerSecond / 2))
-}
-
 const shared = new Map<number, TokenBucket>()
 
 /**
- * The bucket a client draws from: none at rate 0; else the process's bucket for that
- * rate, so the limit holds for the process however many clients it builds; or, for a
- * client on a clock of its own (tests), a bucket of its own.
+ * The bucket a client draws from: none at rate 0; else the process's bucket for that rate, so
+ * the limit holds however many clients the process builds; or, for a client on a clock of its
+ * own (tests), its own. The burst, half a second of requests, is half the gateway's own bucket:
+ * a backup starts at full speed, and the other half absorbs requests bunched up by latency
+ * jitter and other clients of the same key.
  */
 export function tokenBucketFor(
   ratePerSecond: number,
@@ -86,7 +77,8 @@ export function tokenBucketFor(
   const own = clock.now !== undefined || clock.sleep !== undefined
   let bucket = own ? undefined : shared.get(ratePerSecond)
   if (bucket === undefined) {
-    bucket = new TokenBucket({ ratePerSecond, burst: defaultBurst(ratePerSecond), ...clock })
+    const burst = Math.max(1, Math.floor(ratePerSecond / 2))
+    bucket = new TokenBucket({ ratePerSecond, burst, ...clock })
     if (!own) shared.set(ratePerSecond, bucket)
   }
   return bucket

@@ -13,10 +13,7 @@ export async function listAllVersions(api: SecretApi, secretId: string): Promise
   }
 }
 
-/**
- * Yields the secrets of a query page by page, requesting the next page while the
- * caller works on the current one.
- */
+/** Yields a query's secrets page by page, fetching the next while the caller works on one. */
 export async function* secretPages(
   api: SecretApi,
   query: ListSecretsQuery,

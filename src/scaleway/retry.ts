@@ -10,9 +10,8 @@ export interface RetryPolicy {
   /** No retry is started if it would begin later than this after the first attempt. */
   maxTotalMs: number
   /**
-   * Retries after a 429 allowed for one request. 429s do not count against maxAttempts (the
-   * gateway refused before the API did anything, so repeating is always safe and only
-   * time is lost): maxTotalMs is their real bound, this cap only stops a hot loop.
+   * Retries after a 429 allowed for one request, outside maxAttempts (the gateway refused before
+   * the API did anything: repeating is safe): maxTotalMs bounds them, this stops a hot loop.
    */
   maxRateLimited: number
 }
@@ -33,15 +32,10 @@ export function retryPolicy(maxRetries: number, overrides: Partial<RetryPolicy> 
   return { ...DEFAULT_RETRY_POLICY, ...overrides, maxAttempts: maxRetries + 1 }
 }
 
-/** Upper bound of the wait before retry number `retryIndex` (0 for the first retry). */
-export function backoffCeiling(policy: RetryPolicy, retryIndex: number): number {
-  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryIndex)
-}
-
 /**
- * Full jitter: uniform in [0, ceiling). Spreading clients over the whole window is what
- * breaks up bursts against a gateway that answers a bare 429 with no hint of when to
- * come back.
+ * Full jitter: uniform in [0, min(maxDelayMs, baseDelayMs * 2^retryIndex)), retryIndex 0 for
+ * the first retry. Spreading clients over the whole window is what breaks up bursts against
+ * a gateway that answers a bare 429 with no hint of when to come back.
  */
 export function backoffDelay(
   policy: RetryPolicy,
@@ -51,7 +45,7 @@ export function backoffDelay(
   const drawn = random()
   // A broken random source must not break the bounds (NaN would slip through min/max).
   const r = Number.isNaN(drawn) ? 0 : Math.min(Math.max(drawn, 0), 1)
-  return Math.floor(r * backoffCeiling(policy, retryIndex))
+  return Math.floor(r * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryIndex))
 }
 
 /** Milliseconds to wait from a Retry-After header (delta-seconds or HTTP date). */
@@ -85,11 +79,10 @@ export interface RetryState {
 }
 
 /**
- * Whether and when to try again. Attempts refused with a 429 are bounded by the time
- * budget (and the maxRateLimited safety cap), the others by maxAttempts too. The backoff
- * grows with every attempt, 429s included, so a saturated gateway sees us back off.
- * A Retry-After is obeyed as given, even above the backoff cap (the server knows
- * better), but never past the total budget.
+ * Whether and when to try again. 429s are bounded by the time budget (and maxRateLimited),
+ * other failures by maxAttempts too. The backoff grows with every attempt, 429s included, so
+ * a saturated gateway sees us back off. A Retry-After is obeyed as given, even above the
+ * backoff cap (the server knows better), but never past the total budget.
  */
 export function planRetry(policy: RetryPolicy, state: RetryState, random: () => number): RetryPlan {
   const rateLimited = state.rateLimited ?? 0
@@ -129,14 +122,6 @@ export function networkErrorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined
 }
 
-export function isNetworkError(error: unknown): boolean {
-  return TRANSIENT_CODES.has(networkErrorCode(error) ?? '')
-}
-
-export function failedBeforeSending(error: unknown): boolean {
-  return NOT_SENT_CODES.has(networkErrorCode(error) ?? '')
-}
-
 export type Failure =
   | { type: 'status'; status: number }
   | { type: 'network'; error: unknown }
@@ -156,9 +141,11 @@ export function judgeFailure(failure: Failure, create: boolean): Verdict {
       if (!RETRYABLE_STATUSES.has(failure.status)) return 'final'
       if (failure.status === 429 || !create) return 'retry'
       return 'ambiguous'
-    case 'network':
-      if (!isNetworkError(failure.error)) return 'final'
-      return !create || failedBeforeSending(failure.error) ? 'retry' : 'ambiguous'
+    case 'network': {
+      const code = networkErrorCode(failure.error) ?? ''
+      if (!TRANSIENT_CODES.has(code)) return 'final'
+      return !create || NOT_SENT_CODES.has(code) ? 'retry' : 'ambiguous'
+    }
     case 'timeout':
       return create ? 'ambiguous' : 'retry'
   }

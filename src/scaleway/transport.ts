@@ -1,15 +1,16 @@
-// One HTTP attempt, whole: the request goes out, the full answer comes back buffered, or
-// the attempt fails. Node's http/https with a keep-alive agent by default: per call,
-// one ClientRequest and the answer's chunks, where fetch (undici) built a Request, a
-// Response, web streams, an AbortController and an AbortSignal.any on top. Secret
-// Manager bodies are small (payloads cap at 64 KiB), so buffering them costs nothing.
+// One HTTP attempt, whole: the request goes out and the full answer comes back buffered, or
+// the attempt fails. Node's http(s) with a keep-alive agent: per call, one ClientRequest and
+// the answer's chunks, where fetch (undici) added a Request, a Response, web streams and abort
+// signals. Secret Manager bodies are small (payloads cap at 64 KiB): buffering costs nothing.
 import http, { type IncomingHttpHeaders } from 'node:http'
 import https from 'node:https'
 
 /** What is sent: the SDK's request taken apart once, resent as is on a retry. */
 export interface Exchange {
   method: string
-  url: string
+  /** `https://host:port`, and `/path?query`. */
+  origin: string
+  path: string
   headers: Record<string, string>
   body: string | undefined
 }
@@ -25,10 +26,8 @@ class AnswerHeaders {
 }
 
 /**
- * What came back, read to the end, in the shape the SDK reads a Response in: it tells
- * one by these members, not by class ("without using instanceof"), and reads the body as
- * JSON or text, as often as asked (a clone for an error body). This spares a web
- * Response and its body stream per call.
+ * What came back, read to the end, shaped as the SDK reads a Response (by these members, not
+ * by class), body as JSON or text as often as asked: no web Response and stream per call.
  */
 export class Answer {
   readonly headers: AnswerHeaders
@@ -102,23 +101,14 @@ function targetCache() {
   }
 }
 
-/** `https://host:port` and `/path?query` of an absolute URL, without a URL object. */
-function splitUrl(url: string): { origin: string; path: string } {
-  const slash = url.indexOf('/', url.indexOf('//') + 2)
-  return slash < 0
-    ? { origin: url, path: '/' }
-    : { origin: url.slice(0, slash), path: url.slice(slash) }
-}
-
 /** The default transport: Node's http(s) with one keep-alive agent per protocol. */
 export function agentTransport(): Transport {
   const targetOf = targetCache()
   return (exchange, timeoutMs) =>
     new Promise<Answer>((resolve, reject) => {
-      const { origin, path } = splitUrl(exchange.url)
-      const target = targetOf(origin)
+      const target = targetOf(exchange.origin)
       const { agent, hostname, port } = target
-      const { method, headers, body } = exchange
+      const { method, path, headers, body } = exchange
       const req = target.request({ agent, hostname, port, method, path, headers })
       let settled = false
       const fail = (error: Error) => {

@@ -49,7 +49,6 @@ async function setup(handler: Step, overrides: Partial<SecretApiOptions> = {}) {
     region: 'fr-par',
     projectId: PROJECT_ID,
     secretKey: SECRET_KEY,
-    accessKey: ACCESS_KEY,
     apiUrl: `${server.url}/`,
     concurrency: 4,
     rateLimit: 0,
@@ -371,7 +370,6 @@ describe('errors through the real SDK', () => {
     // The SDK's own profile check would quote a key it dislikes: it never sees the key.
     const { api, server } = await setup(json(401, deniedAuth('invalid_argument')), {
       secretKey: 'not-a-uuid-canary',
-      accessKey: 'bad',
     })
     const error = await rejection(api.listSecrets({}, 1, 10))
     expect(error.kind).toBe('auth')

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { defaultBurst, TokenBucket, tokenBucketFor } from '../../src/scaleway/pacing.js'
+import { TokenBucket, tokenBucketFor } from '../../src/scaleway/pacing.js'
 import { VirtualTime } from './virtual-time.js'
 
 /** Starts `count` take()s at once; the virtual time at which each may send. */
@@ -93,7 +93,7 @@ describe('process-wide buckets', () => {
     const clock = new VirtualTime()
     expect(tokenBucketFor(100, clock)).not.toBe(tokenBucketFor(100))
     expect(tokenBucketFor(100, clock)).not.toBe(tokenBucketFor(100, clock))
-    expect(defaultBurst(4)).toBe(2)
-    expect(defaultBurst(0.5)).toBe(1)
+    expect(tokenBucketFor(4)?.burst).toBe(2)
+    expect(tokenBucketFor(0.5)?.burst).toBe(1)
   })
 })

@@ -1,10 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  backoffCeiling,
   backoffDelay,
-  failedBeforeSending,
-  isNetworkError,
   judgeFailure,
   networkErrorCode,
   parseRetryAfter,
@@ -46,9 +43,8 @@ describe('backoff', () => {
       maxTotalMs: 1e6,
       maxRateLimited: 30,
     }
-    expect(backoffCeiling(policy, 0)).toBe(100)
-    expect(backoffCeiling(policy, 3)).toBe(800)
-    expect(backoffCeiling(policy, 4)).toBe(1_000)
+    expect(backoffDelay(policy, 0, () => 0.999_999)).toBe(99)
+    expect(backoffDelay(policy, 4, () => 0.999_999)).toBe(999)
     expect(backoffDelay(policy, 3, () => 0)).toBe(0)
     expect(backoffDelay(policy, 3, () => 0.5)).toBe(400)
     expect(backoffDelay(policy, 3, () => 0.999_999)).toBe(799)
@@ -206,28 +202,31 @@ describe('parseRetryAfter', () => {
 })
 
 describe('network error classification', () => {
-  it('recognises transport failures by their system code', () => {
-    expect(isNetworkError(failed('ECONNRESET', 'socket hang up'))).toBe(true)
-    expect(isNetworkError(failed('EPIPE'))).toBe(true)
-    expect(isNetworkError(failed('ENOTFOUND', 'getaddrinfo ENOTFOUND api.scaleway.com'))).toBe(true)
+  const judged = (error: unknown, create = false) =>
+    judgeFailure({ type: 'network', error }, create)
+
+  it('retries transport failures, recognised by their system code', () => {
+    expect(judged(failed('ECONNRESET', 'socket hang up'))).toBe('retry')
+    expect(judged(failed('EPIPE'))).toBe('retry')
+    expect(judged(failed('ENOTFOUND', 'getaddrinfo ENOTFOUND api.scaleway.com'))).toBe('retry')
   })
 
   it('does not mistake programming errors or TLS refusals for the network', () => {
-    expect(isNetworkError(new TypeError('Failed to parse URL from nope'))).toBe(false)
-    expect(isNetworkError(new RangeError('bad'))).toBe(false)
-    expect(isNetworkError(failed('ERR_INVALID_CHAR'))).toBe(false)
-    expect(isNetworkError(failed('ERR_TLS_CERT_ALTNAME_INVALID'))).toBe(false)
-    expect(isNetworkError('ECONNRESET')).toBe(false)
-    expect(isNetworkError({ code: 'ECONNRESET' })).toBe(false)
+    expect(judged(new TypeError('Failed to parse URL from nope'))).toBe('final')
+    expect(judged(new RangeError('bad'))).toBe('final')
+    expect(judged(failed('ERR_INVALID_CHAR'))).toBe('final')
+    expect(judged(failed('ERR_TLS_CERT_ALTNAME_INVALID'))).toBe('final')
+    expect(judged('ECONNRESET')).toBe('final')
+    expect(judged({ code: 'ECONNRESET' })).toBe('final')
   })
 
   it('reads the code and knows which failures happened before sending', () => {
     expect(networkErrorCode(failed('ECONNREFUSED'))).toBe('ECONNREFUSED')
     expect(networkErrorCode(new Error('no code'))).toBeUndefined()
-    expect(failedBeforeSending(failed('ECONNREFUSED'))).toBe(true)
-    expect(failedBeforeSending(failed('ENOTFOUND'))).toBe(true)
-    expect(failedBeforeSending(failed('ECONNRESET'))).toBe(false)
-    expect(failedBeforeSending(failed('EPIPE'))).toBe(false)
+    expect(judged(failed('ECONNREFUSED'), true)).toBe('retry')
+    expect(judged(failed('ENOTFOUND'), true)).toBe('retry')
+    expect(judged(failed('ECONNRESET'), true)).toBe('ambiguous')
+    expect(judged(failed('EPIPE'), true)).toBe('ambiguous')
   })
 })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { classifyRoute, isCreate, routeOf } from '../../src/scaleway/route.js'
 
-const BASE = 'https://api.scaleway.com/secret-manager/v1beta1/regions/fr-par'
+const BASE = '/secret-manager/v1beta1/regions/fr-par'
 const S = '842d724a-1e9c-4017-ac08-6bf83cab4c64'
 
 describe('routeOf', () => {
