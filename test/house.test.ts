@@ -8,10 +8,10 @@ import { describe, expect, it } from 'vitest'
 
 const SRC = path.resolve(import.meta.dirname, '../src')
 /**
- * A ratchet, not a goal: src/ was 6,720 lines before it was slimmed and is 5,498 now; the
- * aim is 5,000 (issue 12). Lower this as code goes, never raise it to let code in.
+ * The budget of issue 12: src/ was 6,720 lines before it was slimmed, 4,994 when this
+ * budget was set. Lower it as code goes, never raise it to let code in.
  */
-const MAX_SRC_LINES = 5500
+const MAX_SRC_LINES = 5000
 const MAX_FUNCTION_LINES = 60
 
 function sourceFiles(): string[] {

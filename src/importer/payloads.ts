@@ -3,7 +3,7 @@
 import { log } from '../log.js'
 import { messageOf } from '../plugin/grpc-errors.js'
 import type { SecretApi } from '../scaleway/api.js'
-import { ApiError, rewritten } from '../scaleway/errors.js'
+import { ApiError } from '../scaleway/errors.js'
 import type { PayloadSource } from './records.js'
 
 /** A Buffer over the payload's own bytes (the client hands each read a fresh copy). */
@@ -44,6 +44,8 @@ async function disableAgain(api: SecretApi, source: PayloadSource, state: 'is' |
       `read it and could NOT be disabled again, so it ${state} ENABLED now: disable it by ` +
       `hand (${messageOf(error)})`
     log.error(message)
-    throw error instanceof ApiError ? rewritten(error, message) : new Error(message)
+    throw error instanceof ApiError
+      ? new ApiError(error.facts, error.cause, message)
+      : new Error(message)
   }
 }

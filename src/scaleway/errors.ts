@@ -59,7 +59,7 @@ export class ApiError extends Error {
   readonly kind: ApiErrorKind
   readonly status?: number
 
-  /** `message` replaces the sentence the facts make; see `rewritten`. */
+  /** `message` replaces the sentence the facts make (same facts, another wording). */
   constructor(
     readonly facts: ApiFacts,
     cause?: unknown,
@@ -69,11 +69,6 @@ export class ApiError extends Error {
     this.kind = facts.kind
     this.status = facts.status
   }
-}
-
-/** A copy of `err` (same facts and cause) with another message. */
-export function rewritten(err: ApiError, message: string): ApiError {
-  return new ApiError(err.facts, err.cause, message)
 }
 
 /** Each operation in words (see sentence), and the IAM permission set it needs. */

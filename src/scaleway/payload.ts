@@ -15,12 +15,7 @@ export function crc32(bytes: Uint8Array): number {
   return zlibCrc32(bytes) >>> 0
 }
 
-export interface EncodedPayload {
-  data: string
-  dataCrc32: number
-}
-
-export function encodePayload(bytes: Uint8Array): EncodedPayload {
+export function encodePayload(bytes: Uint8Array): { data: string; dataCrc32: number } {
   const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
   return { data, dataCrc32: crc32(bytes) }
 }
