@@ -1,7 +1,7 @@
 // All problems of a configuration become one ConfigError (Plakar shows its text verbatim;
 // fixing one problem per attempt is a slow loop). Received values are quoted, to reveal
 // stray spaces or typos, unless they may be a credential.
-import { UUID_TEXT } from '../core/secret-manager.js'
+import { isUuid } from '../core/secret-manager.js'
 
 /** What every parser of this module returns: the value, or a reason (never naming the key). */
 export type Result<T> = { ok: true; value: T } | { ok: false; reason: string }
@@ -36,7 +36,6 @@ function quote(text: string): string {
 // either; only these keys legitimately carry UUIDs, everywhere else one is suspicious.
 // Nor a key that lost or gained a character in the pasting: no UUID, but as secret.
 const UUID_LIKE = /[0-9a-f]{4,}(?:-[0-9a-f]+){3,}/gi
-const UUID_EXACTLY = new RegExp(`^${UUID_TEXT}$`, 'i')
 const UUID_KEYS: ReadonlySet<string> = new Set(['location', 'project_id', 'key_id'])
 const CREDENTIAL_KEYS: ReadonlySet<string> = new Set(['secret_key', 'secret_access_key'])
 
@@ -47,9 +46,7 @@ export function mayBeCredential(text: string): boolean {
 /** `text` with what may be a key hidden: a UUID unless `key` holds ids, any near-UUID. */
 function hideKeys(key: string, text: string): string {
   const ids = UUID_KEYS.has(key)
-  return text.replace(UUID_LIKE, (token) =>
-    ids && UUID_EXACTLY.test(token) ? token : HIDDEN_VALUE,
-  )
+  return text.replace(UUID_LIKE, (token) => (ids && isUuid(token) ? token : HIDDEN_VALUE))
 }
 
 const suspicious = (key: string, value: unknown): boolean =>
@@ -95,6 +92,20 @@ export function refusal(
   return { key, text: `${key}${from}: ${shown}${got}.${tail}` }
 }
 
+/**
+ * What hides the secret key itself, in any case, wherever a message quotes it: a key pasted
+ * where a UUID belongs (the location, key_id) is shown there like any UUID. Values under 8
+ * characters are not hidden (they cannot be a key, and would blank ordinary words).
+ */
+export function keyHider(keys: readonly unknown[]): (text: string) => string {
+  const escaped = keys
+    .filter((key): key is string => typeof key === 'string' && key.length >= 8)
+    .map((key) => key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  if (escaped.length === 0) return (text) => text
+  const pattern = new RegExp(escaped.join('|'), 'gi')
+  return (text) => text.replace(pattern, '[secret key]')
+}
+
 /** What Plakar calls the configuration entry of each connector. */
 export const PLAKAR_OBJECT: Readonly<Record<Connector, string>> = {
   importer: 'source',
@@ -112,11 +123,12 @@ function render(connector: Connector, problems: readonly ConfigProblem[]): strin
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
+  readonly problems: readonly ConfigProblem[]
 
-  constructor(
-    connector: Connector,
-    readonly problems: readonly ConfigProblem[],
-  ) {
-    super(render(connector, problems))
+  /** `hide` takes the secret key out of every text (see keyHider). */
+  constructor(connector: Connector, problems: readonly ConfigProblem[], hide = (t: string) => t) {
+    const shown = problems.map((problem) => ({ ...problem, text: hide(problem.text) }))
+    super(render(connector, shown))
+    this.problems = shown
   }
 }

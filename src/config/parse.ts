@@ -1,7 +1,7 @@
 // Entry points: raw map -> each key's schema -> source resolution -> frozen, typed config.
 // The config types are what these functions return.
 import type { z } from 'zod'
-import { ConfigError, type Connector, quoteValue } from './errors.js'
+import { ConfigError, type Connector, keyHider, quoteValue } from './errors.js'
 import { parseKeys, type Stage } from './keys.js'
 import { exporterRawSchema, importerRawSchema } from './options.js'
 import { type ParseContext, resolveConnection } from './sources.js'
@@ -22,9 +22,10 @@ function parse<K extends Connector, S extends Schema>(
   check: (stage: Stage<S>) => void = () => {},
 ) {
   const stage = parseKeys(schema, raw, kind)
-  const connection = resolveConnection(stage, context)
+  const { settings: connection, secretKeys } = resolveConnection(stage, context)
+  const hide = keyHider([...secretKeys, raw.secret_key, raw.secret_access_key])
   check(stage)
-  if (stage.problems.length > 0) throw new ConfigError(kind, stage.problems)
+  if (stage.problems.length > 0) throw new ConfigError(kind, stage.problems, hide)
   if (connection === undefined) {
     // Every path that leaves it undefined records a problem; this guards that claim.
     throw new Error(`scw-secret ${kind} configuration: resolution failed without a reason`)
@@ -43,22 +44,26 @@ function parse<K extends Connector, S extends Schema>(
     timeoutMs: data.request_timeout,
     maxRetries: data.max_retries,
   }
-  return { data, common }
+  return { data, common, hide }
 }
 
 /** Freezes a config, with its debug dump: one line per setting, the secret key masked. */
-function finish<T extends object>(config: T): Readonly<T & { describe(): string }> {
+function finish<T extends object>(
+  hide: (text: string) => string,
+  config: T,
+): Readonly<T & { describe(): string }> {
   const describe = () => {
     const rows = Object.entries(config).filter(([key]) => key !== 'warnings')
     const width = Math.max(...rows.map(([key]) => key.length))
-    return rows.map(([key, value]) => `${key.padEnd(width)}  ${value ?? '(not set)'}`).join('\n')
+    const lines = rows.map(([key, value]) => `${key.padEnd(width)}  ${value ?? '(not set)'}`)
+    return hide(lines.join('\n'))
   }
   return Object.freeze({ ...config, describe })
 }
 
 export function parseImporterConfig(raw: Raw, context: ParseContext = {}) {
-  const { data, common } = parse('importer', importerRawSchema, raw, context)
-  return finish({
+  const { data, common, hide } = parse('importer', importerRawSchema, raw, context)
+  return finish(hide, {
     ...common,
     /** Canonical Secret Manager path ('/' or '/a/b'): the subtree backed up. */
     folder: data.location.folder,
@@ -86,8 +91,8 @@ function checkFolder({ values, problems }: Stage<typeof exporterRawSchema>): voi
 }
 
 export function parseExporterConfig(raw: Raw, context: ParseContext = {}) {
-  const { data, common } = parse('exporter', exporterRawSchema, raw, context, checkFolder)
-  return finish({
+  const { data, common, hide } = parse('exporter', exporterRawSchema, raw, context, checkFolder)
+  return finish(hide, {
     ...common,
     /** Canonical Secret Manager path ('/' or '/a/b'): the subtree restored into. */
     folder: data.path ?? data.location.folder,

@@ -126,7 +126,10 @@ const PROJECT_IS_KEY =
   'secret key itself (secret_key or secret_access_key; neither is shown). Give the id of the ' +
   'project that holds the secrets (Scaleway console, Project settings).'
 
-/** Problems join `parsed.problems`; undefined when a required setting could not be resolved. */
+/**
+ * Problems join `parsed.problems`; no settings when a required one could not be resolved.
+ * Also the secret key as the environment or the scw file gives it, for messages to hide.
+ */
 export function resolveConnection(parsed: Parsed, context: ParseContext) {
   const { values, failed, problems } = parsed
   const env = context.env ?? process.env
@@ -149,13 +152,18 @@ export function resolveConnection(parsed: Parsed, context: ParseContext) {
   const own = (key: 'access_key' | 'api_url') => ({ key: values[key], blocked: failed.has(key) })
   const accessKey = lookup('access_key', own('access_key'), s)
   const apiUrl = lookup('api_url', own('api_url'), s)
-  if (region === undefined || projectId === undefined || secretKey === undefined) return undefined
-  if (projectId === secretKey.reveal().toLowerCase()) {
-    // Both are UUIDs: the key pasted as the project would be printed as one everywhere.
-    problems.push({ key: 'project_id', text: PROJECT_IS_KEY })
-    return undefined
+  const inFile = file && fileValue(file, SETTINGS.secret_key.fileKey)?.value
+  // The secret key as given outside the config (valid or not), never to be printed.
+  const secretKeys = [stripQuotes(env.SCW_SECRET_KEY ?? ''), typeof inFile === 'string' && inFile]
+  if (region === undefined || projectId === undefined || secretKey === undefined) {
+    return { secretKeys }
   }
-  return {
+  if (projectId === secretKey.reveal().toLowerCase()) {
+    // Both are UUIDs: taken as the project, the key would go into the snapshot's origin.
+    problems.push({ key: 'project_id', text: PROJECT_IS_KEY })
+    return { secretKeys }
+  }
+  const settings = {
     region,
     projectId,
     secretKey,
@@ -168,4 +176,5 @@ export function resolveConnection(parsed: Parsed, context: ParseContext) {
     /** Advice to log once; never holds a value. */
     warnings: values.secret_key === undefined ? [] : [SHOWN_SECRET_KEY],
   }
+  return { settings, secretKeys }
 }

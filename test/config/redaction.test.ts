@@ -181,6 +181,35 @@ describe('a secret key in the project id is never shown', () => {
   })
 })
 
+describe('the secret key itself is hidden wherever a message quotes it', () => {
+  const upper = CANARY.toUpperCase()
+  it.each([
+    ['a region typo', { location: `scw-secret://fr-pa/${upper}`, secret_access_key: upper }, {}],
+    [
+      'a bad folder',
+      { location: `scw-secret://fr-par/${CANARY}/a/../b` },
+      { SCW_SECRET_KEY: CANARY },
+    ],
+    [
+      'another project_id',
+      { location: `scw-secret://fr-par/${CANARY}`, project_id: PROJECT, secret_key: CANARY },
+      {},
+    ],
+  ])(
+    'after %s in the location',
+    (_, config: Record<string, string>, env: Record<string, string>) => {
+      const error = importerError(config, { env })
+      expect(error.message).toContain('[secret key]')
+      for (const text of errorRenderings(error)) expect(text.toLowerCase()).not.toContain(CANARY)
+    },
+  )
+
+  it('in the debug dump, under key_id', () => {
+    const config = exporter({ location: LOCATION, secret_access_key: CANARY, key_id: CANARY })
+    expect(config.describe().toLowerCase()).not.toContain(CANARY)
+  })
+})
+
 // Reasons and hints, not only the "got ..." part, follow the same rule: a value that
 // looks like a secret key is named only where a UUID belongs (location, project_id, key_id).
 describe('reasons never quote a pasted secret key', () => {
