@@ -20,7 +20,7 @@ import {
   secretRecords,
   toWireRecord,
 } from './records.js'
-import { ListedSecrets, type WalkEntry, walkSecrets } from './walk.js'
+import { ListedSecrets, labelOf, type WalkEntry, walkSecrets } from './walk.js'
 
 /** What Init opens for a backup: config -> API client, filters, its own record's start. */
 export type ImporterSession = Awaited<ReturnType<typeof openImporterSession>>
@@ -131,7 +131,7 @@ export class Backup {
     if ('error' in entry) {
       this.counts.errors += 1
       const message = messageOf(entry.error)
-      log.warn(`secret ${secret.path}/${secret.name}: ${message}`)
+      log.warn(`secret ${labelOf(secret)}: ${message}`)
       await this.send({ record: errorRecord(secretDir(secret), message), finished: false })
       return
     }

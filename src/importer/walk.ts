@@ -44,7 +44,7 @@ export async function* walkSecrets(api: SecretApi, filter: WalkFilter): AsyncGen
   for (const entry of current) yield await entry
 }
 
-const labelOf = ({ path, name }: Secret) => `${path === '/' ? '' : path}/${name}`
+export const labelOf = ({ path, name }: Secret) => `${path === '/' ? '' : path}/${name}`
 
 /**
  * Every secret the walk listed, by id, the one thing a backup keeps per secret: as a flat
