@@ -58,8 +58,11 @@ export class PlakarHome {
       stdout += chunk.toString('utf8')
     })
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8')
-      if (pluginDoneS === undefined && PLUGIN_SUMMARY.test(stderr)) {
+      const text = chunk.toString('utf8')
+      // The new text and the line it may finish: not all of stderr again on every chunk.
+      const recent = stderr.slice(stderr.lastIndexOf('\n') + 1) + text
+      stderr += text
+      if (pluginDoneS === undefined && PLUGIN_SUMMARY.test(recent)) {
         pluginDoneS = (performance.now() - started) / 1000
       }
     })
