@@ -1,6 +1,6 @@
 // What a route handler gets and returns, plus the lookups every secret route starts with.
 
-import { isUuid, parseRevisionRef, type RevisionRef } from '../src/core/secret-manager.js'
+import { isUuid, parseRevision, type RevisionRef } from '../src/core/secret-manager.js'
 import type { Fields } from './body.js'
 import { expireDueVersions } from './ephemeral.js'
 import { ApiError, invalidArgument, type JsonObject, notFound } from './errors.js'
@@ -48,8 +48,9 @@ export const loadSecret = (ctx: RequestContext): SecretRecord => {
   return secret
 }
 
-const parseRevision = (raw: string): RevisionRef => {
-  const ref = parseRevisionRef(raw)
+const revisionRef = (raw: string): RevisionRef => {
+  if (raw === 'latest' || raw === 'latest_enabled') return raw
+  const ref = parseRevision(raw)
   if (ref !== undefined) return ref
   throw invalidArgument(
     'revision',
@@ -69,7 +70,7 @@ export const loadVersion = (
   ctx: RequestContext,
   secret: SecretRecord = loadSecret(ctx),
 ): { secret: SecretRecord; version: VersionRecord } => {
-  const version = findVersion(secret, parseRevision(param(ctx, 'rev')))
+  const version = findVersion(secret, revisionRef(param(ctx, 'rev')))
   if (version === undefined) throw notFound('secret_version', secret.id)
   return { secret, version }
 }

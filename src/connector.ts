@@ -1,6 +1,6 @@
 // What both connectors do at Init: validate the config plakar passed, and build the
 // API client for the project and region it names.
-import type { CommonConfig } from './config/index.js'
+import type { CommonConfig } from './config/parse.js'
 import { log } from './log.js'
 import { createSecretApi } from './scaleway/client.js'
 

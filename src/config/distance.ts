@@ -30,9 +30,8 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The closest known key, if it is close enough to be a plausible typo. The spellings people
- * carry over from elsewhere are folded first: camelCase from JS, dashes from CLI flags, and
- * the `SCW_`/`default_` prefixes of the scw environment and config file.
+ * The closest known key, if close enough to be a plausible typo. Spellings carried over are
+ * folded first: camelCase (JS), dashes (CLI flags), `SCW_`/`default_` (scw env, config file).
  */
 export function didYouMean(key: string, known: readonly string[]): string | undefined {
   const wanted = key

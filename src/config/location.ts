@@ -26,10 +26,9 @@ export interface ParsedLocation {
 const CONTROL = /[\u0000-\u001f\u007f]/
 
 /**
- * Secret Manager folder paths in the canonical form the API stores and matches exactly:
- * leading '/', no trailing '/', no empty segments ('//' collapses). '.' and '..' are
- * refused rather than resolved: a restore root that silently climbs out of where the
- * user pointed it is worse than an error.
+ * Secret Manager folder paths in the canonical form the API stores and matches exactly: leading
+ * '/', no trailing '/', no empty segments ('//' collapses). '.' and '..' are refused, not
+ * resolved: a restore root silently climbing out of where the user pointed is worse than an error.
  */
 export function normaliseSecretPath(input: string): Result<string> {
   if (CONTROL.test(input)) return fail('it contains control characters')

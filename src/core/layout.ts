@@ -8,10 +8,9 @@
 //   /<folder>/<name>.secret/versions/N.json   metadata of revision N
 //   /<folder>/<name>.secret/versions/N        payload of revision N, raw bytes (only if readable)
 //
-// Injectivity: a user-supplied segment (folder or secret name) is percent-escaped so
-// that it never contains `/`, never starts with `.` and never ends in `.secret`. So a
-// directory ending in `.secret` is always a secret, everything starting with `.` is the
-// layout's own, and a folder and a secret with the same name never collide.
+// Injectivity: a user-supplied segment (folder or secret name) is percent-escaped to hold no `/`,
+// no leading `.` and no trailing `.secret`. So a directory ending in `.secret` is always a secret,
+// anything starting with `.` is the layout's own, and a same-named folder and secret never collide.
 
 export const SECRET_SUFFIX = '.secret'
 export const BACKUP_INFO = '.backup.json'

@@ -45,10 +45,6 @@ export function parseRevision(text: string): number | undefined {
 /** A revision, or one of the API's aliases for the highest (enabled) one. */
 export type RevisionRef = number | 'latest' | 'latest_enabled'
 
-export function parseRevisionRef(text: string): RevisionRef | undefined {
-  return text === 'latest' || text === 'latest_enabled' ? text : parseRevision(text)
-}
-
 const MAX_NAME_LENGTH = 255
 
 /** Why a name or path is refused; `problem` completes "<what> ...", e.g. `contains "/"`. */

@@ -1,7 +1,7 @@
 // Restore planning, pure: from one backed-up secret and what the destination already
 // holds, the ordered list of API writes that makes the destination match the snapshot.
 // The restorer executes the steps; a dry run prints them.
-import type { ExporterConfig } from '../config/index.js'
+import type { ExporterConfig } from '../config/parse.js'
 import type { SecretMetadata } from '../core/metadata.js'
 import { isDeletedVersion } from '../core/secret-manager.js'
 import type { CreateSecretInput, Secret, SecretType, SecretVersion } from '../scaleway/api.js'

@@ -2,7 +2,7 @@
 // same-name twins (twins.ts), plans it (planner.ts), then writes in order. A write whose
 // answer was lost is never repeated blindly: the secret stops as "unsettled", and
 // settle.ts tries it again, re-read and re-planned, once that write can no longer land.
-import type { ExporterConfig } from '../config/index.js'
+import type { ExporterConfig } from '../config/parse.js'
 import { messageOf } from '../plugin/grpc-errors.js'
 import type { Secret, SecretApi, SecretVersion } from '../scaleway/api.js'
 import { ApiError, type ApiErrorKind } from '../scaleway/errors.js'

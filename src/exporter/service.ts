@@ -3,7 +3,7 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js'
 import type { Record as WireRecord } from '../../proto/generated/connectors.js'
 import type { ExportRequest, ExportResponse, InitRequest } from '../../proto/generated/exporter.js'
-import { parseExporterConfig } from '../config/index.js'
+import { parseExporterConfig } from '../config/parse.js'
 import { connect } from '../connector.js'
 import { log } from '../log.js'
 import { send } from '../plugin/backpressure.js'

@@ -3,7 +3,7 @@
 // records not acknowledged yet.
 import type { ServerDuplexStream } from '@grpc/grpc-js'
 import type { ImportRequest, ImportResponse, InitRequest } from '../../proto/generated/importer.js'
-import { parseImporterConfig } from '../config/index.js'
+import { parseImporterConfig } from '../config/parse.js'
 import { connect, TOOL_VERSION } from '../connector.js'
 import { ancestors, BACKUP_INFO, folderDir, secretDir } from '../core/layout.js'
 import { toJsonBytes } from '../core/metadata.js'

@@ -3,7 +3,7 @@
 import { hash } from 'node:crypto'
 import type { FileInfo, Record as WireRecord } from '../../proto/generated/connectors.js'
 import { ExtendedAttributeType } from '../../proto/generated/connectors.js'
-import type { ImporterConfig } from '../config/index.js'
+import type { ImporterConfig } from '../config/parse.js'
 import {
   payloadPath,
   secretDir,

@@ -1,6 +1,6 @@
 // Lists the secrets of a project (one page at a time, never the whole project in
 // memory) and, for each secret that passes the filters, its versions.
-import type { ImporterConfig } from '../config/index.js'
+import type { ImporterConfig } from '../config/parse.js'
 import type { Secret, SecretApi, SecretVersion } from '../scaleway/api.js'
 import { listAllVersions, secretPages } from '../scaleway/pages.js'
 

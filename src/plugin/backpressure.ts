@@ -33,9 +33,8 @@ const SENT: Promise<boolean> = Promise.resolve(true)
 const DROPPED: Promise<boolean> = Promise.resolve(false)
 
 /**
- * Writes one message and resolves once the stream can take the next: true, or false
- * when the call is over (closed, cancelled or ended), in which case the message was
- * not sent and no later one will be.
+ * Writes one message and resolves once the stream can take the next: true, or false when the
+ * call is over (closed, cancelled or ended): the message was not sent, nor will any later one.
  */
 export function send<T>(call: OutgoingStream<T>, message: T): Promise<boolean> {
   if (isOver(call)) return DROPPED

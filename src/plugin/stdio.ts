@@ -12,9 +12,8 @@ import { log } from '../log.js'
 const MAX_MESSAGE = 16 * 1024 * 1024
 
 /**
- * stdin and stdout as the one duplex stream an HTTP/2 session needs. Node's HTTP/2 hands a
- * JS stream one flush's frames as a batch of small buffers: they leave in one write (one
- * system call, not one apiece).
+ * stdin and stdout as the one duplex stream an HTTP/2 session needs. Node's HTTP/2 hands a JS
+ * stream one flush's frames as a batch of small buffers: they leave in one write (one syscall).
  */
 function joinedPipes(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Duplex {
   const pipe = new Duplex({

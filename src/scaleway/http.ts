@@ -42,7 +42,7 @@ export interface RetryingFetchOptions {
   transport?: Transport
   /** Added to each request (the secret key): an SDK interceptor would copy the request. */
   headers?: Record<string, string>
-  stats?: StatsRecorder
+  stats: StatsRecorder
   onRetry?: (event: RetryEvent) => void
   sleep?: (ms: number) => Promise<void>
   random?: () => number
@@ -51,8 +51,7 @@ export interface RetryingFetchOptions {
   pace?: () => Promise<void>
 }
 
-type Deps = RetryingFetchOptions &
-  Required<Omit<RetryingFetchOptions, 'stats' | 'onRetry' | 'pace'>>
+type Deps = RetryingFetchOptions & Required<Omit<RetryingFetchOptions, 'onRetry' | 'pace'>>
 
 /** How one attempt ended; an answer of any status is judged like a failure. */
 type Outcome =
@@ -90,11 +89,11 @@ async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
     await deps.pace?.()
     // The budget runs from the first attempt's start, not from the wait for its turn.
     started ??= deps.now()
-    deps.stats?.recordAttempt(route)
+    deps.stats.recordAttempt(route)
     const outcome = await attemptOnce(exchange, deps)
     if (outcome.type === 'status' && outcome.status === 429) {
       rateLimited += 1
-      deps.stats?.recordRateLimited()
+      deps.stats.rateLimited += 1
     }
     const verdict = judgeFailure(outcome, create)
     // Answers and errors that are not the network's go back as they are.
@@ -109,7 +108,7 @@ async function runWithRetries(exchange: Exchange, deps: Deps): Promise<Answer> {
     const state = { attemptsMade: attempt, rateLimited, elapsedMs, retryAfterMs }
     const plan = planRetry(deps.policy, state, deps.random)
     if (!plan.retry) throw new ApiError({ ...facts, gaveUp: plan.reason }, cause)
-    deps.stats?.recordRetry()
+    deps.stats.retries += 1
     const { kind: reason, status, networkCode } = facts
     deps.onRetry?.({ route, attempt, delayMs: plan.delayMs, reason, status, networkCode })
     await deps.sleep(plan.delayMs)

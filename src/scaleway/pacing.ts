@@ -63,11 +63,10 @@ export class TokenBucket {
 const shared = new Map<number, TokenBucket>()
 
 /**
- * The bucket a client draws from: none at rate 0; else the process's bucket for that rate, so
- * the limit holds however many clients the process builds; or, for a client on a clock of its
- * own (tests), its own. The burst, half a second of requests, is half the gateway's own bucket:
- * a backup starts at full speed, and the other half absorbs requests bunched up by latency
- * jitter and other clients of the same key.
+ * The bucket a client draws from: none at rate 0; else the process's for that rate (the limit
+ * holds however many clients it builds), or its own for a client on its own clock (tests).
+ * The burst, half a second of requests, is half the gateway's bucket: a backup starts at full
+ * speed, the other half absorbs requests bunched up by latency jitter and other clients.
  */
 export function tokenBucketFor(
   ratePerSecond: number,

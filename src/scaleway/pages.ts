@@ -1,7 +1,6 @@
 // Walking the API's paginated lists at the largest page size it accepts.
 import type { ListSecretsQuery, Secret, SecretApi, SecretVersion } from './api.js'
 
-/** The largest page the API accepts. */
 export const PAGE_SIZE = 100
 
 export async function listAllVersions(api: SecretApi, secretId: string): Promise<SecretVersion[]> {

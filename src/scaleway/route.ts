@@ -39,9 +39,8 @@ export function classifyRoute(route: string): RouteClass {
 }
 
 /**
- * A request that adds a resource each time it is applied (POST /secrets, POST
- * /secrets/{id}/versions). Unknown POSTs count as creates: assuming the worst is what
- * keeps a lost answer from turning into a duplicate.
+ * A request that adds a resource each time it is applied (POST /secrets, /secrets/{id}/versions).
+ * Unknown POSTs count as creates: assuming the worst keeps a lost answer from making a duplicate.
  */
 export function isCreate(route: string): boolean {
   if (!route.startsWith('POST ')) return false

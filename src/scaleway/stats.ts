@@ -16,14 +16,6 @@ export class StatsRecorder {
     this.requests += 1
   }
 
-  recordRetry(): void {
-    this.retries += 1
-  }
-
-  recordRateLimited(): void {
-    this.rateLimited += 1
-  }
-
   /** Attempts of one class: reads (GETs but accesses), accesses (payloads), writes. */
   count(kind: RouteClass): number {
     const routes = Object.entries(this.byRoute).filter(([route]) => classifyRoute(route) === kind)

@@ -2,7 +2,8 @@ import { inspect } from 'node:util'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { OPTION_DOCS } from '../../scripts/lib/config-docs.js'
-import { ConfigError, type ExporterConfig, type ImporterConfig } from '../../src/config/index.js'
+import { ConfigError } from '../../src/config/errors.js'
+import type { ExporterConfig, ImporterConfig } from '../../src/config/parse.js'
 import { ACCESS, exporter, importer, LOCATION, PROJECT, removeHomes, SECRET } from './helpers.js'
 
 afterAll(removeHomes)

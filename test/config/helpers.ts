@@ -4,14 +4,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'vitest'
+import { ConfigError } from '../../src/config/errors.js'
 import {
-  ConfigError,
   type ExporterConfig,
   type ImporterConfig,
-  type ParseContext,
   parseExporterConfig,
   parseImporterConfig,
-} from '../../src/config/index.js'
+} from '../../src/config/parse.js'
+import type { ParseContext } from '../../src/config/sources.js'
 
 export const PROJECT = '0b9c6e1e-2f6c-4a5e-9d7a-3c1f2e4d5a6b'
 export const OTHER_PROJECT = '7d3e2c1b-0a9f-4e8d-b7c6-5a4b3c2d1e0f'

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parseExporterConfig, parseImporterConfig } from '../../src/config/index.js'
+import { parseExporterConfig, parseImporterConfig } from '../../src/config/parse.js'
 import { ACCESS, OTHER_PROJECT, PROJECT, removeHomes, SECRET, tempHome } from './helpers.js'
 import { configOf, plakarMasks, README, readmeExamples } from './readme-examples.js'
 

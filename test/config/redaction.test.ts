@@ -1,6 +1,6 @@
 import { inspect } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { ConfigError } from '../../src/config/index.js'
+import type { ConfigError } from '../../src/config/errors.js'
 import { Redacted } from '../../src/config/redacted.js'
 import {
   configPath,

@@ -8,12 +8,9 @@ import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../../emulator/index.js'
 import { OPTION_DOCS } from '../../scripts/lib/config-docs.js'
-import {
-  ConfigError,
-  type ParseContext,
-  parseExporterConfig,
-  parseImporterConfig,
-} from '../../src/config/index.js'
+import { ConfigError } from '../../src/config/errors.js'
+import { parseExporterConfig, parseImporterConfig } from '../../src/config/parse.js'
+import type { ParseContext } from '../../src/config/sources.js'
 import { MAX_PAYLOAD_BYTES } from '../../src/core/secret-manager.js'
 import { GrpcStatusError } from '../host/grpc-pipe.js'
 import {

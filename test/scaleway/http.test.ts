@@ -287,6 +287,7 @@ describe('retrying fetch with a scripted transport', () => {
     const fetchFn = createRetryingFetch({
       policy: retryPolicy(2, { baseDelayMs: 1 }),
       timeoutMs: 1_000,
+      stats: new StatsRecorder(),
       sleep: async () => undefined,
       transport: async () => {
         calls += 1
@@ -314,6 +315,7 @@ describe('retrying fetch with a scripted transport', () => {
     const fetchFn = createRetryingFetch({
       policy: retryPolicy(3),
       timeoutMs: 1_000,
+      stats: new StatsRecorder(),
       transport: async () => {
         throw bug
       },
@@ -327,6 +329,7 @@ describe('retrying fetch with a scripted transport', () => {
     const fetchFn = createRetryingFetch({
       policy: retryPolicy(2, { baseDelayMs: 250, maxDelayMs: 2_000, maxTotalMs: 20_000 }),
       timeoutMs: 10_000,
+      stats: new StatsRecorder(),
       now: clock.now,
       sleep: clock.sleep,
       random: () => 0.5,
@@ -361,6 +364,7 @@ describe('retrying fetch with a scripted transport', () => {
           const fetchFn = createRetryingFetch({
             policy: retryPolicy(maxRetries, { baseDelayMs, maxDelayMs, maxTotalMs }),
             timeoutMs: 10_000,
+            stats: new StatsRecorder(),
             now: () => clock,
             random: () => r,
             sleep: async (ms) => {
