@@ -1,12 +1,11 @@
 // The exporter's gRPC service: Init, Ping, Export (records and chunks in, one result
 // per record out) and Close. Restores a secret once all its records have arrived.
-import type { ServerDuplexStream } from '@grpc/grpc-js'
 import type { Record as WireRecord } from '../../proto/generated/connectors.js'
 import type { ExportRequest, ExportResponse, InitRequest } from '../../proto/generated/exporter.js'
 import { parseExporterConfig } from '../config/parse.js'
 import { connect } from '../connector.js'
 import { log } from '../log.js'
-import { send } from '../plugin/backpressure.js'
+import type { Call } from '../plugin/grpc.js'
 import {
   aborted,
   answer,
@@ -53,13 +52,13 @@ export function createExporterService(): Exporter {
     },
 
     Export(call) {
-      if (!session) return void call.emit('error', failedPrecondition('Init must be called first'))
+      if (!session) return call.fail(failedPrecondition('Init must be called first'))
       new ExportRun(session, call)
         .run()
         .then(() => call.end())
         .catch((error: unknown) => {
           log.error(`restore failed: ${messageOf(error)}`)
-          call.emit('error', asGrpcError(error))
+          call.fail(asGrpcError(error))
         })
     },
 
@@ -93,16 +92,14 @@ class ExportRun {
 
   constructor(
     private readonly session: ExporterSession,
-    private readonly call: ServerDuplexStream<ExportRequest, ExportResponse>,
+    private readonly call: Call<ExportRequest, ExportResponse>,
   ) {
     this.restorer = new Restorer(session.api, session.options)
   }
 
   async run(): Promise<void> {
     try {
-      // The default iterator destroys the call when the host half-closes, before the
-      // last results are written: keep the call open until we end it.
-      const stream = receive(this.call.iterator({ destroyOnReturn: false }))
+      const stream = receive(this.call.requests())
       for await (const item of secretsOf(stream)) {
         if ('group' in item) await this.schedule(item.group)
         else {
@@ -130,7 +127,7 @@ class ExportRun {
 
   /** A result for a call that is over has no reader: it is dropped. */
   private async reply(record: WireRecord, error = '') {
-    await send(this.call, { result: { header: record, error } })
+    await this.call.send({ result: { header: record, error } })
   }
 
   /** A secret not restored: counted, logged, and the reason on each of its records. */

@@ -1,14 +1,13 @@
 // One backup, as plakar drives it over the Import stream: the walk's records go out in
 // listing order, acknowledgements come in, and Opens meanwhile ask for the bytes of
 // records not acknowledged yet.
-import type { ServerDuplexStream } from '@grpc/grpc-js'
 import type { ImportRequest, ImportResponse, InitRequest } from '../../proto/generated/importer.js'
 import { parseImporterConfig } from '../config/parse.js'
 import { connect, TOOL_VERSION } from '../connector.js'
 import { ancestors, BACKUP_INFO, folderDir, secretDir } from '../core/layout.js'
 import { toJsonBytes } from '../core/metadata.js'
 import { log } from '../log.js'
-import { send } from '../plugin/backpressure.js'
+import type { Call } from '../plugin/grpc.js'
 import { messageOf } from '../plugin/grpc-errors.js'
 import { addVersions, describeCoverage, noCoverageGaps } from './coverage.js'
 import { readPayload } from './payloads.js'
@@ -81,14 +80,14 @@ export class Backup {
 
   constructor(
     private readonly session: ImporterSession,
-    private readonly call: ServerDuplexStream<ImportRequest, ImportResponse>,
+    private readonly call: Call<ImportRequest, ImportResponse>,
   ) {
     this.ahead = new ReadAhead((source) => this.read(source), session.readAheadWindow)
     call.on('data', (ack: ImportRequest) => this.acknowledge(ack))
     call.on('end', () => void this.finish().finally(() => call.end()))
     // A cancelled or broken call gets no more Opens: stop reading ahead for it.
     const stop = () => void this.ahead.close()
-    call.on('error', stop).on('cancelled', stop)
+    call.on('cancelled', stop)
   }
 
   /** Runs the backup; a failure is logged, then ends the call. */
@@ -161,7 +160,7 @@ export class Backup {
   }
 
   private async send(message: ImportResponse): Promise<void> {
-    if (!(await send(this.call, message))) throw new Error('plakar ended the import')
+    if (!(await this.call.send(message))) throw new Error('plakar ended the import')
   }
 
   /** Plakar stored (or failed to store) a record: it will not be opened again. */

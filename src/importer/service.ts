@@ -1,7 +1,6 @@
 // The importer's gRPC service, shaped like plakar's own integrations: Init opens a
 // session (config -> API client), Import runs one backup (backup.ts), Open serves the
 // bytes of one of its records, Ping checks access, Close has nothing to release.
-import { send } from '../plugin/backpressure.js'
 import { answer, asGrpcError, failedPrecondition, notFound } from '../plugin/grpc-errors.js'
 import type { Importer } from '../plugin/protocol.js'
 import { Backup, type ImporterSession, openImporterSession } from './backup.js'
@@ -42,7 +41,7 @@ export class ImporterService implements Importer {
       this.backup = new Backup(session, call)
       await this.backup.run()
     }
-    run().catch((error: unknown) => call.emit('error', asGrpcError(error)))
+    run().catch((error: unknown) => call.fail(asGrpcError(error)))
   }
 
   readonly Open: Importer['Open'] = (call) => {
@@ -52,11 +51,11 @@ export class ImporterService implements Importer {
       const data = await this.backup?.open(pathname)
       if (!data) throw notFound(`no open record for ${JSON.stringify(pathname)}`)
       for (let offset = 0; offset < data.length; offset += CHUNK) {
-        if (!(await send(call, { chunk: data.subarray(offset, offset + CHUNK) }))) return
+        if (!(await call.send({ chunk: data.subarray(offset, offset + CHUNK) }))) return
       }
       call.end()
     }
-    stream().catch((error: unknown) => call.emit('error', asGrpcError(error)))
+    stream().catch((error: unknown) => call.fail(asGrpcError(error)))
   }
 
   readonly Close: Importer['Close'] = (_call, callback) => callback(null, {})

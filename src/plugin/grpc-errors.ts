@@ -1,50 +1,44 @@
 // gRPC status errors with messages plakar shows to the user as they are.
-import { Metadata, type ServiceError, type sendUnaryData, status } from '@grpc/grpc-js'
 import { ConfigError } from '../config/errors.js'
+import { GrpcError, type Reply, Status } from './grpc.js'
 
-function grpcError(code: status, message: string): ServiceError {
-  return Object.assign(new Error(message), { code, details: message, metadata: new Metadata() })
-}
+const grpcError = (code: Status, message: string) => new GrpcError(code, message)
 
 export const failedPrecondition = (message: string) =>
-  grpcError(status.FAILED_PRECONDITION, message)
-export const notFound = (message: string) => grpcError(status.NOT_FOUND, message)
-export const invalidArgument = (message: string) => grpcError(status.INVALID_ARGUMENT, message)
-export const aborted = (message: string) => grpcError(status.ABORTED, message)
+  grpcError(Status.FAILED_PRECONDITION, message)
+export const notFound = (message: string) => grpcError(Status.NOT_FOUND, message)
+export const invalidArgument = (message: string) => grpcError(Status.INVALID_ARGUMENT, message)
+export const aborted = (message: string) => grpcError(Status.ABORTED, message)
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-const STATUS_BY_KIND: Record<string, status> = {
-  auth: status.UNAUTHENTICATED,
-  permission: status.PERMISSION_DENIED,
-  not_found: status.NOT_FOUND,
-  invalid: status.INVALID_ARGUMENT,
-  config: status.INVALID_ARGUMENT,
-  precondition: status.FAILED_PRECONDITION,
-  rate_limited: status.RESOURCE_EXHAUSTED,
-  quota: status.RESOURCE_EXHAUSTED,
-  network: status.UNAVAILABLE,
-  timeout: status.DEADLINE_EXCEEDED,
-}
-
-function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'number'
+const STATUS_BY_KIND: Record<string, Status> = {
+  auth: Status.UNAUTHENTICATED,
+  permission: Status.PERMISSION_DENIED,
+  not_found: Status.NOT_FOUND,
+  invalid: Status.INVALID_ARGUMENT,
+  config: Status.INVALID_ARGUMENT,
+  precondition: Status.FAILED_PRECONDITION,
+  rate_limited: Status.RESOURCE_EXHAUSTED,
+  quota: Status.RESOURCE_EXHAUSTED,
+  network: Status.UNAVAILABLE,
+  timeout: Status.DEADLINE_EXCEEDED,
 }
 
 /** A gRPC error for anything thrown: API errors keep their meaning, the message its text. */
-export function asGrpcError(error: unknown): ServiceError {
-  if (isServiceError(error)) return error
+export function asGrpcError(error: unknown): GrpcError {
+  if (error instanceof GrpcError) return error
   // A configuration the user must fix, not a fault of the plugin (which INTERNAL says).
-  if (error instanceof ConfigError) return grpcError(status.INVALID_ARGUMENT, error.message)
+  if (error instanceof ConfigError) return grpcError(Status.INVALID_ARGUMENT, error.message)
   const kind = (error as { kind?: unknown } | null)?.kind
   const code = typeof kind === 'string' ? STATUS_BY_KIND[kind] : undefined
-  return grpcError(code ?? status.INTERNAL, messageOf(error))
+  return grpcError(code ?? Status.INTERNAL, messageOf(error))
 }
 
 /** Answers a unary call with what `work` resolves to, or with the error it throws. */
-export function answer<T>(callback: sendUnaryData<T>, work: () => Promise<T>): void {
+export function answer<T>(callback: Reply<T>, work: () => Promise<T>): void {
   work().then(
     (value) => callback(null, value),
     (error: unknown) => callback(asGrpcError(error)),

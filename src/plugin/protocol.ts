@@ -1,16 +1,15 @@
-// The plakar v1.1 plugin protocol as grpc-js serves it, built from the service
+// The plakar v1.1 plugin protocol as grpc.ts serves it, built from the service
 // descriptions and codecs that ts-proto generates from proto/*.proto (see
 // scripts/gen-proto.sh): precompiled, no .proto parsing at run time, and message and
 // handler types that follow the .proto files.
 import { BinaryWriter } from '@bufbuild/protobuf/wire'
-import type {
-  handleBidiStreamingCall,
-  handleClientStreamingCall,
-  handleServerStreamingCall,
-  handleUnaryCall,
-  MethodDefinition,
-  ServiceDefinition,
-} from '@grpc/grpc-js'
+import {
+  type BidiHandler,
+  type Route,
+  type ServerStreamHandler,
+  type UnaryHandler,
+  PREFIX,
+} from './grpc.js'
 import { ExporterDefinition } from '../../proto/generated/exporter.js'
 import { ImporterDefinition } from '../../proto/generated/importer.js'
 
@@ -26,12 +25,10 @@ type Handler<M> = M extends {
   responseStream: infer ServerStreams
 }
   ? ClientStreams extends true
-    ? ServerStreams extends true
-      ? handleBidiStreamingCall<Req, Res>
-      : handleClientStreamingCall<Req, Res>
+    ? BidiHandler<Req, Res>
     : ServerStreams extends true
-      ? handleServerStreamingCall<Req, Res>
-      : handleUnaryCall<Req, Res>
+      ? ServerStreamHandler<Req, Res>
+      : UnaryHandler<Req, Res>
   : never
 
 /** The handlers a service needs, under plakar's method names (Init, Import, ...). */
@@ -53,12 +50,15 @@ export type Exporter = Implementation<typeof ExporterDefinition>
  */
 let writer = new BinaryWriter()
 
-/** A view of the encoder's bytes, not a copy: grpc-js frames it and lets it go. */
-function encoder(codec: Codec<unknown>) {
-  return (value: unknown) => {
+const ROOM = new Uint8Array(PREFIX)
+
+/** A message as it goes on the wire: encoded behind room for its prefix, which is then set. */
+function framer(codec: Codec<unknown>) {
+  return (value: unknown): Uint8Array => {
     try {
-      const bytes = codec.encode(value, writer).finish()
-      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      const frame = codec.encode(value, writer.raw(ROOM)).finish()
+      new DataView(frame.buffer, frame.byteOffset).setUint32(1, frame.length - PREFIX)
+      return frame
     } catch (error) {
       writer = new BinaryWriter() // a half-written message must not prefix the next one
       throw error
@@ -66,26 +66,25 @@ function encoder(codec: Codec<unknown>) {
   }
 }
 
-/** A grpc-js service definition keyed by plakar's method names. */
-function serviceOf(
-  service: typeof ImporterDefinition | typeof ExporterDefinition,
-): ServiceDefinition {
-  const methods = Object.values(service.methods).map((method) => {
-    const request = method.requestType as Codec<unknown>
-    const response = method.responseType as Codec<unknown>
-    const definition: MethodDefinition<unknown, unknown> = {
-      path: `/${service.fullName}/${method.name}`,
-      requestStream: method.requestStream,
-      responseStream: method.responseStream,
-      requestSerialize: encoder(request),
-      requestDeserialize: (bytes) => request.decode(bytes),
-      responseSerialize: encoder(response),
-      responseDeserialize: (bytes) => response.decode(bytes),
-    }
-    return [method.name, definition]
-  })
-  return Object.fromEntries(methods)
+/** The routes of a service, keyed by method path, each with its handler in `implementation`. */
+function routesOf<S extends typeof ImporterDefinition | typeof ExporterDefinition>(
+  service: S,
+  implementation: Implementation<S>,
+): ReadonlyMap<string, Route> {
+  const handlers = implementation as unknown as Record<string, Route['handle']>
+  return new Map(
+    Object.values(service.methods).map((method) => {
+      const codec = { request: method.requestType as Codec<unknown>, response: method.responseType as Codec<unknown> }
+      const route: Route = {
+        requestStream: method.requestStream,
+        decode: (bytes) => codec.request.decode(bytes),
+        frame: framer(codec.response),
+        handle: handlers[method.name] as Route['handle'],
+      }
+      return [`/${service.fullName}/${method.name}`, route]
+    }),
+  )
 }
 
-export const importerService = serviceOf(ImporterDefinition)
-export const exporterService = serviceOf(ExporterDefinition)
+export const importerRoutes = (importer: Importer) => routesOf(ImporterDefinition, importer)
+export const exporterRoutes = (exporter: Exporter) => routesOf(ExporterDefinition, exporter)

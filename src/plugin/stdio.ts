@@ -1,15 +1,8 @@
-// Serves one gRPC service on this process's stdin/stdout, the way plakar v1.1
-// talks to a plugin: HTTP/2 cleartext with prior knowledge over the pipe pair.
+// Serves one plugin's gRPC methods on this process's stdin/stdout, and exits when the host
+// closes them.
 import { Duplex } from 'node:stream'
-import {
-  Server,
-  ServerCredentials,
-  type ServiceDefinition,
-  type UntypedServiceImplementation,
-} from '@grpc/grpc-js'
 import { log } from '../log.js'
-
-const MAX_MESSAGE = 16 * 1024 * 1024
+import { type Route, serve } from './grpc.js'
 
 /**
  * stdin and stdout as the one duplex stream an HTTP/2 session needs. Node's HTTP/2 hands a JS
@@ -39,27 +32,14 @@ function joinedPipes(input: NodeJS.ReadableStream, output: NodeJS.WritableStream
   return pipe
 }
 
-export function serveOnStdio(
-  service: ServiceDefinition,
-  implementation: UntypedServiceImplementation,
-): void {
-  const server = new Server({
-    'grpc.max_receive_message_length': MAX_MESSAGE,
-    'grpc.max_send_message_length': MAX_MESSAGE,
-    // Channelz keeps per-call and per-message statistics for an admin service that a
-    // plugin never serves: work on every record for nothing.
-    'grpc.enable_channelz': 0,
-  })
-  server.addService(service, implementation)
-  const injector = server.createConnectionInjector(ServerCredentials.createInsecure())
+export function serveOnStdio(routes: ReadonlyMap<string, Route>): void {
   const pipe = joinedPipes(process.stdin, process.stdout)
-  injector.injectConnection(pipe)
+  serve(routes, pipe)
 
   let exiting = false
   const exit = (code: number) => {
     if (exiting) return
     exiting = true
-    injector.destroy()
     process.exitCode = code
     // stdout may still hold buffered frames for a host that has gone; do not wait on it.
     setImmediate(() => process.exit(code))
