@@ -4,7 +4,7 @@ import { defineConfig, type Options } from 'tsup'
 // bin/exporter, POSIX sh launchers that check Node.js and carry the Node flags; the
 // bundles keep a plain #! line so they can still be run by hand.
 const REQUIRE_SHIM =
-  // Bundled CommonJS dependencies (grpc-js) call require(); give ESM one.
+  // Bundled CommonJS dependencies (yaml) call require(); give ESM one.
   "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"
 
 function executable(name: string, entry: string): Options {

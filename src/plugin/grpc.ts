@@ -186,7 +186,10 @@ function run(route: Route, call: Call<unknown, unknown>): void {
     call.write(value)
     call.end()
   }
-  guard(() => route.handle(call, reply), (error) => call.fail(error))
+  guard(
+    () => route.handle(call, reply),
+    (error) => call.fail(error),
+  )
 }
 
 function guard(work: () => void, fail: (error: GrpcError) => void): void {
@@ -199,7 +202,11 @@ function guard(work: () => void, fail: (error: GrpcError) => void): void {
 }
 
 /** Starts the call a new HTTP/2 stream asks for, once its request (if one) has come. */
-function onStream(routes: ReadonlyMap<string, Route>, stream: http2.ServerHttp2Stream, path: string) {
+function onStream(
+  routes: ReadonlyMap<string, Route>,
+  stream: http2.ServerHttp2Stream,
+  path: string,
+) {
   // A reset stream closes, and its call learns it from 'close'.
   stream.on('error', () => {})
   const route = routes.get(path)

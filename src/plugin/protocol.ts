@@ -3,15 +3,15 @@
 // scripts/gen-proto.sh): precompiled, no .proto parsing at run time, and message and
 // handler types that follow the .proto files.
 import { BinaryWriter } from '@bufbuild/protobuf/wire'
+import { ExporterDefinition } from '../../proto/generated/exporter.js'
+import { ImporterDefinition } from '../../proto/generated/importer.js'
 import {
   type BidiHandler,
+  PREFIX,
   type Route,
   type ServerStreamHandler,
   type UnaryHandler,
-  PREFIX,
 } from './grpc.js'
-import { ExporterDefinition } from '../../proto/generated/exporter.js'
-import { ImporterDefinition } from '../../proto/generated/importer.js'
 
 interface Codec<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter
@@ -74,7 +74,10 @@ function routesOf<S extends typeof ImporterDefinition | typeof ExporterDefinitio
   const handlers = implementation as unknown as Record<string, Route['handle']>
   return new Map(
     Object.values(service.methods).map((method) => {
-      const codec = { request: method.requestType as Codec<unknown>, response: method.responseType as Codec<unknown> }
+      const codec = {
+        request: method.requestType as Codec<unknown>,
+        response: method.responseType as Codec<unknown>,
+      }
       const route: Route = {
         requestStream: method.requestStream,
         decode: (bytes) => codec.request.decode(bytes),

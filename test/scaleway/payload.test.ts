@@ -60,7 +60,7 @@ describe('payload encoding', () => {
   })
 
   it('rejects malformed base64 that a lenient decoder would silently mangle', () => {
-    for (const bad of ['YWJj!', 'YWJ', 'YW=j', 'Y W J j', 'YWJj\n', 'YWJj====', '-_8=']) {
+    for (const bad of ['YWJj!', 'YWJ', 'YW=j', 'Y W J j', 'YWJj\n', 'YWJj====', '-_8=', 'YR==']) {
       expect(decodePayload(bad, null)).toEqual({ ok: false, problem: NOT_BASE64 })
     }
     expect(decodePayload(42, null)).toEqual({ ok: false, problem: NOT_BASE64 })
