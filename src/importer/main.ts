@@ -1,6 +1,7 @@
 // Entry point of the importer executable that plakar starts.
+
+import { serveOnStdio } from '../plugin/grpc.js'
 import { importerRoutes } from '../plugin/protocol.js'
-import { serveOnStdio } from '../plugin/stdio.js'
 import { ImporterService } from './service.js'
 
 serveOnStdio(importerRoutes(new ImporterService()))

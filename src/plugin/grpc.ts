@@ -1,10 +1,11 @@
-// gRPC for one host on this process's stdin/stdout, the way plakar v1.1 talks to a plugin:
+// gRPC for one host on this process's stdin/stdout, the way plakar v1.1 talks to a plugin
+// (it closes them to end the plugin):
 // Node's HTTP/2 (cleartext, prior knowledge) over the pipe pair, and gRPC's own small part
 // here: 5-byte message frames, and a status in trailers. grpc-js did this with channels,
 // interceptors and filters per call that serving one host never uses: 0.17 ms of CPU per
 // Open against 0.10 here, and plakar calls Open once per file (see the README's Performance).
 import http2 from 'node:http2'
-import { type Duplex, Readable } from 'node:stream'
+import { Duplex, Readable } from 'node:stream'
 import { log } from '../log.js'
 
 export const Status = {
@@ -33,6 +34,7 @@ export class GrpcError extends Error {
   }
 }
 
+type Stream = http2.ServerHttp2Stream
 const MAX_MESSAGE = 16 * 1024 * 1024
 /** A message's frame: a compressed flag (always 0 here), then its length, big-endian. */
 export const PREFIX = 5
@@ -50,15 +52,17 @@ export class Call<Req, Res> extends Readable {
   private trailers: Record<string, string> = {}
 
   constructor(
-    private readonly stream: http2.ServerHttp2Stream,
+    private readonly stream: Stream,
     private readonly frame: (message: Res) => Uint8Array,
   ) {
     // Not destroyed at the end of the requests: the answers go on after the host half-closes.
     super({ objectMode: true, autoDestroy: false, read: () => stream.resume() })
     stream.on('drain', () => this.emit('drain'))
-    stream.on('close', () => {
-      if (!this.finished) this.cancel()
-    })
+    // A reset before our end, whichever of its events comes first: the requests did not end.
+    const cancel = () => {
+      if (!this.finished && !this.cancelled) this.cancel()
+    }
+    stream.on('aborted', cancel).on('close', cancel)
   }
 
   get over(): boolean {
@@ -98,6 +102,12 @@ export class Call<Req, Res> extends Readable {
     })
   }
 
+  /** A unary call's answer: its one message, then the end. */
+  reply(message: Res): void {
+    this.write(message)
+    this.end()
+  }
+
   /** Ends the call OK. */
   end(): void {
     this.finish({ 'grpc-status': String(Status.OK) })
@@ -131,9 +141,9 @@ export class Call<Req, Res> extends Readable {
 }
 
 /** A call whose one request came before the handler runs (Init, Ping, Open, Close). */
-export class RequestCall<Req, Res> extends Call<Req, Res> {
+class RequestCall<Req, Res> extends Call<Req, Res> {
   constructor(
-    stream: http2.ServerHttp2Stream,
+    stream: Stream,
     frame: (message: Res) => Uint8Array,
     readonly request: Req,
   ) {
@@ -179,59 +189,51 @@ function deframer(onMessage: (body: Buffer) => void): (chunk: Buffer) => void {
   }
 }
 
-/** Runs a handler; what it throws synchronously fails the call instead of the process. */
-function run(route: Route, call: Call<unknown, unknown>): void {
-  const reply: Reply<unknown> = (error, value) => {
-    if (error) return call.fail(error)
-    call.write(value)
-    call.end()
-  }
-  guard(
-    () => route.handle(call, reply),
-    (error) => call.fail(error),
-  )
-}
-
+/** Turns what a handler or a decoder threw into the call's failure. */
 function guard(work: () => void, fail: (error: GrpcError) => void): void {
   try {
     work()
   } catch (error) {
-    if (error instanceof GrpcError) return fail(error)
-    fail(new GrpcError(Status.INTERNAL, error instanceof Error ? error.message : String(error)))
+    const message = error instanceof Error ? error.message : String(error)
+    fail(error instanceof GrpcError ? error : new GrpcError(Status.INTERNAL, message))
   }
 }
 
 /** Starts the call a new HTTP/2 stream asks for, once its request (if one) has come. */
-function onStream(
-  routes: ReadonlyMap<string, Route>,
-  stream: http2.ServerHttp2Stream,
-  path: string,
-) {
-  // A reset stream closes, and its call learns it from 'close'.
+function onStream(routes: ReadonlyMap<string, Route>, stream: Stream, path: string): void {
+  // A reset stream closes, and its call learns it from 'aborted' and 'close'.
   stream.on('error', () => {})
-  const route = routes.get(path)
-  const refuse = (error: GrpcError) => new Call(stream, () => new Uint8Array()).fail(error)
-  if (!route) return refuse(new GrpcError(Status.UNIMPLEMENTED, `no method ${path}`))
-  if (route.requestStream) {
-    const call = new Call<unknown, unknown>(stream, route.frame)
-    const take = deframer((body) => {
-      if (!call.push(route.decode(body))) stream.pause()
-    })
-    const fail = (error: GrpcError) => call.fail(error)
-    stream.on('data', (chunk: Buffer) => guard(() => take(chunk), fail))
-    stream.on('end', () => call.push(null))
-    return run(route, call)
-  }
+  const route = routes.get(path) ?? unknownMethod(path)
+  const streamed = route.requestStream ? new Call(stream, route.frame) : undefined
   const bodies: Buffer[] = []
-  const take = deframer((body) => bodies.push(body))
-  stream.on('data', (chunk: Buffer) => guard(() => take(chunk), refuse))
-  stream.on('end', () => {
-    if (bodies.length !== 1) return refuse(new GrpcError(Status.INTERNAL, 'expected one request'))
-    guard(() => {
-      const request = route.decode(bodies[0] as Buffer)
-      run(route, new RequestCall(stream, route.frame, request))
-    }, refuse)
+  const fail = (error: GrpcError) => (streamed ?? new Call(stream, route.frame)).fail(error)
+  const take = deframer((body) => {
+    if (!streamed) bodies.push(body)
+    else if (!streamed.push(route.decode(body))) stream.pause()
   })
+  const run = (call: Call<unknown, unknown>) => {
+    const reply: Reply<unknown> = (error, value) => (error ? call.fail(error) : call.reply(value))
+    guard(
+      () => route.handle(call, reply),
+      (error) => call.fail(error),
+    )
+  }
+  stream.on('data', (chunk: Buffer) => guard(() => take(chunk), fail))
+  stream.on('end', () => {
+    // Node ends a stream's requests on a reset too: only a half-close ends them.
+    if (streamed) return void (stream.aborted || stream.rstCode || streamed.push(null))
+    if (bodies.length !== 1) return fail(new GrpcError(Status.INTERNAL, 'expected one request'))
+    guard(() => run(new RequestCall(stream, route.frame, route.decode(bodies[0] as Buffer))), fail)
+  })
+  if (streamed) run(streamed)
+}
+
+/** A route that refuses every call, for a path that names no method. */
+function unknownMethod(path: string): Route {
+  const refuse = () => {
+    throw new GrpcError(Status.UNIMPLEMENTED, `no method ${path}`)
+  }
+  return { requestStream: false, decode: refuse, frame: refuse, handle: refuse }
 }
 
 /** Serves the routes, keyed by method path, to the one host at the other end of `wire`. */
@@ -244,4 +246,53 @@ export function serve(routes: ReadonlyMap<string, Route>, wire: Duplex): void {
   server.on('stream', (stream, headers) => onStream(routes, stream, String(headers[':path'])))
   server.on('sessionError', (error: Error) => log.error(`gRPC session error: ${error.message}`))
   server.emit('connection', wire)
+}
+
+/**
+ * stdin and stdout as the one duplex stream an HTTP/2 session needs. Node's HTTP/2 hands a JS
+ * stream one flush's frames as a batch of small buffers: they leave in one write (one syscall).
+ */
+function joinedPipes(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Duplex {
+  const pipe = new Duplex({
+    read() {
+      input.resume()
+    },
+    write(chunk: Buffer, _encoding, callback) {
+      output.write(chunk, callback)
+    },
+    writev(chunks, callback) {
+      output.write(Buffer.concat(chunks.map((c) => c.chunk as Buffer)), callback)
+    },
+    final(callback) {
+      output.end(callback)
+    },
+  })
+  input.on('data', (chunk: Buffer) => {
+    if (!pipe.push(chunk)) input.pause()
+  })
+  input.on('end', () => pipe.push(null))
+  input.on('error', (error: Error) => pipe.destroy(error))
+  output.on('error', (error: Error) => pipe.destroy(error))
+  return pipe
+}
+
+export function serveOnStdio(routes: ReadonlyMap<string, Route>): void {
+  const pipe = joinedPipes(process.stdin, process.stdout)
+  serve(routes, pipe)
+
+  let exiting = false
+  const exit = (code: number) => {
+    if (exiting) return
+    exiting = true
+    process.exitCode = code
+    // stdout may still hold buffered frames for a host that has gone; do not wait on it.
+    setImmediate(() => process.exit(code))
+  }
+  // plakar never sends a shutdown call: closing our stdin is the signal.
+  process.stdin.on('end', () => exit(0))
+  process.stdin.on('close', () => exit(0))
+  pipe.on('error', (err: Error) => {
+    log.error(`plugin pipe error: ${err.message}`)
+    exit(1)
+  })
 }
