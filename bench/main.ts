@@ -20,6 +20,7 @@ import {
   hostBackup,
   hostRestore,
   type Place,
+  plakarAlone,
   plakarBackup,
   plakarHome,
   plakarRestore,
@@ -76,6 +77,14 @@ async function plakarChain(ctx: Context, options: BenchOptions, bin: string): Pr
   const fresh = await plakarHome(ctx, bin, source)
   const flags = ['-concurrency', String(tuned)]
   rows.push(logRow(await plakarBackup(ctx, fresh, 'full-backup', flags)))
+  const alone = await plakarAlone(home)
+  log(
+    `plakar alone, same tree from a local directory: full ${alone.fullS.toFixed(2)} s, incremental ${alone.incrementalS.toFixed(2)} s`,
+  )
+  for (const row of rows) {
+    if (row.scenario === 'full-backup') row.plakar_alone_s = round(alone.fullS)
+    if (row.scenario === 'incremental-backup') row.plakar_alone_s = round(alone.incrementalS)
+  }
   return rows
 }
 

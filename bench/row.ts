@@ -45,6 +45,12 @@ export interface Row {
    */
   plugin_done_s?: number
   /**
+   * Backups through plakar: plakar's own wall time for the same tree backed up from a local
+   * directory (full, or the second run for an incremental): what plakar needs whatever the
+   * source, on this machine. The bound does not include it.
+   */
+  plakar_alone_s?: number
+  /**
    * CPU of the bench process during a test-host run: the host playing plakar's part,
    * plus whatever else the bench does meanwhile (the other chains' bookkeeping).
    */

@@ -198,6 +198,24 @@ export async function plakarBackup(
   return row
 }
 
+/**
+ * plakar on its own: the newest snapshot restored to a local directory, then that tree
+ * backed up twice into a store of its own (a full backup, then an incremental one).
+ */
+export async function plakarAlone(
+  home: PlakarHome,
+): Promise<{ fullS: number; incrementalS: number }> {
+  const [snapshot] = await home.snapshots()
+  if (!snapshot) throw new Error('plakar store holds no snapshot to restore')
+  const tree = path.join(home.dir, 'tree')
+  const store = path.join(home.dir, 'store-local')
+  await home.ok(['at', home.store, 'restore', '-to', tree, snapshot])
+  await home.ok(['at', store, 'create', '-plaintext'])
+  const full = await home.ok(['at', store, 'backup', tree])
+  const incremental = await home.ok(['at', store, 'backup', tree])
+  return { fullS: full.wallS, incrementalS: incremental.wallS }
+}
+
 /** `plakar restore -to @<destination> <snapshot>`, then the destination checked. */
 export async function plakarRestore(
   ctx: Context,
