@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates proto/generated/ (typed messages, codecs and grpc-js service
+# Regenerates proto/generated/ (typed messages, codecs and generic service
 # definitions) from proto/*.proto with ts-proto, through the buf binary
 # that `npm ci` installs: no protoc needed. The output is committed.
 #   scripts/gen-proto.sh [BASE]   writes BASE/proto/generated (BASE defaults to .)

@@ -1,7 +1,8 @@
 // A minimal gRPC client over a child process's stdio, playing plakar's side of the
 // pipe: HTTP/2 with prior knowledge, length-prefixed protobuf frames, status in
-// trailers. Written independently of grpc-js so the plugin is checked against the
-// wire format, not against the library it is built with.
+// trailers. It shares no code with the plugin's gRPC layer (src/plugin/grpc.ts), so the
+// plugin is checked against the wire format, not against itself; test/e2e checks it
+// against the real plakar.
 import http2 from 'node:http2'
 import type { Readable, Writable } from 'node:stream'
 import { codecOf, connectToPlugin, Deframer, frame, openCall } from './grpc-frames.js'
