@@ -95,14 +95,19 @@ export class Restorer {
     private readonly options: RestoreOptions,
   ) {}
 
-  /** The destination's secrets, live and soft-deleted, with this path and name (all if none). */
+  /**
+   * The destination's secrets, live then soft-deleted, with this path and name (all if none).
+   * The two listings run side by side: the first restore waits for both.
+   */
   private async list(query: { path?: string; name?: string } = {}): Promise<Secret[]> {
-    const out: Secret[] = []
-    for (const scheduledForDeletion of [false, true]) {
-      const pages = secretPages(this.api, { ...query, scheduledForDeletion })
-      for await (const page of pages) out.push(...page)
+    const listing = async (scheduledForDeletion: boolean) => {
+      const out: Secret[] = []
+      for await (const page of secretPages(this.api, { ...query, scheduledForDeletion })) {
+        out.push(...page)
+      }
+      return out
     }
-    return out
+    return (await Promise.all([listing(false), listing(true)])).flat()
   }
 
   /** Where the snapshot's secret goes; `fresh` reads the destination again, as retries must. */
