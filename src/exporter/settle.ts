@@ -4,28 +4,23 @@
 import type { BackedUpSecret } from './collect.js'
 import { failure, type RestoreResult, type Restorer } from './restorer.js'
 
-export interface SettleTiming {
-  /** How long after a failed write it may still land (the server may still hold it). */
-  windowMs: number
-  /** How long after its first failure a secret is tried again, at most. */
-  budgetMs: number
-  now(): number
-  sleep(ms: number): Promise<void>
-}
-
 /**
  * A write not applied two request timeouts after it was sent is taken as never applied; a
  * secret is tried for ten such windows, and at least five minutes.
  */
-export function settleTiming(requestTimeoutMs: number): SettleTiming {
+export function settleTiming(requestTimeoutMs: number) {
   const windowMs = 2 * requestTimeoutMs
   return {
+    /** How long after a failed write it may still land (the server may still hold it). */
     windowMs,
+    /** How long after its first failure a secret is tried again, at most. */
     budgetMs: Math.max(300_000, 10 * windowMs),
     now: Date.now,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   }
 }
+
+export type SettleTiming = ReturnType<typeof settleTiming>
 
 /** Runs one attempt; `fresh` means look the destination up again first. */
 export type Attempts = Pick<Restorer, 'restore'>
