@@ -2,18 +2,11 @@
 // Decoding is strict because Buffer's base64 decoder silently skips junk, which would
 // turn a mangled answer into wrong bytes instead of an error: the bytes must encode back
 // to exactly the text received (a native round trip, far cheaper than a RegExp).
-import { crc32 as zlibCrc32 } from 'node:zlib'
+// node:zlib's crc32 (Node 20.15+) is the IEEE CRC-32, the one Secret Manager checks data_crc32 with.
+import { crc32 } from 'node:zlib'
 
 const UINT32_MAX = 0xffff_ffff
 const MISMATCH = 'the payload does not match its CRC32 checksum'
-
-/**
- * IEEE CRC-32 of `bytes` as an unsigned integer: the polynomial Secret Manager checks
- * `data_crc32` with, native in Node since 20.15.
- */
-export function crc32(bytes: Uint8Array): number {
-  return zlibCrc32(bytes) >>> 0
-}
 
 export function encodePayload(bytes: Uint8Array): { data: string; dataCrc32: number } {
   const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
