@@ -28,13 +28,7 @@ export type Step =
   | { op: 'create-secret'; input: CreateSecretInput }
   | { op: 'restore-secret' }
   | { op: 'update-secret'; tags?: string[]; description?: string }
-  | {
-      op: 'create-version'
-      revision: number
-      data: Buffer
-      description: string
-      placeholder: boolean
-    }
+  | ReturnType<typeof createVersion>
   | { op: VersionStatusOp; revision: number }
   | { op: 'protect' }
 
