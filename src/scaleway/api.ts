@@ -42,10 +42,7 @@ export interface CreateSecretInput {
   keyId?: string
 }
 
-interface UpdateSecretInput {
-  tags?: string[]
-  description?: string
-}
+type UpdateSecretInput = Partial<Pick<CreateSecretInput, 'tags' | 'description'>>
 
 /** One API client bound to a (region, project). */
 export interface SecretApi {
