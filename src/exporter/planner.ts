@@ -34,10 +34,8 @@ export type Step =
 
 type VersionStatusOp = 'delete-version' | 'enable-version' | 'disable-version' | 'restore-version'
 
-type Outcome = 'create' | 'update' | 'unchanged' | 'skip' | 'conflict'
-
 export interface Plan {
-  outcome: Outcome
+  outcome: 'create' | 'update' | 'unchanged' | 'skip' | 'conflict'
   steps: Step[]
   /** Things the user should know; the restore still goes on. */
   warnings: string[]

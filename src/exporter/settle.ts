@@ -33,7 +33,6 @@ export interface Settled {
   created: boolean
 }
 
-/** One attempt; what it throws is a failure too. */
 export async function attempt(restorer: Attempts, secret: BackedUpSecret, fresh = false) {
   try {
     return await restorer.restore(secret, fresh)

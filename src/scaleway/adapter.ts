@@ -136,7 +136,6 @@ function writes(scope: Scope): Pick<SecretApi, Writes> {
   }
 }
 
-/** A SecretApi whose every call goes to `sdk` through `run`. */
 export function bindSecretApi(sdk: Sdk, run: Runner, region: Region, projectId: string): SecretApi {
   const scope = { sdk, run, region, projectId }
   return { region, projectId, ...reads(scope), ...writes(scope) }

@@ -9,7 +9,6 @@ import { networkErrorCode } from './retry.js'
 
 export type Operation = Exclude<keyof SecretApi, 'region' | 'projectId'>
 
-/** What the client was doing, and on what. */
 export interface OperationContext {
   operation: Operation
   region: string
@@ -121,7 +120,6 @@ const EXPLAIN = {
 
 export type ApiErrorKind = keyof typeof EXPLAIN
 
-/** The one sentence a user reads for a failure. */
 function sentence(f: ApiFacts): string {
   const { operation, projectId, region, secretId } = f
   if (operation === undefined || projectId === undefined || region === undefined) {

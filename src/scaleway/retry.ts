@@ -116,7 +116,6 @@ const TRANSIENT_CODES = new Set([
   'ETIMEDOUT',
 ])
 
-/** The system error code of a transport failure, if it has one. */
 export function networkErrorCode(error: unknown): string | undefined {
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined
   return typeof code === 'string' ? code : undefined
