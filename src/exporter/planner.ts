@@ -3,8 +3,8 @@
 // The restorer executes the steps; a dry run prints them.
 import type { ExporterConfig } from '../config/parse.js'
 import type { SecretMetadata } from '../core/metadata.js'
-import { isDeletedVersion } from '../core/secret-manager.js'
-import type { CreateSecretInput, Secret, SecretType, SecretVersion } from '../scaleway/api.js'
+import { isDeletedVersion, type SecretType } from '../core/secret-manager.js'
+import type { CreateSecretInput, Secret, SecretVersion } from '../scaleway/api.js'
 import type { BackedUpSecret, BackedUpVersion } from './collect.js'
 
 /** The config's restore options, and whether the snapshot's key_id is valid here. */
