@@ -64,17 +64,6 @@ export function targetPath(original: string, reroot: string): string {
   return original === '/' ? reroot : `${reroot}${original}`
 }
 
-/** The snapshot writes an unset field as null; the API takes it absent. */
-function ephemeralPolicyInput(meta: SecretMetadata): CreateSecretInput['ephemeralPolicy'] {
-  if (!meta.ephemeral_policy) return undefined
-  const { time_to_live, expires_once_accessed, action } = meta.ephemeral_policy
-  return {
-    timeToLive: time_to_live ?? undefined,
-    expiresOnceAccessed: expires_once_accessed ?? undefined,
-    action,
-  }
-}
-
 function createInput(meta: SecretMetadata, options: PlanOptions, plan: Plan): CreateSecretInput {
   if (meta.key_id && !options.keyId && !options.sameProjectAndRegion) {
     plan.warnings.push(
@@ -82,6 +71,7 @@ function createInput(meta: SecretMetadata, options: PlanOptions, plan: Plan): Cr
     )
   }
   if (meta.managed) plan.warnings.push('managed secret restored as an ordinary secret')
+  const policy = meta.ephemeral_policy
   return {
     name: meta.name,
     path: targetPath(meta.path, options.folder),
@@ -90,7 +80,14 @@ function createInput(meta: SecretMetadata, options: PlanOptions, plan: Plan): Cr
     description: meta.description || undefined,
     // Protection is applied last, once every version is written.
     protected: false,
-    ephemeralPolicy: ephemeralPolicyInput(meta),
+    // The snapshot writes an unset field as null; the API takes it absent.
+    ephemeralPolicy: policy
+      ? {
+          timeToLive: policy.time_to_live ?? undefined,
+          expiresOnceAccessed: policy.expires_once_accessed ?? undefined,
+          action: policy.action,
+        }
+      : undefined,
     keyId: options.keyId || (options.sameProjectAndRegion && meta.key_id) || undefined,
   }
 }
