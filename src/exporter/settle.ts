@@ -25,14 +25,6 @@ export type SettleTiming = ReturnType<typeof settleTiming>
 /** Runs one attempt; `fresh` means look the destination up again first. */
 export type Attempts = Pick<Restorer, 'restore'>
 
-export interface Settled {
-  result: RestoreResult
-  /** Attempts made after the first. */
-  retries: number
-  /** Whether some attempt created the secret (the final one may only have finished it). */
-  created: boolean
-}
-
 export async function attempt(restorer: Attempts, secret: BackedUpSecret, fresh = false) {
   try {
     return await restorer.restore(secret, fresh)
@@ -43,7 +35,9 @@ export async function attempt(restorer: Attempts, secret: BackedUpSecret, fresh 
 
 /**
  * Tries a secret again while its attempt that just ended, `first`, left it unsettled: until
- * it is done, fails for good, or its budget runs out (then it stays unsettled).
+ * it is done, fails for good, or its budget runs out (then it stays unsettled). Also says how
+ * many attempts came after the first, and whether some attempt created the secret (the final
+ * one may only have finished it).
  */
 export async function settle(
   restorer: Attempts,
@@ -51,7 +45,7 @@ export async function settle(
   first: RestoreResult,
   timing: SettleTiming,
   onRetry: (error: string) => void = () => {},
-): Promise<Settled> {
+) {
   const createdBy = (r: RestoreResult) => r.plan?.outcome === 'create' && r.writes > 0
   let result = first
   let retries = 0
@@ -73,3 +67,5 @@ export async function settle(
   }
   return { result: { ...result, writes, versionsWritten }, retries, created }
 }
+
+export type Settled = Awaited<ReturnType<typeof settle>>
