@@ -106,7 +106,6 @@ export function keyHider(keys: readonly unknown[]): (text: string) => string {
   return (text) => text.replace(pattern, '[secret key]')
 }
 
-/** What Plakar calls the configuration entry of each connector. */
 export const PLAKAR_OBJECT: Readonly<Record<Connector, string>> = {
   importer: 'source',
   exporter: 'destination',

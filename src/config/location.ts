@@ -13,15 +13,6 @@ import { fail, ok, type Result } from './errors.js'
 export const PROTOCOL = 'scw-secret'
 const PREFIX = `${PROTOCOL}://`
 
-export interface ParsedLocation {
-  /** The location as given. */
-  text: string
-  region?: Region
-  projectId?: string
-  /** Canonical Secret Manager path; '/' when the location names no folder. */
-  folder: string
-}
-
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
 const CONTROL = /[\u0000-\u001f\u007f]/
 
@@ -46,7 +37,8 @@ export function protocolProblem(raw: string): string {
   return `it does not start with ${PREFIX}`
 }
 
-function withFolder(base: Omit<ParsedLocation, 'folder'>, rest: string): Result<ParsedLocation> {
+/** The location as given, what it names, and its folder in canonical form ('/' if none). */
+function withFolder(base: { text: string; region?: Region; projectId?: string }, rest: string) {
   const folder = normaliseSecretPath(rest)
   if (!folder.ok) return fail(`the folder part is invalid: ${folder.reason}`)
   return ok({ ...base, folder: folder.value })
@@ -54,7 +46,7 @@ function withFolder(base: Omit<ParsedLocation, 'folder'>, rest: string): Result<
 
 const isRegion = (text: string): text is Region => (REGIONS as readonly string[]).includes(text)
 
-export function parseLocation(text: string): Result<ParsedLocation> {
+export function parseLocation(text: string) {
   if (!text.startsWith(PREFIX)) return fail(protocolProblem(text))
   const rest = text.slice(PREFIX.length)
   const [authority = '', project = '', ...folder] = rest.split('/')

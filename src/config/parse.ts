@@ -11,14 +11,15 @@ type Schema = typeof importerRawSchema | typeof exporterRawSchema
 
 /**
  * Parses every key and resolves the connection, collecting all problems (`check` may add
- * its own) before throwing them as one ConfigError. Returns the typed values and the
- * settings both connectors share.
+ * its own) before throwing them as one ConfigError. Returns the config, frozen: the settings
+ * both connectors share, then the connector's `own`, and a debug dump of them all.
  */
-function parse<K extends Connector, S extends Schema>(
+function parse<K extends Connector, S extends Schema, T extends object>(
   kind: K,
   schema: S,
   raw: Raw,
   context: ParseContext,
+  own: (data: z.output<S>) => T,
   check: (stage: Stage<S>) => void = () => {},
 ) {
   const stage = parseKeys(schema, raw, kind)
@@ -32,7 +33,7 @@ function parse<K extends Connector, S extends Schema>(
   }
   // No problem: every key of the schema parsed, so the values are complete.
   const data = stage.values as z.output<S>
-  const common = {
+  const config = {
     kind,
     /** The location exactly as Plakar passed it. */
     location: data.location.text,
@@ -43,15 +44,9 @@ function parse<K extends Connector, S extends Schema>(
     rateLimit: data.rate_limit,
     timeoutMs: data.request_timeout,
     maxRetries: data.max_retries,
+    ...own(data),
   }
-  return { data, common, hide }
-}
-
-/** Freezes a config, with its debug dump: one line per setting, the secret key masked. */
-function finish<T extends object>(
-  hide: (text: string) => string,
-  config: T,
-): Readonly<T & { describe(): string }> {
+  // One line per setting, the secret key masked.
   const describe = () => {
     const rows = Object.entries(config).filter(([key]) => key !== 'warnings')
     const width = Math.max(...rows.map(([key]) => key.length))
@@ -62,9 +57,7 @@ function finish<T extends object>(
 }
 
 export function parseImporterConfig(raw: Raw, context: ParseContext = {}) {
-  const { data, common, hide } = parse('importer', importerRawSchema, raw, context)
-  return finish(hide, {
-    ...common,
+  return parse('importer', importerRawSchema, raw, context, (data) => ({
     /** Canonical Secret Manager path ('/' or '/a/b'): the subtree backed up. */
     folder: data.location.folder,
     tags: data.tags,
@@ -73,7 +66,7 @@ export function parseImporterConfig(raw: Raw, context: ParseContext = {}) {
     includeManaged: data.include_managed,
     includeDeletedMetadata: data.include_deleted_metadata,
     readDisabled: data.read_disabled,
-  })
+  }))
 }
 
 /** `path` and a folder in the location both re-root the restore; they may not disagree. */
@@ -91,9 +84,7 @@ function checkFolder({ values, problems }: Stage<typeof exporterRawSchema>): voi
 }
 
 export function parseExporterConfig(raw: Raw, context: ParseContext = {}) {
-  const { data, common, hide } = parse('exporter', exporterRawSchema, raw, context, checkFolder)
-  return finish(hide, {
-    ...common,
+  const own = (data: z.output<typeof exporterRawSchema>) => ({
     /** Canonical Secret Manager path ('/' or '/a/b'): the subtree restored into. */
     folder: data.path ?? data.location.folder,
     onConflict: data.on_conflict,
@@ -102,6 +93,7 @@ export function parseExporterConfig(raw: Raw, context: ParseContext = {}) {
     preserveRevisions: data.preserve_revisions,
     keyId: data.key_id,
   })
+  return parse('exporter', exporterRawSchema, raw, context, own, checkFolder)
 }
 
 export type ImporterConfig = ReturnType<typeof parseImporterConfig>

@@ -55,18 +55,6 @@ export function fileLabel({ path, exists, profile = DEFAULT_PROFILE }: ScwConfig
 const isMapping = (value: unknown): value is Mapping =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-function parseYaml(text: string): Result<unknown> {
-  try {
-    return ok(parse(text, { logLevel: 'error' }))
-  } catch (error) {
-    if (!(error instanceof YAMLError)) return fail('it is not valid YAML')
-    // The error message quotes the offending line; only the position is safe to show.
-    const at = error.linePos?.[0]
-    const where = at === undefined ? '' : ` at line ${at.line}, column ${at.col}`
-    return fail(`it is not valid YAML (${error.code}${where})`)
-  }
-}
-
 function loadScwFile(path: string): Result<ScwFile> {
   let text: string
   try {
@@ -76,9 +64,16 @@ function loadScwFile(path: string): Result<ScwFile> {
     if (code === 'ENOENT') return ok({ path, exists: false, top: {}, profiles: new Map() })
     return fail(`it cannot be read (${code})`)
   }
-  const parsed = parseYaml(text)
-  if (!parsed.ok) return parsed
-  const top = parsed.value ?? {}
+  let top: unknown
+  try {
+    top = parse(text, { logLevel: 'error' }) ?? {}
+  } catch (error) {
+    if (!(error instanceof YAMLError)) return fail('it is not valid YAML')
+    // The error message quotes the offending line; only the position is safe to show.
+    const at = error.linePos?.[0]
+    const where = at === undefined ? '' : ` at line ${at.line}, column ${at.col}`
+    return fail(`it is not valid YAML (${error.code}${where})`)
+  }
   if (!isMapping(top)) return fail('it is not a YAML mapping')
   const listed = top.profiles ?? {}
   if (!isMapping(listed)) return fail('its `profiles` entry is not a mapping')

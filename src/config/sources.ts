@@ -137,17 +137,13 @@ export function resolveConnection(parsed: Parsed, context: ParseContext) {
   const s: Sources = { env, file, problems }
   const { location } = values
   // A location that failed to parse may have held the region and project.
-  const inLocation = (key: string) => failed.has(key) || failed.has('location')
-  const region = lookup(
-    'region',
-    { key: values.region, location: location?.region, blocked: inLocation('region') },
-    s,
-  )
-  const projectId = lookup(
-    'project_id',
-    { key: values.project_id, location: location?.projectId, blocked: inLocation('project_id') },
-    s,
-  )
+  const inLocation = <K extends 'region' | 'project_id'>(key: K, fromLocation?: Values[K]) => ({
+    key: values[key],
+    location: fromLocation,
+    blocked: failed.has(key) || failed.has('location'),
+  })
+  const region = lookup('region', inLocation('region', location?.region), s)
+  const projectId = lookup('project_id', inLocation('project_id', location?.projectId), s)
   const secretKey = lookup('secret_key', secretKeySide(parsed, s), s)
   const own = (key: 'access_key' | 'api_url') => ({ key: values[key], blocked: failed.has(key) })
   const accessKey = lookup('access_key', own('access_key'), s)

@@ -21,7 +21,6 @@ export const VERSIONS_DIR = 'versions'
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped
 const ALWAYS_ESCAPED = /[%/\u0000-\u001f\u007f]/g
 
-/** Encodes one user-supplied name or folder segment as one path segment. */
 export function encodeSegment(name: string): string {
   if (name.length === 0) throw new Error('empty names cannot be encoded')
   const hex = (ch: string) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`

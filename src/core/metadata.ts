@@ -102,6 +102,5 @@ export function versionMetadata(version: SecretVersion, hasPayload: boolean): Ve
   }
 }
 
-/** Stable, human-readable JSON (two-space indent, trailing newline). */
 export const toJsonBytes = (value: unknown): Buffer =>
   Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8')

@@ -35,7 +35,6 @@ export const isUuid = (value: string): boolean => UUID.test(value)
 const REVISION = /^[1-9][0-9]{0,9}$/
 const MAX_REVISION = 0xffff_ffff
 
-/** A revision in decimal (no sign, no leading zero), or undefined. */
 export function parseRevision(text: string): number | undefined {
   if (!REVISION.test(text)) return undefined
   const revision = Number(text)

@@ -24,7 +24,6 @@ import {
 } from '../core/secret-manager.js'
 import { invalidArgument } from '../plugin/grpc-errors.js'
 
-/** A record as received, with its bytes when it carried any. */
 export type Received = { record: WireRecord; data?: Buffer }
 
 type Role =
@@ -168,7 +167,6 @@ export async function* secretsOf(
 /** Files bigger than this are refused without being held in memory. */
 const MAX_FILE_BYTES = 1024 * 1024
 
-/** Reassembles records and their chunks from the stream, in order. */
 export async function* receive(call: AsyncIterable<ExportRequest>): AsyncGenerator<Received> {
   let file: { record: WireRecord; chunks: Buffer[]; size: number } | undefined
   for await (const message of call) {

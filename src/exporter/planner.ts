@@ -3,8 +3,8 @@
 // The restorer executes the steps; a dry run prints them.
 import type { ExporterConfig } from '../config/parse.js'
 import type { SecretMetadata } from '../core/metadata.js'
-import { isDeletedVersion } from '../core/secret-manager.js'
-import type { CreateSecretInput, Secret, SecretType, SecretVersion } from '../scaleway/api.js'
+import { isDeletedVersion, type SecretType } from '../core/secret-manager.js'
+import type { CreateSecretInput, Secret, SecretVersion } from '../scaleway/api.js'
 import type { BackedUpSecret, BackedUpVersion } from './collect.js'
 
 /** The config's restore options, and whether the snapshot's key_id is valid here. */
@@ -28,22 +28,14 @@ export type Step =
   | { op: 'create-secret'; input: CreateSecretInput }
   | { op: 'restore-secret' }
   | { op: 'update-secret'; tags?: string[]; description?: string }
-  | {
-      op: 'create-version'
-      revision: number
-      data: Buffer
-      description: string
-      placeholder: boolean
-    }
+  | ReturnType<typeof createVersion>
   | { op: VersionStatusOp; revision: number }
   | { op: 'protect' }
 
 type VersionStatusOp = 'delete-version' | 'enable-version' | 'disable-version' | 'restore-version'
 
-type Outcome = 'create' | 'update' | 'unchanged' | 'skip' | 'conflict'
-
 export interface Plan {
-  outcome: Outcome
+  outcome: 'create' | 'update' | 'unchanged' | 'skip' | 'conflict'
   steps: Step[]
   /** Things the user should know; the restore still goes on. */
   warnings: string[]
@@ -72,17 +64,6 @@ export function targetPath(original: string, reroot: string): string {
   return original === '/' ? reroot : `${reroot}${original}`
 }
 
-/** The snapshot writes an unset field as null; the API takes it absent. */
-function ephemeralPolicyInput(meta: SecretMetadata): CreateSecretInput['ephemeralPolicy'] {
-  if (!meta.ephemeral_policy) return undefined
-  const { time_to_live, expires_once_accessed, action } = meta.ephemeral_policy
-  return {
-    timeToLive: time_to_live ?? undefined,
-    expiresOnceAccessed: expires_once_accessed ?? undefined,
-    action,
-  }
-}
-
 function createInput(meta: SecretMetadata, options: PlanOptions, plan: Plan): CreateSecretInput {
   if (meta.key_id && !options.keyId && !options.sameProjectAndRegion) {
     plan.warnings.push(
@@ -90,6 +71,7 @@ function createInput(meta: SecretMetadata, options: PlanOptions, plan: Plan): Cr
     )
   }
   if (meta.managed) plan.warnings.push('managed secret restored as an ordinary secret')
+  const policy = meta.ephemeral_policy
   return {
     name: meta.name,
     path: targetPath(meta.path, options.folder),
@@ -98,7 +80,14 @@ function createInput(meta: SecretMetadata, options: PlanOptions, plan: Plan): Cr
     description: meta.description || undefined,
     // Protection is applied last, once every version is written.
     protected: false,
-    ephemeralPolicy: ephemeralPolicyInput(meta),
+    // The snapshot writes an unset field as null; the API takes it absent.
+    ephemeralPolicy: policy
+      ? {
+          timeToLive: policy.time_to_live ?? undefined,
+          expiresOnceAccessed: policy.expires_once_accessed ?? undefined,
+          action: policy.action,
+        }
+      : undefined,
     keyId: options.keyId || (options.sameProjectAndRegion && meta.key_id) || undefined,
   }
 }

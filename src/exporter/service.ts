@@ -25,7 +25,6 @@ import { describeStep } from './planner.js'
 import { Restorer } from './restorer.js'
 import { attempt, type Settled, settle, settleTiming } from './settle.js'
 
-/** The config's restore options are used as they are. */
 function open(request: InitRequest) {
   const options = parseExporterConfig(request.config)
   return { ...connect(options), options, settle: settleTiming(options.timeoutMs) }

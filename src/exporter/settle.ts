@@ -4,41 +4,27 @@
 import type { BackedUpSecret } from './collect.js'
 import { failure, type RestoreResult, type Restorer } from './restorer.js'
 
-export interface SettleTiming {
-  /** How long after a failed write it may still land (the server may still hold it). */
-  windowMs: number
-  /** How long after its first failure a secret is tried again, at most. */
-  budgetMs: number
-  now(): number
-  sleep(ms: number): Promise<void>
-}
-
 /**
  * A write not applied two request timeouts after it was sent is taken as never applied; a
  * secret is tried for ten such windows, and at least five minutes.
  */
-export function settleTiming(requestTimeoutMs: number): SettleTiming {
+export function settleTiming(requestTimeoutMs: number) {
   const windowMs = 2 * requestTimeoutMs
   return {
+    /** How long after a failed write it may still land (the server may still hold it). */
     windowMs,
+    /** How long after its first failure a secret is tried again, at most. */
     budgetMs: Math.max(300_000, 10 * windowMs),
     now: Date.now,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   }
 }
+
+export type SettleTiming = ReturnType<typeof settleTiming>
 
 /** Runs one attempt; `fresh` means look the destination up again first. */
 export type Attempts = Pick<Restorer, 'restore'>
 
-export interface Settled {
-  result: RestoreResult
-  /** Attempts made after the first. */
-  retries: number
-  /** Whether some attempt created the secret (the final one may only have finished it). */
-  created: boolean
-}
-
-/** One attempt; what it throws is a failure too. */
 export async function attempt(restorer: Attempts, secret: BackedUpSecret, fresh = false) {
   try {
     return await restorer.restore(secret, fresh)
@@ -49,7 +35,9 @@ export async function attempt(restorer: Attempts, secret: BackedUpSecret, fresh 
 
 /**
  * Tries a secret again while its attempt that just ended, `first`, left it unsettled: until
- * it is done, fails for good, or its budget runs out (then it stays unsettled).
+ * it is done, fails for good, or its budget runs out (then it stays unsettled). Also says how
+ * many attempts came after the first, and whether some attempt created the secret (the final
+ * one may only have finished it).
  */
 export async function settle(
   restorer: Attempts,
@@ -57,7 +45,7 @@ export async function settle(
   first: RestoreResult,
   timing: SettleTiming,
   onRetry: (error: string) => void = () => {},
-): Promise<Settled> {
+) {
   const createdBy = (r: RestoreResult) => r.plan?.outcome === 'create' && r.writes > 0
   let result = first
   let retries = 0
@@ -79,3 +67,5 @@ export async function settle(
   }
   return { result: { ...result, writes, versionsWritten }, retries, created }
 }
+
+export type Settled = Awaited<ReturnType<typeof settle>>

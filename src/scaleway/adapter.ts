@@ -74,11 +74,11 @@ function onVersion(
     )
 }
 
-type Reads = 'listSecrets' | 'listVersions' | 'getVersion' | 'accessVersion'
-
-function reads(scope: Scope): Pick<SecretApi, Reads> {
-  const { sdk, run, region, projectId } = scope
+export function bindSecretApi(sdk: Sdk, run: Runner, region: Region, projectId: string): SecretApi {
+  const scope = { sdk, run, region, projectId }
   return {
+    region,
+    projectId,
     listSecrets: (query, page, pageSize) =>
       run({ operation: 'listSecrets' }, async () => {
         const response = await sdk.listSecrets({
@@ -103,14 +103,6 @@ function reads(scope: Scope): Pick<SecretApi, Reads> {
       run({ operation: 'accessVersion', secretId, revision }, async () =>
         accessed(await sdk.accessSecretVersion(ref(region, secretId, revision))),
       ),
-  }
-}
-
-type Writes = Exclude<keyof SecretApi, Reads | 'region' | 'projectId'>
-
-function writes(scope: Scope): Pick<SecretApi, Writes> {
-  const { sdk, run, region, projectId } = scope
-  return {
     createSecret: (input) =>
       run({ operation: 'createSecret' }, async () =>
         tidySecret(await sdk.createSecret({ ...input, region, projectId })),
@@ -134,10 +126,4 @@ function writes(scope: Scope): Pick<SecretApi, Writes> {
       }),
     restoreVersion: onVersion(scope, 'restoreVersion', (r) => sdk.restoreSecretVersion(r)),
   }
-}
-
-/** A SecretApi whose every call goes to `sdk` through `run`. */
-export function bindSecretApi(sdk: Sdk, run: Runner, region: Region, projectId: string): SecretApi {
-  const scope = { sdk, run, region, projectId }
-  return { region, projectId, ...reads(scope), ...writes(scope) }
 }

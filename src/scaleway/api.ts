@@ -2,11 +2,10 @@
 // this interface (importer, exporter, ping) is written against it; tests drive it through
 // the real SDK against the emulator, the one stand-in for Secret Manager.
 import type { Secretv1beta1 } from '@scaleway/sdk-secret'
-import type { Region, RevisionRef } from '../core/secret-manager.js'
+import type { Region, RevisionRef, SecretType } from '../core/secret-manager.js'
 
 export type Secret = Secretv1beta1.Secret
 export type SecretVersion = Secretv1beta1.SecretVersion
-export type SecretType = Secretv1beta1.SecretType
 type EphemeralPolicy = Secretv1beta1.EphemeralPolicy
 
 export interface ListSecretsQuery {
@@ -42,10 +41,7 @@ export interface CreateSecretInput {
   keyId?: string
 }
 
-interface UpdateSecretInput {
-  tags?: string[]
-  description?: string
-}
+type UpdateSecretInput = Partial<Pick<CreateSecretInput, 'tags' | 'description'>>
 
 /** One API client bound to a (region, project). */
 export interface SecretApi {

@@ -39,24 +39,6 @@ export interface SecretApiOptions extends Pick<RetryingFetchOptions, HttpOptions
   retry?: Partial<Omit<RetryPolicy, 'maxAttempts'>>
 }
 
-function buildSdk(options: SecretApiOptions, apiURL: string, stats: StatsRecorder) {
-  const pacer = tokenBucketFor(options.rateLimit, options)
-  const httpClient = createRetryingFetch({
-    ...options,
-    policy: retryPolicy(options.maxRetries, options.retry),
-    stats,
-    pace: pacer && (() => pacer.take()),
-    // The key goes in here rather than through withProfile's secrets, whose format check
-    // throws an error quoting the key.
-    headers: { [AUTH_HEADER_KEY]: options.secretKey },
-  })
-  const client = createAdvancedClient(
-    withProfile({ apiURL, defaultRegion: options.region, defaultProjectId: options.projectId }),
-    withHTTPClient(httpClient),
-  )
-  return new Secretv1beta1.API(client)
-}
-
 function mentions(value: unknown, secret: string): boolean {
   return value instanceof Error && (value.message.includes(secret) || mentions(value.cause, secret))
 }
@@ -80,7 +62,21 @@ export function createSecretApi(options: SecretApiOptions): {
 } {
   const apiURL = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '')
   const stats = new StatsRecorder()
-  const sdk = buildSdk(options, apiURL, stats)
+  const pacer = tokenBucketFor(options.rateLimit, options)
+  const httpClient = createRetryingFetch({
+    ...options,
+    policy: retryPolicy(options.maxRetries, options.retry),
+    stats,
+    pace: pacer && (() => pacer.take()),
+    // The key goes in here rather than through withProfile's secrets, whose format check
+    // throws an error quoting the key.
+    headers: { [AUTH_HEADER_KEY]: options.secretKey },
+  })
+  const client = createAdvancedClient(
+    withProfile({ apiURL, defaultRegion: options.region, defaultProjectId: options.projectId }),
+    withHTTPClient(httpClient),
+  )
+  const sdk = new Secretv1beta1.API(client)
   const limit = pLimit(options.concurrency)
   const { region, projectId, secretKey } = options
 

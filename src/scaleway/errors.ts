@@ -5,26 +5,10 @@
 import { Errors } from '@scaleway/sdk-client'
 import { DUPLICATE_NAME_HELP, type RevisionRef } from '../core/secret-manager.js'
 import type { SecretApi } from './api.js'
-
-export type ApiErrorKind =
-  | 'auth'
-  | 'permission'
-  | 'not_found'
-  | 'invalid'
-  | 'precondition'
-  | 'quota'
-  | 'rate_limited'
-  | 'server'
-  | 'network'
-  | 'timeout'
-  // A create whose answer was lost after the request may have reached the server: not retried
-  // (it could add a duplicate); the caller must look at the current state before writing again.
-  | 'ambiguous_write'
-  | 'integrity'
+import { networkErrorCode } from './retry.js'
 
 export type Operation = Exclude<keyof SecretApi, 'region' | 'projectId'>
 
-/** What the client was doing, and on what. */
 export interface OperationContext {
   operation: Operation
   region: string
@@ -109,7 +93,7 @@ function serverTrouble(f: ApiFacts): string {
 }
 
 /** What went wrong and what to do about it, by kind: the half of the sentence after the colon. */
-const EXPLAIN: Record<ApiErrorKind, (f: ApiFacts) => string> = {
+const EXPLAIN = {
   auth: (f) =>
     `Scaleway refused the API key (${f.detail ?? 'authentication denied'}); check SCW_ACCESS_KEY and SCW_SECRET_KEY, and that the key still exists in IAM and has not expired`,
   permission: (f) =>
@@ -128,11 +112,14 @@ const EXPLAIN: Record<ApiErrorKind, (f: ApiFacts) => string> = {
     `network error (${f.networkCode ?? 'connection failed'})${tries(f)}; check connectivity to the Scaleway API`,
   timeout: (f) =>
     `no answer within ${f.timeoutMs ?? '?'} ms${tries(f)}; the API or the network is slow, raise the timeout or try again later`,
+  // A create whose answer was lost after the request may have reached the server: not retried
+  // (it could add a duplicate); the caller must look at the current state before writing again.
   ambiguous_write: (f) =>
     `the request was sent but its answer was lost (${lostAnswer(f)}), so it may or may not have been applied; check the current state before writing again`,
-}
+} satisfies Record<string, (f: ApiFacts) => string>
 
-/** The one sentence a user reads for a failure. */
+export type ApiErrorKind = keyof typeof EXPLAIN
+
 function sentence(f: ApiFacts): string {
   const { operation, projectId, region, secretId } = f
   if (operation === undefined || projectId === undefined || region === undefined) {
@@ -222,10 +209,8 @@ export function toApiError(error: unknown, ctx: OperationContext): ApiError {
     return new ApiError({ ...ctx, ...sdkFacts(error) }, error)
   // Only the error's kind: an unknown error's message may quote what it failed on (a
   // JSON.parse SyntaxError quotes its input, which could be payload bytes).
-  const code = (error as { code?: unknown } | null)?.code
+  const code = networkErrorCode(error)
   const detail =
-    error instanceof Error
-      ? `${error.name}${typeof code === 'string' ? ` (${code})` : ''}`
-      : typeof error
+    error instanceof Error ? `${error.name}${code === undefined ? '' : ` (${code})`}` : typeof error
   return new ApiError({ ...ctx, kind: 'server', detail }, error)
 }

@@ -128,7 +128,6 @@ async function exchangeOf(request: Request, extra: Record<string, string>): Prom
   return { method: request.method, origin, path: slash < 0 ? '/' : url.slice(slash), headers, body }
 }
 
-/** Wraps the transport with timeout, retries, pacing and accounting, as a fetch for the SDK. */
 export function createRetryingFetch(options: RetryingFetchOptions): typeof fetch {
   const deps: Deps = {
     ...options,

@@ -53,7 +53,6 @@ export class TokenBucket {
     return this.#tokens >= 0 ? 0 : Math.ceil(-this.#tokens / this.#perMs)
   }
 
-  /** Resolves when the caller may send one request. */
   async take(): Promise<void> {
     const waitMs = this.reserve()
     if (waitMs > 0) await this.#sleep(waitMs)

@@ -1,19 +1,12 @@
-// Payload encoding on the wire: standard padded base64, checked with an IEEE CRC-32.
-// Decoding is strict because Buffer's base64 decoder silently skips junk, which would
-// turn a mangled answer into wrong bytes instead of an error: the bytes must encode back
-// to exactly the text received (a native round trip, far cheaper than a RegExp).
-import { crc32 as zlibCrc32 } from 'node:zlib'
+// Payload encoding on the wire: standard padded base64, checked with node:zlib's crc32 (the
+// IEEE CRC-32 Secret Manager checks data_crc32 with). Decoding is strict because Buffer's
+// base64 decoder silently skips junk, which would turn a mangled answer into wrong bytes
+// instead of an error: the bytes must encode back to exactly the text received (a native
+// round trip, far cheaper than a RegExp).
+import { crc32 } from 'node:zlib'
 
 const UINT32_MAX = 0xffff_ffff
 const MISMATCH = 'the payload does not match its CRC32 checksum'
-
-/**
- * IEEE CRC-32 of `bytes` as an unsigned integer: the polynomial Secret Manager checks
- * `data_crc32` with, native in Node since 20.15.
- */
-export function crc32(bytes: Uint8Array): number {
-  return zlibCrc32(bytes) >>> 0
-}
 
 export function encodePayload(bytes: Uint8Array): { data: string; dataCrc32: number } {
   const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
@@ -33,7 +26,6 @@ function parseCrc32(value: unknown): number | null | undefined {
   return n
 }
 
-/** Decodes `data` and checks it against `dataCrc32` when the API sent one. */
 export function decodePayload(data: unknown, dataCrc32: unknown): DecodedPayload {
   const decoded = typeof data === 'string' ? Buffer.from(data, 'base64') : undefined
   if (decoded === undefined || decoded.toString('base64') !== data) {

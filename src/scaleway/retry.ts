@@ -1,28 +1,22 @@
 // Retry policy, kept free of I/O so its bounds can be checked exhaustively: which failures
 // deserve another attempt, and how long to wait before it.
 
-export interface RetryPolicy {
+export const DEFAULT_RETRY_POLICY = {
   /** Attempts in total, the first one included, not counting those answered with a 429. */
-  maxAttempts: number
+  maxAttempts: 6,
   /** Ceiling of the first backoff; each later one doubles, up to maxDelayMs. */
-  baseDelayMs: number
-  maxDelayMs: number
+  baseDelayMs: 250,
+  maxDelayMs: 10_000,
   /** No retry is started if it would begin later than this after the first attempt. */
-  maxTotalMs: number
+  maxTotalMs: 60_000,
   /**
    * Retries after a 429 allowed for one request, outside maxAttempts (the gateway refused before
    * the API did anything: repeating is safe): maxTotalMs bounds them, this stops a hot loop.
    */
-  maxRateLimited: number
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 6,
-  baseDelayMs: 250,
-  maxDelayMs: 10_000,
-  maxTotalMs: 60_000,
   maxRateLimited: 30,
 }
+
+export type RetryPolicy = typeof DEFAULT_RETRY_POLICY
 
 /**
  * A policy allowing `maxRetries` retries, the rest from the defaults or `overrides`.
@@ -116,7 +110,6 @@ const TRANSIENT_CODES = new Set([
   'ETIMEDOUT',
 ])
 
-/** The system error code of a transport failure, if it has one. */
 export function networkErrorCode(error: unknown): string | undefined {
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined
   return typeof code === 'string' ? code : undefined

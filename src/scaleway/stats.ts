@@ -8,7 +8,6 @@ export class StatsRecorder {
   /** HTTP attempts sent, retries included. */
   requests = 0
   retries = 0
-  /** Responses with status 429. */
   rateLimited = 0
 
   recordAttempt(route: string): void {

@@ -55,12 +55,8 @@ export class Answer {
   }
 }
 
-/** No byte moved for `timeoutMs` during the attempt. */
-export class AttemptTimeout extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`no answer in ${timeoutMs} ms`)
-  }
-}
+/** No byte moved for the attempt's timeout; only its kind is ever read. */
+export class AttemptTimeout extends Error {}
 
 export type Transport = (exchange: Exchange, timeoutMs: number) => Promise<Answer>
 
@@ -101,7 +97,6 @@ function targetCache() {
   }
 }
 
-/** The default transport: Node's http(s) with one keep-alive agent per protocol. */
 export function agentTransport(): Transport {
   const targetOf = targetCache()
   return (exchange, timeoutMs) =>
@@ -118,7 +113,7 @@ export function agentTransport(): Transport {
         req.destroy()
       }
       // A socket timeout, reset by every byte: no timer of our own per call.
-      req.setTimeout(timeoutMs, () => fail(new AttemptTimeout(timeoutMs)))
+      req.setTimeout(timeoutMs, () => fail(new AttemptTimeout()))
       req.on('error', fail)
       req.on('response', (res) => {
         const chunks: Buffer[] = []

@@ -2,8 +2,9 @@
 // next to soft-deleted twins. Each case is exact after one restore, and idempotent.
 import { describe, expect, it } from 'vitest'
 import { SAMPLE_PROJECT_ID } from '../../emulator/sample.js'
+import type { SecretType } from '../../src/core/secret-manager.js'
 import { chooseTarget } from '../../src/exporter/twins.js'
-import type { Secret, SecretType } from '../../src/scaleway/api.js'
+import type { Secret } from '../../src/scaleway/api.js'
 import type { ImportedEntry } from '../host/plugin-host.js'
 import { projectView } from '../support/compare.js'
 import { DEST, SOURCE, sampleWorld } from '../support/sample-world.js'

@@ -5,8 +5,8 @@
 import type { Emulator } from '../../emulator/index.js'
 import type { Record as WireRecord } from '../../proto/generated/connectors.js'
 import { payloadPath, secretDir, versionMetaPath } from '../../src/core/layout.js'
+import type { SecretType } from '../../src/core/secret-manager.js'
 import { placeholderPayload } from '../../src/exporter/planner.js'
-import type { SecretType } from '../../src/scaleway/api.js'
 import {
   type ExportItem,
   type ExportResult,

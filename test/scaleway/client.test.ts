@@ -1,8 +1,8 @@
+import { crc32 } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createSecretApi, type SecretApiOptions } from '../../src/scaleway/client.js'
 import { ApiError } from '../../src/scaleway/errors.js'
 import type { RetryEvent } from '../../src/scaleway/http.js'
-import { crc32 } from '../../src/scaleway/payload.js'
 import type { Answer } from '../../src/scaleway/transport.js'
 import {
   API_PREFIX,

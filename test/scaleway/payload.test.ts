@@ -1,6 +1,7 @@
+import { crc32 } from 'node:zlib'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { crc32, decodePayload, encodePayload } from '../../src/scaleway/payload.js'
+import { decodePayload, encodePayload } from '../../src/scaleway/payload.js'
 
 const text = (s: string) => new TextEncoder().encode(s)
 const NOT_BASE64 = 'the payload is not valid base64'
