@@ -11,8 +11,14 @@ export function connect(config: CommonConfig) {
   log.debug(`configuration:\n${config.describe()}`)
   for (const warning of config.warnings) log.warnOnce(warning)
   const { api, stats } = createSecretApi({
-    ...config,
+    region: config.region,
+    projectId: config.projectId,
     secretKey: config.secretKey.reveal(),
+    apiUrl: config.apiUrl,
+    concurrency: config.concurrency,
+    rateLimit: config.rateLimit,
+    timeoutMs: config.timeoutMs,
+    maxRetries: config.maxRetries,
     onRetry: (event) =>
       log.debug(`retry ${event.attempt} of ${event.route} in ${event.delayMs}ms: ${event.reason}`),
   })
