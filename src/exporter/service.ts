@@ -6,13 +6,7 @@ import { parseExporterConfig } from '../config/parse.js'
 import { connect } from '../connector.js'
 import { log } from '../log.js'
 import type { Call } from '../plugin/grpc.js'
-import {
-  aborted,
-  answer,
-  asGrpcError,
-  failedPrecondition,
-  messageOf,
-} from '../plugin/grpc-errors.js'
+import { aborted, failedPrecondition, messageOf } from '../plugin/grpc-errors.js'
 import type { Exporter } from '../plugin/protocol.js'
 import {
   type BackedUpSecret,
@@ -34,35 +28,32 @@ type ExporterSession = ReturnType<typeof open>
 
 export function createExporterService(): Exporter {
   let session: ExporterSession | undefined
+  const opened = () => {
+    if (!session) throw failedPrecondition('Init must be called first')
+    return session
+  }
   return {
-    Init(call, callback) {
-      if (session) return callback(failedPrecondition('Init was already called'))
-      answer(callback, async () => {
-        session = open(call.request)
-        return { origin: session.origin, type: 'scw-secret', root: '/', flags: 0 }
+    async Init(call) {
+      if (session) throw failedPrecondition('Init was already called')
+      session = open(call.request)
+      return { origin: session.origin, type: 'scw-secret', root: '/', flags: 0 }
+    },
+
+    async Ping() {
+      // Listing proves the key and the project; writes cannot be probed without writing.
+      await opened().api.listSecrets({}, 1, 1)
+      return {}
+    },
+
+    async Export(call) {
+      await new ExportRun(opened(), call).run().catch((error: unknown) => {
+        log.error(`restore failed: ${messageOf(error)}`)
+        throw error
       })
     },
 
-    Ping(_call, callback) {
-      if (!session) return callback(failedPrecondition('Init must be called first'))
-      // Listing proves the key and the project; writes cannot be probed without writing.
-      const { api } = session
-      answer(callback, () => api.listSecrets({}, 1, 1).then(() => ({})))
-    },
-
-    Export(call) {
-      if (!session) return call.fail(failedPrecondition('Init must be called first'))
-      new ExportRun(session, call)
-        .run()
-        .then(() => call.end())
-        .catch((error: unknown) => {
-          log.error(`restore failed: ${messageOf(error)}`)
-          call.fail(asGrpcError(error))
-        })
-    },
-
-    Close(_call, callback) {
-      callback(null, {})
+    async Close() {
+      return {}
     },
   }
 }

@@ -77,6 +77,8 @@ export class Backup {
   private readonly ahead: ReadAhead<PayloadSource>
   private readonly started = Date.now()
   private walked = false
+  /** Plakar half-closes the call once it has acknowledged every record. */
+  private readonly acknowledgedAll: Promise<void>
 
   constructor(
     private readonly session: ImporterSession,
@@ -84,18 +86,28 @@ export class Backup {
   ) {
     this.ahead = new ReadAhead((source) => this.read(source), session.readAheadWindow)
     call.on('data', (ack: ImportRequest) => this.acknowledge(ack))
-    call.on('end', () => void this.finish().finally(() => call.end()))
-    // A cancelled or broken call gets no more Opens: stop reading ahead for it.
-    const stop = () => void this.ahead.close()
-    call.on('cancelled', stop)
+    this.acknowledgedAll = new Promise((resolve, reject) => {
+      call.on('end', resolve)
+      // A cancelled call gets no more Opens: stop reading ahead for it.
+      call.on('cancelled', () => {
+        void this.ahead.close()
+        reject(new Error('plakar cancelled the import'))
+      })
+    })
+    // Awaited only once every record is sent; a cancel before that fails the sending.
+    this.acknowledgedAll.catch(() => {})
   }
 
-  /** Runs the backup; a failure is logged, then ends the call. */
-  run(): Promise<void> {
-    return this.sendAll().catch((error: unknown) => {
+  /** Sends every record, waits for plakar to acknowledge them all, then sums the backup up. */
+  async run(): Promise<void> {
+    try {
+      await this.sendAll()
+      await this.acknowledgedAll
+    } catch (error) {
       log.error(`backup failed: ${messageOf(error)}`)
       throw error
-    })
+    }
+    await this.finish()
   }
 
   /** Sends every record of the walk, then this backup's own record and the end. */

@@ -1,7 +1,7 @@
 // The importer's gRPC service, shaped like plakar's own integrations: Init opens a
 // session (config -> API client), Import runs one backup (backup.ts), Open serves the
 // bytes of one of its records, Ping checks access, Close has nothing to release.
-import { answer, asGrpcError, failedPrecondition, notFound } from '../plugin/grpc-errors.js'
+import { failedPrecondition, notFound } from '../plugin/grpc-errors.js'
 import type { Importer } from '../plugin/protocol.js'
 import { Backup, type ImporterSession, openImporterSession } from './backup.js'
 import { ping } from './coverage.js'
@@ -20,43 +20,34 @@ export class ImporterService implements Importer {
     return this.session
   }
 
-  readonly Init: Importer['Init'] = (call, callback) =>
-    answer(callback, async () => {
-      if (this.session) throw failedPrecondition('Init was already called')
-      this.session = await openImporterSession(call.request)
-      return { origin: this.session.origin, type: 'scw-secret', root: '/', flags: STREAM }
-    })
-
-  readonly Ping: Importer['Ping'] = (_call, callback) =>
-    answer(callback, async () => {
-      const { api, options } = this.opened()
-      await ping(api, options)
-      return {}
-    })
-
-  readonly Import: Importer['Import'] = (call) => {
-    const run = async () => {
-      const session = this.opened()
-      if (this.backup) throw failedPrecondition('Import may run only once per process (STREAM)')
-      this.backup = new Backup(session, call)
-      await this.backup.run()
-    }
-    run().catch((error: unknown) => call.fail(asGrpcError(error)))
+  readonly Init: Importer['Init'] = async (call) => {
+    if (this.session) throw failedPrecondition('Init was already called')
+    this.session = await openImporterSession(call.request)
+    return { origin: this.session.origin, type: 'scw-secret', root: '/', flags: STREAM }
   }
 
-  readonly Open: Importer['Open'] = (call) => {
-    const stream = async () => {
-      this.opened()
-      const pathname = call.request.record?.pathname ?? ''
-      const data = await this.backup?.open(pathname)
-      if (!data) throw notFound(`no open record for ${JSON.stringify(pathname)}`)
-      for (let offset = 0; offset < data.length; offset += CHUNK) {
-        if (!(await call.send({ chunk: data.subarray(offset, offset + CHUNK) }))) return
-      }
-      call.end()
-    }
-    stream().catch((error: unknown) => call.fail(asGrpcError(error)))
+  readonly Ping: Importer['Ping'] = async () => {
+    const { api, options } = this.opened()
+    await ping(api, options)
+    return {}
   }
 
-  readonly Close: Importer['Close'] = (_call, callback) => callback(null, {})
+  readonly Import: Importer['Import'] = async (call) => {
+    const session = this.opened()
+    if (this.backup) throw failedPrecondition('Import may run only once per process (STREAM)')
+    this.backup = new Backup(session, call)
+    await this.backup.run()
+  }
+
+  readonly Open: Importer['Open'] = async (call) => {
+    this.opened()
+    const pathname = call.request.record?.pathname ?? ''
+    const data = await this.backup?.open(pathname)
+    if (!data) throw notFound(`no open record for ${JSON.stringify(pathname)}`)
+    for (let offset = 0; offset < data.length; offset += CHUNK) {
+      if (!(await call.send({ chunk: data.subarray(offset, offset + CHUNK) }))) return
+    }
+  }
+
+  readonly Close: Importer['Close'] = async () => ({})
 }

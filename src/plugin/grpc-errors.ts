@@ -1,6 +1,31 @@
-// gRPC status errors with messages plakar shows to the user as they are.
+// gRPC statuses, and our errors as the status and message plakar shows to the user.
 import { ConfigError } from '../config/errors.js'
-import { GrpcError, type Reply, Status } from './grpc.js'
+
+export const Status = {
+  OK: 0,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const
+export type Status = (typeof Status)[keyof typeof Status]
+
+/** A call's failure as the host receives it: its message is what plakar shows. */
+export class GrpcError extends Error {
+  constructor(
+    readonly code: Status,
+    message: string,
+  ) {
+    super(message)
+  }
+}
 
 const grpcError = (code: Status, message: string) => new GrpcError(code, message)
 
@@ -35,12 +60,4 @@ export function asGrpcError(error: unknown): GrpcError {
   const kind = (error as { kind?: unknown } | null)?.kind
   const code = typeof kind === 'string' ? STATUS_BY_KIND[kind] : undefined
   return grpcError(code ?? Status.INTERNAL, messageOf(error))
-}
-
-/** Answers a unary call with what `work` resolves to, or with the error it throws. */
-export function answer<T>(callback: Reply<T>, work: () => Promise<T>): void {
-  work().then(
-    (value) => callback(null, value),
-    (error: unknown) => callback(asGrpcError(error)),
-  )
 }

@@ -7,32 +7,7 @@
 import http2 from 'node:http2'
 import { Duplex, Readable } from 'node:stream'
 import { log } from '../log.js'
-
-export const Status = {
-  OK: 0,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  UNAUTHENTICATED: 16,
-} as const
-export type Status = (typeof Status)[keyof typeof Status]
-
-/** A call's failure as the host receives it: its message is what plakar shows. */
-export class GrpcError extends Error {
-  constructor(
-    readonly code: Status,
-    message: string,
-  ) {
-    super(message)
-  }
-}
+import { asGrpcError, GrpcError, Status } from './grpc-errors.js'
 
 type Stream = http2.ServerHttp2Stream
 const MAX_MESSAGE = 16 * 1024 * 1024
@@ -151,18 +126,19 @@ class RequestCall<Req, Res> extends Call<Req, Res> {
   }
 }
 
-export type Reply<Res> = (error: GrpcError | null, value?: Res) => void
-export type UnaryHandler<Req, Res> = (call: RequestCall<Req, Res>, reply: Reply<Res>) => void
-export type ServerStreamHandler<Req, Res> = (call: RequestCall<Req, Res>) => void
-export type BidiHandler<Req, Res> = (call: Call<Req, Res>) => void
+/** A unary handler resolves to its answer; a streaming one ends its call OK by resolving. */
+export type UnaryHandler<Req, Res> = (call: RequestCall<Req, Res>) => Promise<Res>
+export type ServerStreamHandler<Req, Res> = (call: RequestCall<Req, Res>) => Promise<void>
+export type BidiHandler<Req, Res> = (call: Call<Req, Res>) => Promise<void>
 
 /** What serving a method needs: its codecs, and its handler with the types erased. */
 export interface Route {
   requestStream: boolean
+  responseStream: boolean
   decode(bytes: Uint8Array): unknown
   /** The message encoded behind its 5-byte prefix, set. */
   frame(message: unknown): Uint8Array
-  handle(call: Call<unknown, unknown>, reply: Reply<unknown>): void
+  handle(call: Call<unknown, unknown>): Promise<unknown>
 }
 
 /** Splits a byte stream into message bodies; a message may span any number of chunks. */
@@ -189,14 +165,14 @@ function deframer(onMessage: (body: Buffer) => void): (chunk: Buffer) => void {
   }
 }
 
-/** Turns what a handler or a decoder threw into the call's failure. */
-function guard(work: () => void, fail: (error: GrpcError) => void): void {
-  try {
-    work()
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    fail(error instanceof GrpcError ? error : new GrpcError(Status.INTERNAL, message))
-  }
+/** A handler's result answers a unary call and its end ends a stream; what it throws fails it. */
+function run(route: Route, call: Call<unknown, unknown>): void {
+  // An async wrapper, so that a synchronous throw is a rejection too.
+  const result = (async () => route.handle(call))()
+  result.then(
+    (value) => (route.responseStream ? call.end() : call.reply(value)),
+    (error: unknown) => call.fail(asGrpcError(error)),
+  )
 }
 
 /** Starts the call a new HTTP/2 stream asks for, once its request (if one) has come. */
@@ -206,26 +182,30 @@ function onStream(routes: ReadonlyMap<string, Route>, stream: Stream, path: stri
   const route = routes.get(path) ?? unknownMethod(path)
   const streamed = route.requestStream ? new Call(stream, route.frame) : undefined
   const bodies: Buffer[] = []
-  const fail = (error: GrpcError) => (streamed ?? new Call(stream, route.frame)).fail(error)
+  const fail = (error: unknown) =>
+    (streamed ?? new Call(stream, route.frame)).fail(asGrpcError(error))
   const take = deframer((body) => {
     if (!streamed) bodies.push(body)
     else if (!streamed.push(route.decode(body))) stream.pause()
   })
-  const run = (call: Call<unknown, unknown>) => {
-    const reply: Reply<unknown> = (error, value) => (error ? call.fail(error) : call.reply(value))
-    guard(
-      () => route.handle(call, reply),
-      (error) => call.fail(error),
-    )
-  }
-  stream.on('data', (chunk: Buffer) => guard(() => take(chunk), fail))
+  stream.on('data', (chunk: Buffer) => {
+    try {
+      take(chunk)
+    } catch (error) {
+      fail(error)
+    }
+  })
   stream.on('end', () => {
     // Node ends a stream's requests on a reset too: only a half-close ends them.
     if (streamed) return void (stream.aborted || stream.rstCode || streamed.push(null))
     if (bodies.length !== 1) return fail(new GrpcError(Status.INTERNAL, 'expected one request'))
-    guard(() => run(new RequestCall(stream, route.frame, route.decode(bodies[0] as Buffer))), fail)
+    try {
+      run(route, new RequestCall(stream, route.frame, route.decode(bodies[0] as Buffer)))
+    } catch (error) {
+      fail(error)
+    }
   })
-  if (streamed) run(streamed)
+  if (streamed) run(route, streamed)
 }
 
 /** A route that refuses every call, for a path that names no method. */
@@ -233,7 +213,13 @@ function unknownMethod(path: string): Route {
   const refuse = () => {
     throw new GrpcError(Status.UNIMPLEMENTED, `no method ${path}`)
   }
-  return { requestStream: false, decode: refuse, frame: refuse, handle: refuse }
+  return {
+    requestStream: false,
+    responseStream: false,
+    decode: refuse,
+    frame: refuse,
+    handle: refuse,
+  }
 }
 
 /** Serves the routes, keyed by method path, to the one host at the other end of `wire`. */

@@ -74,14 +74,12 @@ function routesOf<S extends typeof ImporterDefinition | typeof ExporterDefinitio
   const handlers = implementation as unknown as Record<string, Route['handle']>
   return new Map(
     Object.values(service.methods).map((method) => {
-      const codec = {
-        request: method.requestType as Codec<unknown>,
-        response: method.responseType as Codec<unknown>,
-      }
+      const request = method.requestType as Codec<unknown>
       const route: Route = {
         requestStream: method.requestStream,
-        decode: (bytes) => codec.request.decode(bytes),
-        frame: framer(codec.response),
+        responseStream: method.responseStream,
+        decode: (bytes) => request.decode(bytes),
+        frame: framer(method.responseType as Codec<unknown>),
         handle: handlers[method.name] as Route['handle'],
       }
       return [`/${service.fullName}/${method.name}`, route]

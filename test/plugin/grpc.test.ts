@@ -5,7 +5,8 @@ import http2 from 'node:http2'
 import { Duplex, PassThrough } from 'node:stream'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type Call, GrpcError, type Route, Status, serve } from '../../src/plugin/grpc.js'
+import { type Call, type Route, serve } from '../../src/plugin/grpc.js'
+import { GrpcError, Status } from '../../src/plugin/grpc-errors.js'
 import { connectToPlugin, Deframer, openCall } from '../host/grpc-frames.js'
 
 const { constants } = http2
@@ -15,7 +16,7 @@ afterEach(() => {
 })
 
 /** Bytes in, bytes out: a message is its own encoding, framed with the 5-byte prefix. */
-function route(requestStream: boolean, handle: Route['handle']): Route {
+function route(requestStream: boolean, responseStream: boolean, handle: Route['handle']): Route {
   const frame = (message: unknown) => {
     const body = message as Buffer
     const framed = Buffer.alloc(5 + body.length)
@@ -23,7 +24,7 @@ function route(requestStream: boolean, handle: Route['handle']): Route {
     body.copy(framed, 5)
     return framed
   }
-  return { requestStream, decode: (bytes) => Buffer.from(bytes), frame, handle }
+  return { requestStream, responseStream, decode: (bytes) => Buffer.from(bytes), frame, handle }
 }
 
 function connect(routes: Record<string, Route>): http2.ClientHttp2Session {
@@ -63,12 +64,8 @@ function outcome(stream: http2.ClientHttp2Stream) {
 
 describe('the gRPC layer', () => {
   it('delivers every message whole and in order, however the bytes are cut', async () => {
-    const echo = route(true, (call) => {
-      const answer = async () => {
-        for await (const message of call.requests()) await call.send(message)
-        call.end()
-      }
-      void answer()
+    const echo = route(true, true, async (call) => {
+      for await (const message of call.requests()) await call.send(message)
     })
     const session = connect({ '/t/Echo': echo })
     const messages = fc.array(fc.uint8Array({ maxLength: 70_000 }), { maxLength: 6 })
@@ -94,13 +91,13 @@ describe('the gRPC layer', () => {
 
   it('answers a unary call, and sends a failure with its message intact', async () => {
     const session = connect({
-      '/t/Upper': route(false, (call, reply) => {
+      '/t/Upper': route(false, false, async (call) => {
         const request = (call as Call<Buffer, Buffer> & { request: Buffer }).request
-        reply(null, Buffer.from(request.toString().toUpperCase()))
+        return Buffer.from(request.toString().toUpperCase())
       }),
-      '/t/Refuse': route(false, (_call, reply) =>
-        reply(new GrpcError(Status.INVALID_ARGUMENT, 'région "x" inconnue: 100%\nfix it')),
-      ),
+      '/t/Refuse': route(false, false, async () => {
+        throw new GrpcError(Status.INVALID_ARGUMENT, 'région "x" inconnue: 100%\nfix it')
+      }),
     })
     const upper = openCall(session, '/t/Upper')
     const answered = outcome(upper)
@@ -119,10 +116,11 @@ describe('the gRPC layer', () => {
 
   it('refuses unknown methods, compressed messages and handlers that throw, and goes on', async () => {
     const session = connect({
-      '/t/Throw': route(false, () => {
+      // Thrown before the handler's first await, as a synchronous function would.
+      '/t/Throw': route(false, false, () => {
         throw new Error('handler broke')
       }),
-      '/t/Ok': route(false, (_call, reply) => reply(null, Buffer.from('ok'))),
+      '/t/Ok': route(false, false, async () => Buffer.from('ok')),
     })
     const call = async (path: string, body: Buffer) => {
       const stream = openCall(session, path)
@@ -150,12 +148,13 @@ describe('the gRPC layer', () => {
     const handlerRan = new Promise<void>((resolve) => {
       started = resolve
     })
-    const flood = route(false, (call) => {
+    const flood = route(false, true, async (call) => {
       served = call
       // Four times the host's 64 KiB flow-control window: it cannot leave until the host
       // reads, and this host never does.
       sent = call.send(Buffer.alloc(256 * 1024))
       started()
+      await sent
     })
     const stream = openCall(connect({ '/t/Flood': flood }), '/t/Flood')
     stream.pause()
@@ -176,12 +175,13 @@ describe('the gRPC layer', () => {
     const first = new Promise<void>((resolve) => {
       started = resolve
     })
-    const listen = route(true, (call) => {
+    const listen = route(true, true, async (call) => {
       const read = async () => {
         for await (const _ of call.requests()) started()
         return 'ended'
       }
       loop = read().catch(() => 'broken')
+      await loop
     })
     const stream = openCall(connect({ '/t/Listen': listen }), '/t/Listen')
     stream.on('error', () => {})
