@@ -52,9 +52,7 @@ export function createExporterService(): Exporter {
       })
     },
 
-    async Close() {
-      return {}
-    },
+    Close: async () => ({}),
   }
 }
 

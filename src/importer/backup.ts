@@ -1,6 +1,7 @@
 // One backup, as plakar drives it over the Import stream: the walk's records go out in
 // listing order, acknowledgements come in, and Opens meanwhile ask for the bytes of
 // records not acknowledged yet.
+import { once } from 'node:events'
 import type { ImportRequest, ImportResponse, InitRequest } from '../../proto/generated/importer.js'
 import { parseImporterConfig } from '../config/parse.js'
 import { connect, TOOL_VERSION } from '../connector.js'
@@ -77,8 +78,6 @@ export class Backup {
   private readonly ahead: ReadAhead<PayloadSource>
   private readonly started = Date.now()
   private walked = false
-  /** Plakar half-closes the call once it has acknowledged every record. */
-  private readonly acknowledgedAll: Promise<void>
 
   constructor(
     private readonly session: ImporterSession,
@@ -86,23 +85,17 @@ export class Backup {
   ) {
     this.ahead = new ReadAhead((source) => this.read(source), session.readAheadWindow)
     call.on('data', (ack: ImportRequest) => this.acknowledge(ack))
-    this.acknowledgedAll = new Promise((resolve, reject) => {
-      call.on('end', resolve)
-      // A cancelled call gets no more Opens: stop reading ahead for it.
-      call.on('cancelled', () => {
-        void this.ahead.close()
-        reject(new Error('plakar cancelled the import'))
-      })
-    })
-    // Awaited only once every record is sent; a cancel before that fails the sending.
-    this.acknowledgedAll.catch(() => {})
+    // A cancelled call gets no more Opens: stop reading ahead for it.
+    call.on('cancelled', () => void this.ahead.close())
   }
 
   /** Sends every record, waits for plakar to acknowledge them all, then sums the backup up. */
   async run(): Promise<void> {
+    // Plakar half-closes the call once it has acknowledged every record (never, if cancelled).
+    const acknowledgedAll = once(this.call, 'end')
     try {
       await this.sendAll()
-      await this.acknowledgedAll
+      await acknowledgedAll
     } catch (error) {
       log.error(`backup failed: ${messageOf(error)}`)
       throw error

@@ -27,13 +27,12 @@ export class GrpcError extends Error {
   }
 }
 
-const grpcError = (code: Status, message: string) => new GrpcError(code, message)
+const failure = (code: Status) => (message: string) => new GrpcError(code, message)
 
-export const failedPrecondition = (message: string) =>
-  grpcError(Status.FAILED_PRECONDITION, message)
-export const notFound = (message: string) => grpcError(Status.NOT_FOUND, message)
-export const invalidArgument = (message: string) => grpcError(Status.INVALID_ARGUMENT, message)
-export const aborted = (message: string) => grpcError(Status.ABORTED, message)
+export const failedPrecondition = failure(Status.FAILED_PRECONDITION)
+export const notFound = failure(Status.NOT_FOUND)
+export const invalidArgument = failure(Status.INVALID_ARGUMENT)
+export const aborted = failure(Status.ABORTED)
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
@@ -56,8 +55,8 @@ const STATUS_BY_KIND: Record<string, Status> = {
 export function asGrpcError(error: unknown): GrpcError {
   if (error instanceof GrpcError) return error
   // A configuration the user must fix, not a fault of the plugin (which INTERNAL says).
-  if (error instanceof ConfigError) return grpcError(Status.INVALID_ARGUMENT, error.message)
+  if (error instanceof ConfigError) return new GrpcError(Status.INVALID_ARGUMENT, error.message)
   const kind = (error as { kind?: unknown } | null)?.kind
   const code = typeof kind === 'string' ? STATUS_BY_KIND[kind] : undefined
-  return grpcError(code ?? Status.INTERNAL, messageOf(error))
+  return new GrpcError(code ?? Status.INTERNAL, messageOf(error))
 }
