@@ -33,9 +33,9 @@ export function createExporterService(): Exporter {
     return session
   }
   return {
-    async Init(call) {
+    async Init(request) {
       if (session) throw failedPrecondition('Init was already called')
-      session = open(call.request)
+      session = open(request)
       return { origin: session.origin, type: 'scw-secret', root: '/', flags: 0 }
     },
 

@@ -20,9 +20,9 @@ export class ImporterService implements Importer {
     return this.session
   }
 
-  readonly Init: Importer['Init'] = async (call) => {
+  readonly Init: Importer['Init'] = async (request) => {
     if (this.session) throw failedPrecondition('Init was already called')
-    this.session = await openImporterSession(call.request)
+    this.session = await openImporterSession(request)
     return { origin: this.session.origin, type: 'scw-secret', root: '/', flags: STREAM }
   }
 
@@ -39,9 +39,9 @@ export class ImporterService implements Importer {
     await this.backup.run()
   }
 
-  readonly Open: Importer['Open'] = async (call) => {
+  readonly Open: Importer['Open'] = async (request, call) => {
     this.opened()
-    const pathname = call.request.record?.pathname ?? ''
+    const pathname = request.record?.pathname ?? ''
     const data = await this.backup?.open(pathname)
     if (!data) throw notFound(`no open record for ${JSON.stringify(pathname)}`)
     for (let offset = 0; offset < data.length; offset += CHUNK) {

@@ -32,10 +32,7 @@ export class Call<Req, Res> extends Readable {
     super({ objectMode: true, autoDestroy: false, read: () => stream.resume() })
     stream.on('drain', () => this.emit('drain'))
     // A reset before our end, whichever of its events comes first: the requests did not end.
-    const cancel = () => {
-      if (!this.finished && !this.cancelled) this.cancel()
-    }
-    stream.on('aborted', cancel).on('close', cancel)
+    stream.on('aborted', () => this.cancel()).on('close', () => this.cancel())
   }
 
   get over(): boolean {
@@ -50,11 +47,13 @@ export class Call<Req, Res> extends Readable {
   /** Writes one message; false when the stream holds enough for now (or the call is over). */
   write(message: Res): boolean {
     if (this.over) return false
+    // Encoded first: a message that cannot be encoded fails the call before any header.
+    const frame = this.frame(message)
     if (!this.stream.headersSent) {
       this.stream.respond(HEADERS, { waitForTrailers: true })
       this.stream.once('wantTrailers', () => this.stream.sendTrailers(this.trailers))
     }
-    return this.stream.write(this.frame(message))
+    return this.stream.write(frame)
   }
 
   /**
@@ -75,21 +74,17 @@ export class Call<Req, Res> extends Readable {
     })
   }
 
-  /** A unary call's answer: its one message, then the end. */
-  reply(message: Res): void {
-    this.write(message)
-    this.end()
-  }
-
   /** Ends the call OK. */
   end(): void {
     this.finish({ 'grpc-status': String(Status.OK) })
   }
 
+  /** Ends the call with an error; requests still to come are not waited for. */
   fail(error: GrpcError): void {
-    // gRPC's own escape for the message's bytes; the host undoes it.
-    const message = encodeURIComponent(error.message)
+    // gRPC's escape of the message's UTF-8 (a lone surrogate becomes U+FFFD); the host undoes it.
+    const message = encodeURIComponent(Buffer.from(error.message).toString())
     this.finish({ 'grpc-status': String(error.code), 'grpc-message': message })
+    if (!this.readableEnded) this.destroy()
   }
 
   private finish(status: Record<string, string>): void {
@@ -105,6 +100,7 @@ export class Call<Req, Res> extends Readable {
   }
 
   private cancel(): void {
+    if (this.over) return
     this.cancelled = true
     this.emit('over')
     this.emit('cancelled')
@@ -113,20 +109,9 @@ export class Call<Req, Res> extends Readable {
   }
 }
 
-/** A call whose one request came before the handler runs (Init, Ping, Open, Close). */
-class RequestCall<Req, Res> extends Call<Req, Res> {
-  constructor(
-    stream: Stream,
-    frame: (message: Res) => Uint8Array,
-    readonly request: Req,
-  ) {
-    super(stream, frame)
-  }
-}
-
 /** A unary handler resolves to its answer; a streaming one ends its call OK by resolving. */
-export type UnaryHandler<Req, Res> = (call: RequestCall<Req, Res>) => Promise<Res>
-export type ServerStreamHandler<Req, Res> = (call: RequestCall<Req, Res>) => Promise<void>
+export type UnaryHandler<Req, Res> = (request: Req) => Promise<Res>
+export type ServerStreamHandler<Req, Res> = (request: Req, call: Call<Req, Res>) => Promise<void>
 export type BidiHandler<Req, Res> = (call: Call<Req, Res>) => Promise<void>
 
 /** What serving a method needs: its codecs, and its handler with the types erased. */
@@ -136,7 +121,8 @@ export interface Route {
   decode(bytes: Uint8Array): unknown
   /** The message encoded behind its 5-byte prefix, set. */
   frame(message: unknown): Uint8Array
-  handle(call: Call<unknown, unknown>): Promise<unknown>
+  /** `request`: the one request of a call without a request stream. */
+  handle(call: Call<unknown, unknown>, request: unknown): Promise<unknown>
 }
 
 /** Splits a byte stream into message bodies; a message may span any number of chunks. */
@@ -147,10 +133,11 @@ function deframer(onMessage: (body: Buffer) => void): (chunk: Buffer) => void {
     chunks.push(chunk)
     size += chunk.length
     while (size >= PREFIX) {
+      // A prefix cut across chunks is joined once, not again for every chunk that follows.
+      if ((chunks[0] as Buffer).length < PREFIX) chunks = [Buffer.concat(chunks, size)]
       const head = chunks[0] as Buffer
-      const first = head.length >= PREFIX ? head : Buffer.concat(chunks)
-      if (first[0] !== 0) throw new GrpcError(Status.UNIMPLEMENTED, 'compressed messages')
-      const length = first.readUInt32BE(1)
+      if (head[0] !== 0) throw new GrpcError(Status.UNIMPLEMENTED, 'compressed messages')
+      const length = head.readUInt32BE(1)
       if (length > MAX_MESSAGE)
         throw new GrpcError(Status.RESOURCE_EXHAUSTED, `a ${length}-byte message`)
       if (size < PREFIX + length) return
@@ -164,13 +151,17 @@ function deframer(onMessage: (body: Buffer) => void): (chunk: Buffer) => void {
 }
 
 /** A handler's result answers a unary call and its end ends a stream; what it throws fails it. */
-function run(route: Route, call: Call<unknown, unknown>): void {
-  // An async wrapper, so that a synchronous throw is a rejection too.
-  const result = (async () => route.handle(call))()
-  result.then(
-    (value) => (route.responseStream ? call.end() : call.reply(value)),
-    (error: unknown) => call.fail(asGrpcError(error)),
-  )
+function run(route: Route, call: Call<unknown, unknown>, request?: unknown): void {
+  // Async, so that a synchronous throw is a rejection too; what answering throws (an answer
+  // that cannot be encoded) fails the call as well.
+  const handled = (async () => route.handle(call, request))()
+  handled
+    .then((value) => {
+      // A unary call's answer is its one message.
+      if (!route.responseStream) call.write(value)
+      call.end()
+    })
+    .catch((error: unknown) => call.fail(asGrpcError(error)))
 }
 
 /** Starts the call a new HTTP/2 stream asks for, once its request (if one) has come. */
@@ -178,37 +169,39 @@ function onStream(routes: ReadonlyMap<string, Route>, stream: Stream, path: stri
   // A reset stream closes, and its call learns it from 'aborted' and 'close'.
   stream.on('error', () => {})
   const route = routes.get(path)
-  if (!route) {
-    const failure = new GrpcError(Status.UNIMPLEMENTED, `no method ${path}`)
-    new Call(stream, () => new Uint8Array()).fail(failure)
-    return
+  // A unary call gets its Call once its one request has come, or to answer a refusal.
+  let call = route?.requestStream ? new Call(stream, route.frame) : undefined
+  const fail = (error: unknown) => {
+    call ??= new Call(stream, route?.frame ?? (() => new Uint8Array()))
+    call.fail(asGrpcError(error))
   }
-  const streamed = route.requestStream ? new Call(stream, route.frame) : undefined
+  if (!route) return void fail(new GrpcError(Status.UNIMPLEMENTED, `no method ${path}`))
   const bodies: Buffer[] = []
-  const fail = (error: unknown) =>
-    (streamed ?? new Call(stream, route.frame)).fail(asGrpcError(error))
   const take = deframer((body) => {
-    if (!streamed) bodies.push(body)
-    else if (!streamed.push(route.decode(body))) stream.pause()
+    if (!call) bodies.push(body)
+    else if (!call.push(route.decode(body))) stream.pause()
   })
   stream.on('data', (chunk: Buffer) => {
     try {
-      take(chunk)
+      if (!call?.over) take(chunk)
     } catch (error) {
       fail(error)
     }
   })
   stream.on('end', () => {
+    if (call?.over) return
     // Node ends a stream's requests on a reset too: only a half-close ends them.
-    if (streamed) return void (stream.aborted || stream.rstCode || streamed.push(null))
+    if (call) return void (stream.aborted || stream.rstCode || call.push(null))
     if (bodies.length !== 1) return fail(new GrpcError(Status.INTERNAL, 'expected one request'))
     try {
-      run(route, new RequestCall(stream, route.frame, route.decode(bodies[0] as Buffer)))
+      const request = route.decode(bodies[0] as Buffer)
+      call = new Call(stream, route.frame)
+      run(route, call, request)
     } catch (error) {
       fail(error)
     }
   })
-  if (streamed) run(route, streamed)
+  if (call) run(route, call)
 }
 
 /** Serves the routes, keyed by method path, to the one host at the other end of `wire`. */

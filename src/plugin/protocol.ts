@@ -31,6 +31,8 @@ type Handler<M> = M extends {
       : UnaryHandler<Req, Res>
   : never
 
+type Erased = (...args: unknown[]) => Promise<unknown>
+
 /** The handlers a service needs, under plakar's method names (Init, Import, ...). */
 type Implementation<S extends { methods: object }> = {
   [K in keyof S['methods'] as S['methods'][K] extends { name: infer N extends string }
@@ -71,16 +73,20 @@ function routesOf<S extends typeof ImporterDefinition | typeof ExporterDefinitio
   service: S,
   implementation: Implementation<S>,
 ): ReadonlyMap<string, Route> {
-  const handlers = implementation as unknown as Record<string, Route['handle']>
+  // Erased: a bidi handler takes the call; the others the request, and the call to stream on.
+  const handlers = implementation as unknown as Record<string, Erased>
   return new Map(
     Object.values(service.methods).map((method) => {
       const request = method.requestType as Codec<unknown>
+      const handler = handlers[method.name] as Erased
       const route: Route = {
         requestStream: method.requestStream,
         responseStream: method.responseStream,
         decode: (bytes) => request.decode(bytes),
         frame: framer(method.responseType as Codec<unknown>),
-        handle: handlers[method.name] as Route['handle'],
+        handle: method.requestStream
+          ? (call) => handler(call)
+          : (call, request) => handler(request, call),
       }
       return [`/${service.fullName}/${method.name}`, route]
     }),

@@ -91,10 +91,9 @@ describe('the gRPC layer', () => {
 
   it('answers a unary call, and sends a failure with its message intact', async () => {
     const session = connect({
-      '/t/Upper': route(false, false, async (call) => {
-        const request = (call as Call<Buffer, Buffer> & { request: Buffer }).request
-        return Buffer.from(request.toString().toUpperCase())
-      }),
+      '/t/Upper': route(false, false, async (_call, request) =>
+        Buffer.from(String(request).toUpperCase()),
+      ),
       '/t/Refuse': route(false, false, async () => {
         throw new GrpcError(Status.INVALID_ARGUMENT, 'région "x" inconnue: 100%\nfix it')
       }),
@@ -189,6 +188,58 @@ describe('the gRPC layer', () => {
     await first
     // A reset with no half-close before it, as a Go host sends when its context ends.
     stream.destroy()
+    expect(await loop).toBe('broken')
+  })
+
+  it('answers what it cannot encode or escape with a status, never a crash', async () => {
+    const session = connect({
+      '/t/Unencodable': route(false, false, async () => 'not bytes'),
+      '/t/Surrogate': route(false, false, async () => {
+        throw new GrpcError(Status.NOT_FOUND, 'cut at \ud83d here')
+      }),
+    })
+    const call = async (path: string) => {
+      const stream = openCall(session, path)
+      const done = outcome(stream)
+      stream.end(framed(Buffer.alloc(0)))
+      return done
+    }
+    const unencodable = await call('/t/Unencodable')
+    expect(unencodable.status).toBe(Status.INTERNAL)
+    expect(unencodable.messages).toEqual([])
+    expect(await call('/t/Surrogate')).toEqual({
+      messages: [],
+      status: Status.NOT_FOUND,
+      message: 'cut at \ufffd here',
+    })
+  })
+
+  it('stops at the first bad message: no handler for a refused request, no clean end', async () => {
+    let unaryRuns = 0
+    let loop: Promise<string> | undefined
+    const session = connect({
+      '/t/Unary': route(false, false, async () => {
+        unaryRuns += 1
+        return Buffer.from('ran')
+      }),
+      '/t/Loop': route(true, true, async (call) => {
+        const read = async () => {
+          for await (const _ of call.requests());
+          return 'ended'
+        }
+        loop = read().catch(() => 'broken')
+        await loop
+      }),
+    })
+    const bad = Buffer.concat([framed(Buffer.from('ok')), framed(Buffer.from('zip'), 1)])
+    for (const path of ['/t/Unary', '/t/Loop']) {
+      const stream = openCall(session, path)
+      const done = outcome(stream)
+      stream.write(bad)
+      stream.end(framed(Buffer.from('more')))
+      expect((await done).status).toBe(Status.UNIMPLEMENTED)
+    }
+    expect(unaryRuns).toBe(0)
     expect(await loop).toBe('broken')
   })
 })
