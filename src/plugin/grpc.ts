@@ -225,7 +225,9 @@ function joinedPipes(input: NodeJS.ReadableStream, output: NodeJS.WritableStream
     read() {
       input.resume()
     },
-    // Single writes come here too (Node's default write() hands them over as a batch of one).
+    write(chunk: Buffer, _encoding, callback) {
+      output.write(chunk, callback)
+    },
     writev(chunks, callback) {
       output.write(Buffer.concat(chunks.map((c) => c.chunk as Buffer)), callback)
     },
